@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Machines: a description (the firmware's view, an opaque builder) and a
+ * booted machine (struct pmm_machine, opaque). Mirrors what setup_arch(),
+ * memblock, sparse_init()/free_area_init() and mm_core_init() do at boot.
+ *
+ *   pmm_machine_desc_create(arch, &d)          empty description for an architecture
+ *   pmm_machine_desc_destroy(d)
+ *   pmm_machine_desc_add_node(d, nid, cpus)    a node and its CPU list ("0-3")
+ *   pmm_machine_desc_set_distance(d, a, b, v)  SLIT distance from node a to b
+ *   pmm_machine_desc_add_memory(d, s, e, nid, flags)  RAM [s, e) on node nid
+ *   pmm_machine_desc_add_reserved(d, s, e)     memory the firmware/kernel keeps
+ *   pmm_machine_desc_set_cmdline(d, str)       kernel command line
+ *   pmm_machine_desc_set_host_node(d, nid, h)  bind node nid to host node h
+ *   pmm_machine_desc_error(d)                  why the last call failed
+ *   pmm_machine_from_host(&d)                  describe the machine pmm runs on
+ *   pmm_boot(d, opts, &m)                      build the machine
+ *   pmm_shutdown(m)                            release everything
+ *   pmm_machine_arch(m), pmm_max_pfn(m)        what was built
+ *   pmm_memblock_count(m, type), pmm_memblock_region(m, type, i, &r)
+ *   pmm_boot_log(m)                            the kernel-style boot log
+ *   pmm_machine_host_node(m, nid)              host node behind a simulated node
+ *   pmm_dump_machine(m, FILE *)                human-readable summary
+ *   pmm_version()
+ */
+#ifndef PMM_MACHINE_H
+#define PMM_MACHINE_H
+
+#include <stdio.h>
+
+#include <pmm/types.h>
+#include <pmm/arch.h>
+#include <pmm/memory_model.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pmm_machine_desc;	/* opaque: a description being built */
+struct pmm_machine;		/* opaque: a booted machine */
+
+/* ---- descriptions ------------------------------------------------------------------ */
+
+/**
+ * pmm_machine_desc_create - start an empty machine description
+ * @arch: architecture profile name (see pmm_arch_lookup())
+ * @out: receives the description
+ *
+ * Context: any.
+ * Return: 0; -EINVAL for an unknown architecture (*@out is NULL);
+ * -ENOMEM.
+ */
+PMM_API int pmm_machine_desc_create(const char *arch, struct pmm_machine_desc **out);
+
+/** pmm_machine_desc_destroy - free a description (NULL is allowed). Context: any. */
+PMM_API void pmm_machine_desc_destroy(struct pmm_machine_desc *d);
+
+/**
+ * pmm_machine_desc_error - the message of the last failed call on @d
+ *
+ * Context: as the call that failed.
+ * Return: a NUL-terminated message ("" when no call failed), valid until
+ * the next call on @d.
+ */
+PMM_API const char *pmm_machine_desc_error(const struct pmm_machine_desc *d);
+
+/**
+ * pmm_machine_desc_add_node - declare a node
+ * @d: description
+ * @nid: node id, 0 <= nid < PMM_MAX_NUMNODES
+ * @cpulist: its CPUs as a list ("0-3,8"), "" or NULL for a CPU-less node
+ *
+ * A node must be declared before memory is added to it. Distances
+ * default to 10 to itself and 20 to every other node (the kernel's
+ * LOCAL_DISTANCE/REMOTE_DISTANCE).
+ * Context: not thread-safe on the same @d.
+ * Return: 0; -EINVAL for a bad id, a node declared twice, a bad list or a
+ * CPU already on another node; -ERANGE for a CPU >= PMM_NR_CPUS.
+ */
+PMM_API int pmm_machine_desc_add_node(struct pmm_machine_desc *d, int nid,
+				      const char *cpulist);
+
+/**
+ * pmm_machine_desc_set_distance - set the distance from node @from to node @to
+ * @d: description
+ * @from: a declared node
+ * @to: a declared node
+ * @distance: 10 to itself, 11..254 to other nodes (ACPI SLIT rules)
+ *
+ * Context: not thread-safe on the same @d.
+ * Return: 0; -EINVAL for an undeclared node or a distance out of range.
+ */
+PMM_API int pmm_machine_desc_set_distance(struct pmm_machine_desc *d, int from,
+					  int to, int distance);
+
+/** Flags of a memory range (the memblock flags). */
+enum {
+	PMM_MEMORY_HOTPLUGGABLE	= 1u << 0,	/* MEMBLOCK_HOTPLUG: SRAT hot-pluggable */
+	PMM_MEMORY_MIRROR	= 1u << 1,	/* MEMBLOCK_MIRROR: mirrored (kernelcore=mirror) */
+};
+
+/**
+ * pmm_machine_desc_add_memory - add a range of RAM to a node
+ * @d: description
+ * @start: first byte, page aligned
+ * @end: one past the last byte, page aligned, > @start
+ * @nid: a declared node
+ * @flags: PMM_MEMORY_* flags
+ *
+ * Context: not thread-safe on the same @d.
+ * Return: 0; -EINVAL if @end <= @start, a bound is not page aligned, the
+ * node is not declared, or the range overlaps another; -ERANGE if @end
+ * is beyond MAX_PHYSMEM_BITS of the architecture; -ENOMEM.
+ */
+PMM_API int pmm_machine_desc_add_memory(struct pmm_machine_desc *d,
+					pmm_phys_addr_t start, pmm_phys_addr_t end,
+					int nid, unsigned int flags);
+
+/**
+ * pmm_machine_desc_add_reserved - mark memory that is not given to the page allocator
+ * @d: description
+ * @start: first byte
+ * @end: one past the last byte, > @start
+ *
+ * Reserved ranges stay present (they count in present_pages) but not
+ * managed, as memblock.reserved does. Unaligned bounds are widened to
+ * whole pages; ranges may overlap each other and need not lie in memory.
+ * Context: not thread-safe on the same @d.
+ * Return: 0; -EINVAL if @end <= @start; -ERANGE beyond MAX_PHYSMEM_BITS; -ENOMEM.
+ */
+PMM_API int pmm_machine_desc_add_reserved(struct pmm_machine_desc *d,
+					  pmm_phys_addr_t start, pmm_phys_addr_t end);
+
+/**
+ * pmm_machine_desc_set_cmdline - set the kernel command line
+ * @d: description
+ * @cmdline: parameters, as after "Command line:" in a boot log
+ *
+ * Context: not thread-safe on the same @d.
+ * Return: 0; -ENOMEM.
+ */
+PMM_API int pmm_machine_desc_set_cmdline(struct pmm_machine_desc *d, const char *cmdline);
+
+/**
+ * pmm_machine_desc_set_host_node - choose the host NUMA node behind a simulated node
+ * @d: description
+ * @nid: a declared node
+ * @host_node: host node os index, or PMM_NUMA_NO_NODE for the default mapping
+ *
+ * Context: not thread-safe on the same @d.
+ * Return: 0; -EINVAL for an undeclared node or a negative host node other
+ * than PMM_NUMA_NO_NODE. A host node that does not exist is reported by pmm_boot().
+ */
+PMM_API int pmm_machine_desc_set_host_node(struct pmm_machine_desc *d, int nid,
+					   int host_node);
+
+/**
+ * pmm_machine_from_host - describe the machine pmm runs on
+ * @out: receives a new description
+ *
+ * Architecture from uname; nodes, CPUs and distances from hwloc; memory
+ * ranges from /proc/iomem "System RAM" (exact, when readable) assigned to
+ * nodes by /sys/devices/system/node/nodeN/memoryM, else from hwloc's node
+ * sizes laid out from the architecture's usual start. Each simulated node
+ * maps to the host node of the same id.
+ * Context: any.
+ * Return: 0; -ENODEV if the host's topology cannot be read; -EOPNOTSUPP
+ * for a host architecture without a profile; -ENOMEM.
+ */
+PMM_API int pmm_machine_from_host(struct pmm_machine_desc **out);
+
+/* ---- booting -------------------------------------------------------------------------- */
+
+/** Log levels of the boot log and of messages (the kernel's printk levels). */
+enum pmm_log_level {
+	PMM_LOG_ERR	= 3,
+	PMM_LOG_WARNING	= 4,
+	PMM_LOG_NOTICE	= 5,
+	PMM_LOG_INFO	= 6,
+	PMM_LOG_DEBUG	= 7,
+};
+
+/** Boot flags. */
+enum {
+	/* Metadata only: no direct map; pmm_page_address() returns NULL.
+	 * For machines larger than the host's address space. */
+	PMM_BOOT_NO_DIRECT_MAP		= 1u << 0,
+	/* Do not bind memory to host NUMA nodes (binding is reported as skipped). */
+	PMM_BOOT_NO_BIND		= 1u << 1,
+	/* FLATMEM: free the memmap of holes of MAX_ORDER_NR_PAGES or more, as
+	 * arm's free_unused_memmap() does; pfn_valid() is then false there. */
+	PMM_BOOT_FREE_UNUSED_MEMMAP	= 1u << 2,
+};
+
+/**
+ * struct pmm_boot_opts - how to boot; zero-initialise, then set what you need
+ */
+struct pmm_boot_opts {
+	unsigned int	flags;		/* PMM_BOOT_* */
+	/* Simulated physical address space reserved for the direct map and the
+	 * vmemmap, in bytes; memory can be hot-added below it. 0: up to the end
+	 * of the highest range of the description, rounded up to a section. */
+	pmm_phys_addr_t	phys_limit;
+	/* Called for every boot-log line and message, with its level; the line
+	 * has no trailing newline. NULL: nothing is printed (the log is still
+	 * kept, see pmm_boot_log()). pmm never writes to stderr itself. */
+	void		(*log)(void *arg, int level, const char *line);
+	void		*log_arg;
+};
+
+/**
+ * pmm_boot - build a machine from its description
+ * @desc: the description; not modified, may be destroyed after the call
+ * @opts: options, or NULL for the defaults
+ * @out: receives the machine
+ *
+ * Builds memblock, the memory model (mem_map or sections and memmaps),
+ * the direct map, node and zone spans, node_states and the struct pages.
+ * Why a boot failed is logged at PMM_LOG_ERR through @opts->log.
+ * Context: any; machines are independent of each other.
+ * Return: 0; -EINVAL for a description that cannot boot (no memory,
+ * sections beyond the model's limits); -ENOMEM if host memory or address
+ * space ran out (try PMM_BOOT_NO_DIRECT_MAP); -ENODEV for a host node
+ * that does not exist.
+ */
+PMM_API int pmm_boot(const struct pmm_machine_desc *desc,
+		     const struct pmm_boot_opts *opts, struct pmm_machine **out);
+
+/**
+ * pmm_shutdown - release a machine and all host memory it holds
+ * @m: machine, or NULL
+ *
+ * Context: no other thread may use @m.
+ */
+PMM_API void pmm_shutdown(struct pmm_machine *m);
+
+/* ---- what was built -------------------------------------------------------------------- */
+
+/** pmm_machine_arch - the architecture profile of @m. Context: any. */
+PMM_API const struct pmm_arch_profile *pmm_machine_arch(const struct pmm_machine *m);
+
+/** pmm_max_pfn - one past the highest pfn of memory (max_pfn). Context: any. */
+PMM_API unsigned long pmm_max_pfn(const struct pmm_machine *m);
+
+/** memblock types */
+enum pmm_memblock_type {
+	PMM_MEMBLOCK_MEMORY,	/* memblock.memory */
+	PMM_MEMBLOCK_RESERVED,	/* memblock.reserved */
+};
+
+/** struct pmm_memblock_region - one memblock region */
+struct pmm_memblock_region {
+	pmm_phys_addr_t	base;
+	pmm_phys_addr_t	size;
+	int		nid;		/* memory: its node; reserved: PMM_NUMA_NO_NODE */
+	unsigned int	flags;		/* PMM_MEMORY_* */
+};
+
+/**
+ * pmm_memblock_count - number of regions of a memblock type
+ * Context: any, while no hotplug runs.
+ * Return: the count.
+ */
+PMM_API unsigned int pmm_memblock_count(const struct pmm_machine *m,
+					enum pmm_memblock_type type);
+
+/**
+ * pmm_memblock_region - one region, in address order
+ * Context: any, while no hotplug runs.
+ * Return: 0; -EINVAL if @idx is out of range.
+ */
+PMM_API int pmm_memblock_region(const struct pmm_machine *m, enum pmm_memblock_type type,
+				unsigned int idx, struct pmm_memblock_region *out);
+
+/**
+ * pmm_boot_log - the boot log, one line per message, as dmesg would show it
+ * without timestamps
+ * Context: any.
+ * Return: a NUL-terminated string owned by @m.
+ */
+PMM_API const char *pmm_boot_log(const struct pmm_machine *m);
+
+/** How a simulated node's memory is placed on the host. */
+enum pmm_bind_status {
+	PMM_BIND_NONE,		/* node has no memory, or no direct map */
+	PMM_BIND_BOUND,		/* memory bound to host_node with hwloc */
+	PMM_BIND_SKIPPED,	/* asked not to bind (PMM_BOOT_NO_BIND) */
+	PMM_BIND_FAILED,	/* binding was refused by the host; memory is wherever the host put it */
+};
+
+/**
+ * pmm_machine_host_node - the host NUMA node a simulated node maps to
+ * @m: machine
+ * @nid: simulated node
+ * @status: if not NULL, receives how the node's memory is bound
+ * Context: any.
+ * Return: the host node's os index; PMM_NUMA_NO_NODE for a node that does not exist.
+ */
+PMM_API int pmm_machine_host_node(const struct pmm_machine *m, int nid,
+				  enum pmm_bind_status *status);
+
+/**
+ * pmm_dump_machine - print the memory model, nodes, ranges, zones and sections
+ * Context: while no hotplug runs.
+ */
+PMM_API void pmm_dump_machine(const struct pmm_machine *m, FILE *f);
+
+/** pmm_version - "MAJOR.MINOR.PATCH" of the library. Context: any. */
+PMM_API const char *pmm_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PMM_MACHINE_H */

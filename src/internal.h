@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pmm internals: the definition of struct pmm_machine and of the machine
+ * description, and the pmm__ functions shared between source files,
+ * grouped by the file that defines them.
+ */
+#ifndef PMM_INTERNAL_H
+#define PMM_INTERNAL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <pmm/pmm.h>
+
+#define PMM__ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define PMM__MIN(a, b)		((a) < (b) ? (a) : (b))
+#define PMM__MAX(a, b)		((a) > (b) ? (a) : (b))
+#define PMM__ALIGN(x, a)	(((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
+#define PMM__ALIGN_DOWN(x, a)	((x) & ~((__typeof__(x))(a) - 1))
+#define PMM__IS_ALIGNED(x, a)	(((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define PMM__DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+
+#define PMM__LOCAL_DISTANCE	10
+#define PMM__REMOTE_DISTANCE	20
+
+/* ---- the machine description (machine.c) ------------------------------------------- */
+
+struct pmm__range {
+	pmm_phys_addr_t	start;
+	pmm_phys_addr_t	end;		/* exclusive */
+	int		nid;
+	unsigned int	flags;
+};
+
+struct pmm__desc_node {
+	bool		declared;
+	pmm_cpumask_t	cpus;
+	int		host_node;	/* PMM_NUMA_NO_NODE: default mapping */
+};
+
+struct pmm_machine_desc {
+	const struct pmm_arch_profile *arch;
+	struct pmm__desc_node	nodes[PMM_MAX_NUMNODES];
+	unsigned char		distance[PMM_MAX_NUMNODES][PMM_MAX_NUMNODES];
+	struct pmm__range	*memory;
+	unsigned int		nr_memory, max_memory;
+	struct pmm__range	*reserved;
+	unsigned int		nr_reserved, max_reserved;
+	char			*cmdline;
+	bool			from_host;	/* described from this host: same node ids */
+	char			error[512];
+};
+
+/* Record a message in d->error and return err. */
+int pmm__desc_fail(struct pmm_machine_desc *d, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- memblock (memblock.c) --------------------------------------------------------------- */
+
+struct pmm__memblock_type {
+	struct pmm_memblock_region *regions;	/* sorted by base, not overlapping */
+	unsigned int		cnt, max;
+};
+
+struct pmm__memblock {
+	struct pmm__memblock_type memory;
+	struct pmm__memblock_type reserved;
+};
+
+/* memblock_add_node(): add and merge with neighbours of the same nid and flags. */
+int pmm__memblock_add(struct pmm__memblock_type *type, pmm_phys_addr_t base,
+		      pmm_phys_addr_t size, int nid, unsigned int flags);
+void pmm__memblock_free_all_regions(struct pmm__memblock *mb);
+/* Pages of [start_pfn, end_pfn) covered by the regions of nid (any node if nid < 0). */
+unsigned long pmm__memblock_pages_in_range(const struct pmm__memblock_type *type,
+					   unsigned int page_shift, int nid,
+					   unsigned long start_pfn, unsigned long end_pfn);
+/* A region clamped to whole pages: [*spfn, *epfn); false if it holds no whole page. */
+bool pmm__region_pfns(const struct pmm_memblock_region *r, unsigned int page_shift,
+		      unsigned long *spfn, unsigned long *epfn);
+
+/* ---- the machine ------------------------------------------------------------------------------ */
+
+struct pmm__memmap;	/* defined by the memory model file */
+struct pmm__host;	/* defined by interop_hwloc.c */
+
+struct pmm__node_host {
+	int			host_node;	/* os index of the host node */
+	enum pmm_bind_status	status;
+};
+
+struct pmm_machine {
+	struct pmm_machine_view	view;		/* must stay first: read by the inline helpers */
+
+	const struct pmm_arch_profile *arch;
+	unsigned int		flags;		/* PMM_BOOT_* */
+	struct pmm__memblock	memblock;
+	unsigned long		max_pfn;	/* one past the highest pfn of memory */
+	unsigned long		max_low_pfn;	/* HighMem archs: end of lowmem */
+	unsigned long		arch_zone_lowest_possible_pfn[PMM_MAX_NR_ZONES];
+	unsigned long		arch_zone_highest_possible_pfn[PMM_MAX_NR_ZONES];
+	unsigned long		zone_movable_pfn[PMM_MAX_NUMNODES];
+	unsigned int		max_page_order;		/* MAX_PAGE_ORDER */
+	unsigned int		pageblock_order;
+
+	/* topology */
+	pmm_cpumask_t		node_cpus[PMM_MAX_NUMNODES];
+	unsigned char		distance[PMM_MAX_NUMNODES][PMM_MAX_NUMNODES];
+	char			*cmdline;
+
+	/* the memory model's private state (src/memory_model/<model>.c) */
+	struct pmm__memmap	*memmap;
+
+	/* real memory underneath */
+	struct pmm__host	*host;		/* host topology; NULL when not binding */
+	struct pmm__node_host	node_host[PMM_MAX_NUMNODES];
+	size_t			direct_map_bytes;	/* reservation at view.direct_map */
+
+	/* locks (docs/locking.md): hotplug_lock > node_size_lock > zone->lock */
+	pmm_lock_t		hotplug_lock;
+
+	/* log */
+	void			(*log_fn)(void *arg, int level, const char *line);
+	void			*log_arg;
+	char			*log;
+	size_t			log_len, log_cap;
+};
+
+static inline unsigned long pmm__pages_per_section(const struct pmm_machine *m)
+{
+	return 1UL << m->view.pfn_section_shift;
+}
+
+static inline unsigned long pmm__max_order_nr_pages(const struct pmm_machine *m)
+{
+	return 1UL << m->max_page_order;
+}
+
+/* ---- printk.c ---------------------------------------------------------------------------------- */
+
+/* Append one line to the boot log and pass it to the log hook. */
+void pmm__printk(struct pmm_machine *m, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define pmm__pr_err(m, ...)	pmm__printk(m, PMM_LOG_ERR, __VA_ARGS__)
+#define pmm__pr_warn(m, ...)	pmm__printk(m, PMM_LOG_WARNING, __VA_ARGS__)
+#define pmm__pr_info(m, ...)	pmm__printk(m, PMM_LOG_INFO, __VA_ARGS__)
+#define pmm__pr_debug(m, ...)	pmm__printk(m, PMM_LOG_DEBUG, __VA_ARGS__)
+
+/* ---- direct_map.c: host memory for the machine ---------------------------------------------------- */
+
+/* Reserve address space: PROT_NONE, MAP_NORESERVE. NULL on failure. */
+void *pmm__vm_reserve(size_t bytes);
+void pmm__vm_release(void *addr, size_t bytes);
+/* Make [addr, addr+bytes) of a reservation usable and bind it to nid's host node. */
+int pmm__vm_populate(struct pmm_machine *m, void *addr, size_t bytes, int nid);
+/* Give the memory back to the host and make the range inaccessible again. */
+void pmm__vm_depopulate(void *addr, size_t bytes);
+/* Node-local zeroed memory for metadata (memmaps, usemaps, pgdat). NULL on failure. */
+void *pmm__alloc_node(struct pmm_machine *m, size_t bytes, int nid);
+void pmm__free_node(void *addr, size_t bytes);
+int pmm__direct_map_init(struct pmm_machine *m);
+void pmm__direct_map_fini(struct pmm_machine *m);
+
+/* ---- interop_hwloc.c ------------------------------------------------------------------------------------ */
+
+int pmm__host_open(struct pmm_machine *m);
+void pmm__host_close(struct pmm_machine *m);
+/* Map every simulated node to a host node (explicit, same id, or round robin). */
+int pmm__host_map_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d);
+/* Bind [addr, addr+bytes) to the host node of simulated node nid; 0 or -errno. */
+int pmm__host_bind(struct pmm_machine *m, void *addr, size_t bytes, int nid);
+
+/* ---- memory model (src/memory_model/<model>.c) ------------------------------------------------------------- */
+
+/* Build the model's maps for memblock.memory (sparse_init / alloc_node_mem_map). */
+int pmm__model_init(struct pmm_machine *m);
+void pmm__model_fini(struct pmm_machine *m);
+/* Hotplug: sections and memmap for a range (-EOPNOTSUPP under FLATMEM). */
+int pmm__model_add_range(struct pmm_machine *m, unsigned long start_pfn,
+			 unsigned long nr_pages, int nid);
+int pmm__model_remove_range(struct pmm_machine *m, unsigned long start_pfn,
+			    unsigned long nr_pages);
+/* The word and bit index holding the pageblock bits of pfn (zone for FLATMEM). */
+unsigned long *pmm__model_pageblock_bits(struct pmm_machine *m, struct pmm_zone *zone,
+					 unsigned long pfn, unsigned int *bitidx);
+/* memmap_init(): the trailing hole is initialised up to a multiple of this. */
+unsigned long pmm__model_trailing_align(const struct pmm_machine *m);
+/* Print what the model built. */
+void pmm__model_dump(const struct pmm_machine *m, FILE *f);
+/* Host bytes held by memmaps and section metadata. */
+size_t pmm__model_memmap_bytes(const struct pmm_machine *m);
+
+/* ---- mm_init.c ------------------------------------------------------------------------------------------- */
+
+int pmm__free_area_init(struct pmm_machine *m);
+void pmm__memmap_init(struct pmm_machine *m);
+void pmm__init_single_page(struct pmm_machine *m, struct pmm_page *page,
+			   unsigned long pfn, unsigned int zone, int nid);
+void pmm__free_nodes(struct pmm_machine *m);
+
+
+#endif /* PMM_INTERNAL_H */

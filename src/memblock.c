@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+/*
+ * memblock: the boot-time list of memory and reserved ranges.
+ * Mirrors mm/memblock.c: memblock_add_range, memblock_merge_regions.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int memblock_grow(struct pmm__memblock_type *type)
+{
+	unsigned int max = type->max ? type->max * 2 : 16;
+	struct pmm_memblock_region *r = realloc(type->regions, max * sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	type->regions = r;
+	type->max = max;
+	return 0;
+}
+
+/* Merge neighbours that touch and have the same node and flags (memblock_merge_regions). */
+static void memblock_merge_regions(struct pmm__memblock_type *type)
+{
+	unsigned int i = 0;
+
+	while (i + 1 < type->cnt) {
+		struct pmm_memblock_region *this = &type->regions[i];
+		struct pmm_memblock_region *next = &type->regions[i + 1];
+
+		if (this->base + this->size != next->base || this->nid != next->nid ||
+		    this->flags != next->flags) {
+			i++;
+			continue;
+		}
+		this->size += next->size;
+		memmove(next, next + 1, (type->cnt - (i + 2)) * sizeof(*next));
+		type->cnt--;
+	}
+}
+
+/*
+ * Add [base, base + size). Memory ranges never overlap (the description
+ * refused it); reserved ranges may, and are unioned.
+ */
+int pmm__memblock_add(struct pmm__memblock_type *type, pmm_phys_addr_t base,
+		      pmm_phys_addr_t size, int nid, unsigned int flags)
+{
+	pmm_phys_addr_t end = base + size;
+	unsigned int i;
+
+	if (!size)
+		return 0;
+	/* union with overlapping or touching regions of the same kind */
+	for (i = 0; i < type->cnt;) {
+		struct pmm_memblock_region *r = &type->regions[i];
+		pmm_phys_addr_t rend = r->base + r->size;
+
+		if (rend < base || r->base > end || r->nid != nid || r->flags != flags) {
+			i++;
+			continue;
+		}
+		base = PMM__MIN(base, r->base);
+		end = PMM__MAX(end, rend);
+		memmove(r, r + 1, (type->cnt - i - 1) * sizeof(*r));
+		type->cnt--;
+	}
+	if (type->cnt == type->max && memblock_grow(type))
+		return -ENOMEM;
+	for (i = 0; i < type->cnt && type->regions[i].base < base; i++)
+		;
+	memmove(&type->regions[i + 1], &type->regions[i],
+		(type->cnt - i) * sizeof(type->regions[0]));
+	type->regions[i] = (struct pmm_memblock_region){
+		.base = base, .size = end - base, .nid = nid, .flags = flags,
+	};
+	type->cnt++;
+	memblock_merge_regions(type);
+	return 0;
+}
+
+void pmm__memblock_free_all_regions(struct pmm__memblock *mb)
+{
+	free(mb->memory.regions);
+	free(mb->reserved.regions);
+	memset(mb, 0, sizeof(*mb));
+}
+
+bool pmm__region_pfns(const struct pmm_memblock_region *r, unsigned int page_shift,
+		      unsigned long *spfn, unsigned long *epfn)
+{
+	pmm_phys_addr_t mask = ((pmm_phys_addr_t)1 << page_shift) - 1;
+
+	*spfn = (unsigned long)((r->base + mask) >> page_shift);
+	*epfn = (unsigned long)((r->base + r->size) >> page_shift);
+	return *spfn < *epfn;
+}
+
+unsigned long pmm__memblock_pages_in_range(const struct pmm__memblock_type *type,
+					   unsigned int page_shift, int nid,
+					   unsigned long start_pfn, unsigned long end_pfn)
+{
+	unsigned long nr = 0, s, e;
+	unsigned int i;
+
+	for (i = 0; i < type->cnt; i++) {
+		if (nid >= 0 && type->regions[i].nid != nid)
+			continue;
+		if (!pmm__region_pfns(&type->regions[i], page_shift, &s, &e))
+			continue;
+		s = PMM__MAX(s, start_pfn);
+		e = PMM__MIN(e, end_pfn);
+		if (s < e)
+			nr += e - s;
+	}
+	return nr;
+}
+
+unsigned int pmm_memblock_count(const struct pmm_machine *m, enum pmm_memblock_type type)
+{
+	return type == PMM_MEMBLOCK_MEMORY ? m->memblock.memory.cnt : m->memblock.reserved.cnt;
+}
+
+int pmm_memblock_region(const struct pmm_machine *m, enum pmm_memblock_type type,
+			unsigned int idx, struct pmm_memblock_region *out)
+{
+	const struct pmm__memblock_type *t =
+		type == PMM_MEMBLOCK_MEMORY ? &m->memblock.memory : &m->memblock.reserved;
+
+	if (idx >= t->cnt)
+		return -EINVAL;
+	*out = t->regions[idx];
+	return 0;
+}

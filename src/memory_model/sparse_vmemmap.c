@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SPARSEMEM_VMEMMAP: one virtually contiguous struct page array indexed by
+ * pfn, populated section by section (or 2 MiB subsection by subsection)
+ * as memory comes, node-local, released when it goes.
+ * Mirrors mm/sparse-vmemmap.c: __populate_section_memmap,
+ * vmemmap_populate_basepages, and the arch's vmemmap reservation.
+ */
+#include "memory_model/sparse.h"
+
+int pmm__memmap_model_init(struct pmm_machine *m)
+{
+	struct pmm__memmap *mm = m->memmap;
+
+	/* the vmemmap area: struct pages for every pfn below pfn_limit */
+	mm->vmemmap_bytes = m->view.pfn_limit * sizeof(struct pmm_page);
+	mm->vmemmap = pmm__vm_reserve(mm->vmemmap_bytes);
+	if (!mm->vmemmap) {
+		pmm__pr_err(m, "pmm: cannot reserve %zu MiB of address space for the vmemmap",
+			    mm->vmemmap_bytes >> 20);
+		return -ENOMEM;
+	}
+	m->view.mem_map = mm->vmemmap;
+	return 0;
+}
+
+void pmm__memmap_model_fini(struct pmm_machine *m)
+{
+	struct pmm__memmap *mm = m->memmap;
+
+	pmm__vm_release(mm->vmemmap, mm->vmemmap_bytes);
+	mm->vmemmap = NULL;
+	m->view.mem_map = NULL;
+}
+
+int pmm__sparse_buffer_init(struct pmm_machine *m, unsigned long map_count, int nid)
+{
+	return 0;
+}
+
+void pmm__sparse_buffer_fini(struct pmm_machine *m)
+{
+}
+
+struct pmm_page *pmm__populate_section_memmap(struct pmm_machine *m, unsigned long pfn,
+					      unsigned long nr_pages, int nid)
+{
+	struct pmm_page *start = m->view.mem_map + pfn;
+	int err = pmm__vm_populate(m, start, nr_pages * sizeof(struct pmm_page), nid);
+
+	if (err && err != -EXDEV)	/* -EXDEV: usable, binding failed and was reported */
+		return NULL;
+	m->memmap->metadata_bytes += nr_pages * sizeof(struct pmm_page);
+	return start;
+}
+
+void pmm__depopulate_section_memmap(struct pmm_machine *m, unsigned long pfn,
+				    unsigned long nr_pages, struct pmm_mem_section *ms,
+				    bool section_empty)
+{
+	pmm__vm_depopulate(m->view.mem_map + pfn, nr_pages * sizeof(struct pmm_page));
+	m->memmap->metadata_bytes -= nr_pages * sizeof(struct pmm_page);
+}

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Zones, node spans and struct page initialisation at boot.
+ * Mirrors mm/mm_init.c: free_area_init, free_area_init_node,
+ * calculate_node_totalpages, zone_spanned_pages_in_node,
+ * zone_absent_pages_in_node, check_for_memory, memmap_init,
+ * init_unavailable_range, __init_single_page; and the architectures'
+ * zone_sizes_init() for the zone limits.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const char *const pmm_zone_names[PMM_MAX_NR_ZONES] = {
+	"DMA", "DMA32", "Normal", "HighMem", "Movable", "Device",
+};
+
+const char *const pmm_node_state_names[PMM_NR_NODE_STATES] = {
+	"possible", "online", "has_normal_memory", "has_high_memory",
+	"has_memory", "has_cpu", "has_generic_initiator",
+};
+
+static void list_init(struct pmm_list_head *h)
+{
+	h->next = h;
+	h->prev = h;
+}
+
+static pmm_phys_addr_t memblock_start_of_dram(const struct pmm_machine *m)
+{
+	return m->memblock.memory.regions[0].base;
+}
+
+static pmm_phys_addr_t memblock_end_of_dram(const struct pmm_machine *m)
+{
+	const struct pmm__memblock_type *t = &m->memblock.memory;
+
+	return t->regions[t->cnt - 1].base + t->regions[t->cnt - 1].size;
+}
+
+/* ---- zone limits: the architectures' zone_sizes_init() ------------------------------------ */
+
+/* arm64 max_zone_phys(): the end of a DMA zone limited to zone_bits address bits. */
+static pmm_phys_addr_t arm64_max_zone_phys(const struct pmm_machine *m, unsigned int zone_bits)
+{
+	pmm_phys_addr_t zone_mask = (1ULL << zone_bits) - 1;
+	pmm_phys_addr_t phys_start = memblock_start_of_dram(m);
+	const pmm_phys_addr_t four_g_mask = (1ULL << 32) - 1;
+
+	if (phys_start > four_g_mask)
+		zone_mask = ~0ULL;
+	else if (phys_start > zone_mask)
+		zone_mask = four_g_mask;
+	return PMM__MIN(zone_mask, memblock_end_of_dram(m) - 1) + 1;
+}
+
+static void arch_zone_limits(struct pmm_machine *m, unsigned long max_zone_pfn[])
+{
+	const struct pmm_arch_profile *a = m->arch;
+	unsigned int shift = a->page_shift;
+
+	m->max_low_pfn = m->max_pfn;
+	if (a->max_lowmem_pfn && m->max_pfn > a->max_lowmem_pfn)
+		m->max_low_pfn = a->max_lowmem_pfn;
+
+	if (a->dma_zone_bits_rule) {
+		/* arm64: zone_dma_bits is 32 unless firmware limits DMA further */
+		max_zone_pfn[PMM_ZONE_DMA] = (unsigned long)(arm64_max_zone_phys(m, 32) >> shift);
+		max_zone_pfn[PMM_ZONE_DMA32] = (unsigned long)(arm64_max_zone_phys(m, 32) >> shift);
+	} else {
+		if (a->dma_limit)
+			max_zone_pfn[PMM_ZONE_DMA] =
+				PMM__MIN((unsigned long)(a->dma_limit >> shift), m->max_low_pfn);
+		if (a->dma32_limit)
+			max_zone_pfn[PMM_ZONE_DMA32] =
+				PMM__MIN((unsigned long)(a->dma32_limit >> shift), m->max_low_pfn);
+	}
+	max_zone_pfn[PMM_ZONE_NORMAL] = m->max_low_pfn;
+	if (a->zones & (1u << PMM_ZONE_HIGHMEM))
+		max_zone_pfn[PMM_ZONE_HIGHMEM] = m->max_pfn;
+}
+
+/* ---- per-node spans ------------------------------------------------------------------------ */
+
+static void get_pfn_range_for_nid(const struct pmm_machine *m, int nid,
+				  unsigned long *start_pfn, unsigned long *end_pfn)
+{
+	const struct pmm__memblock_type *t = &m->memblock.memory;
+	unsigned long s, e;
+	unsigned int i;
+
+	*start_pfn = ~0UL;
+	*end_pfn = 0;
+	for (i = 0; i < t->cnt; i++) {
+		if (t->regions[i].nid != nid || !pmm__region_pfns(&t->regions[i], m->view.page_shift, &s, &e))
+			continue;
+		*start_pfn = PMM__MIN(*start_pfn, s);
+		*end_pfn = PMM__MAX(*end_pfn, e);
+	}
+	if (*start_pfn == ~0UL)
+		*start_pfn = 0;
+}
+
+static unsigned long clamp_ul(unsigned long v, unsigned long lo, unsigned long hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* adjust_zone_range_for_zone_movable() */
+static void adjust_zone_range_for_zone_movable(const struct pmm_machine *m, int nid,
+					       enum pmm_zone_type type, unsigned long node_end_pfn,
+					       unsigned long *zs, unsigned long *ze)
+{
+	unsigned long movable = m->zone_movable_pfn[nid];
+
+	if (!movable)
+		return;
+	if (type == PMM_ZONE_MOVABLE) {
+		enum pmm_zone_type z;
+		unsigned long highest = 0;
+
+		/* ZONE_MOVABLE ends where the highest usable zone ends */
+		for (z = PMM_ZONE_DMA; z < PMM_ZONE_MOVABLE; z++)
+			highest = PMM__MAX(highest, m->arch_zone_highest_possible_pfn[z]);
+		*zs = movable;
+		*ze = PMM__MIN(node_end_pfn, highest);
+	} else if (*zs < movable && movable < *ze) {
+		*ze = movable;
+	} else if (*zs >= movable) {
+		*zs = *ze;
+	}
+}
+
+static unsigned long zone_spanned_pages_in_node(const struct pmm_machine *m, int nid,
+						enum pmm_zone_type type,
+						unsigned long node_start_pfn,
+						unsigned long node_end_pfn,
+						unsigned long *zs, unsigned long *ze)
+{
+	unsigned long lo = m->arch_zone_lowest_possible_pfn[type];
+	unsigned long hi = m->arch_zone_highest_possible_pfn[type];
+
+	*zs = clamp_ul(node_start_pfn, lo, hi);
+	*ze = clamp_ul(node_end_pfn, lo, hi);
+	adjust_zone_range_for_zone_movable(m, nid, type, node_end_pfn, zs, ze);
+	if (*ze < node_start_pfn || *zs > node_end_pfn)
+		return 0;
+	*ze = PMM__MIN(*ze, node_end_pfn);
+	*zs = PMM__MAX(*zs, node_start_pfn);
+	return *ze - *zs;
+}
+
+static void zone_init_internals(struct pmm_zone *zone, enum pmm_zone_type idx,
+				pmm_pg_data_t *pgdat)
+{
+	unsigned int o, t;
+
+	zone->name = pmm_zone_names[idx];
+	zone->node = pgdat->node_id;
+	zone->zone_pgdat = pgdat;
+	pthread_mutex_init(&zone->lock, NULL);
+	for (o = 0; o < PMM_NR_PAGE_ORDERS; o++)
+		for (t = 0; t < PMM_MIGRATE_TYPES; t++)
+			list_init(&zone->free_area[o].free_list[t]);
+}
+
+/* Pages of [zs, ze) that are in a reserved memblock range and in memory. */
+static unsigned long reserved_pages_in(const struct pmm_machine *m, int nid,
+				       unsigned long zs, unsigned long ze)
+{
+	const struct pmm__memblock_type *res = &m->memblock.reserved;
+	unsigned long nr = 0, s, e;
+	unsigned int i;
+
+	for (i = 0; i < res->cnt; i++) {
+		if (!pmm__region_pfns(&res->regions[i], m->view.page_shift, &s, &e))
+			continue;
+		s = PMM__MAX(s, zs);
+		e = PMM__MIN(e, ze);
+		if (s < e)
+			nr += pmm__memblock_pages_in_range(&m->memblock.memory,
+							   m->view.page_shift, nid, s, e);
+	}
+	return nr;
+}
+
+/* calculate_node_totalpages() and the zone part of free_area_init_core() */
+static void calculate_node_totalpages(struct pmm_machine *m, pmm_pg_data_t *pgdat,
+				      unsigned long node_start_pfn, unsigned long node_end_pfn)
+{
+	unsigned long totalpages = 0, realtotalpages = 0;
+	enum pmm_zone_type i;
+	int nid = pgdat->node_id;
+
+	for (i = 0; i < PMM_MAX_NR_ZONES; i++) {
+		struct pmm_zone *zone = &pgdat->node_zones[i];
+		unsigned long zs = 0, ze = 0, spanned = 0, absent = 0;
+
+		zone_init_internals(zone, i, pgdat);
+		if (node_start_pfn != node_end_pfn && pmm_zone_type_configured(m, i))
+			spanned = zone_spanned_pages_in_node(m, nid, i, node_start_pfn,
+							     node_end_pfn, &zs, &ze);
+		if (spanned)
+			absent = spanned - pmm__memblock_pages_in_range(&m->memblock.memory,
+									 m->view.page_shift,
+									 nid, zs, ze);
+		zone->zone_start_pfn = spanned ? zs : 0;
+		zone->spanned_pages = spanned;
+		zone->present_pages = spanned - absent;
+		zone->present_early_pages = zone->present_pages;
+		/* kernel: pages freed to the buddy allocator by memblock_free_all() */
+		zone->managed_pages = spanned ? zone->present_pages - reserved_pages_in(m, nid, zs, ze) : 0;
+		if (spanned) {
+			zone->initialized = 1;
+			pgdat->nr_zones = (int)i + 1;
+		}
+		totalpages += spanned;
+		realtotalpages += zone->present_pages;
+	}
+	pgdat->node_spanned_pages = totalpages;
+	pgdat->node_present_pages = realtotalpages;
+}
+
+/* check_for_memory(): N_NORMAL_MEMORY / N_HIGH_MEMORY from the first populated zone. */
+static void check_for_memory(struct pmm_machine *m, pmm_pg_data_t *pgdat)
+{
+	bool highmem = pmm_zone_type_configured(m, PMM_ZONE_HIGHMEM);
+	enum pmm_zone_type z;
+	int nid = pgdat->node_id;
+
+	for (z = PMM_ZONE_DMA; z < PMM_ZONE_MOVABLE; z++) {
+		if (!pmm_populated_zone(&pgdat->node_zones[z]))
+			continue;
+		if (highmem || z <= PMM_ZONE_NORMAL)
+			pmm_node_set(nid, &m->view.node_states[PMM_N_HIGH_MEMORY]);
+		if (z <= PMM_ZONE_NORMAL)
+			pmm_node_set(nid, &m->view.node_states[PMM_N_NORMAL_MEMORY]);
+		break;
+	}
+}
+
+static void print_range_line(struct pmm_machine *m, const char *prefix,
+			     unsigned long start_pfn, unsigned long end_pfn)
+{
+	unsigned int shift = m->view.page_shift;
+
+	pmm__pr_info(m, "%s[mem 0x%016llx-0x%016llx]", prefix,
+		     (unsigned long long)start_pfn << shift,
+		     ((unsigned long long)end_pfn << shift) - 1);
+}
+
+/* Own-node zonelists until build_all_zonelists() exists (boot-fidelity issue). */
+static void build_own_zonelists(pmm_pg_data_t *pgdat)
+{
+	int z, n = 0, l;
+
+	for (z = PMM_MAX_NR_ZONES - 1; z >= 0; z--) {
+		struct pmm_zone *zone = &pgdat->node_zones[z];
+
+		if (!pmm_managed_zone(zone))
+			continue;
+		for (l = 0; l < PMM_MAX_ZONELISTS; l++) {
+			pgdat->node_zonelists[l]._zonerefs[n].zone = zone;
+			pgdat->node_zonelists[l]._zonerefs[n].zone_idx = z;
+		}
+		n++;
+	}
+}
+
+int pmm__free_area_init(struct pmm_machine *m)
+{
+	unsigned long max_zone_pfn[PMM_MAX_NR_ZONES] = { 0 };
+	unsigned long start_pfn;
+	unsigned int i;
+	int z, nid;
+	char prefix[32];
+
+	arch_zone_limits(m, max_zone_pfn);
+	start_pfn = (unsigned long)(memblock_start_of_dram(m) >> m->view.page_shift);
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+		unsigned long end_pfn;
+
+		if (z == PMM_ZONE_MOVABLE || !pmm_zone_type_configured(m, (enum pmm_zone_type)z))
+			continue;
+		end_pfn = PMM__MAX(max_zone_pfn[z], start_pfn);
+		m->arch_zone_lowest_possible_pfn[z] = start_pfn;
+		m->arch_zone_highest_possible_pfn[z] = end_pfn;
+		start_pfn = end_pfn;
+	}
+	memset(m->zone_movable_pfn, 0, sizeof(m->zone_movable_pfn));
+
+	pmm__pr_info(m, "Zone ranges:");
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+		if (z == PMM_ZONE_MOVABLE || !pmm_zone_type_configured(m, (enum pmm_zone_type)z))
+			continue;
+		snprintf(prefix, sizeof(prefix), "  %-8s ", pmm_zone_names[z]);
+		if (m->arch_zone_lowest_possible_pfn[z] == m->arch_zone_highest_possible_pfn[z])
+			pmm__pr_info(m, "%sempty", prefix);
+		else
+			print_range_line(m, prefix, m->arch_zone_lowest_possible_pfn[z],
+					 m->arch_zone_highest_possible_pfn[z]);
+	}
+	pmm__pr_info(m, "Movable zone start for each node");
+	for (nid = 0; nid < PMM_MAX_NUMNODES; nid++)
+		if (m->zone_movable_pfn[nid])
+			pmm__pr_info(m, "  Node %d: 0x%016llx", nid,
+				     (unsigned long long)m->zone_movable_pfn[nid] << m->view.page_shift);
+	pmm__pr_info(m, "Early memory node ranges");
+	for (i = 0; i < m->memblock.memory.cnt; i++) {
+		const struct pmm_memblock_region *r = &m->memblock.memory.regions[i];
+		unsigned long s, e;
+
+		if (!pmm__region_pfns(r, m->view.page_shift, &s, &e))
+			continue;
+		snprintf(prefix, sizeof(prefix), "  node %3d: ", r->nid);
+		print_range_line(m, prefix, s, e);
+	}
+
+	pmm_for_each_node(nid, m) {
+		pmm_pg_data_t *pgdat = m->view.node_data[nid];
+		unsigned long node_start, node_end;
+
+		get_pfn_range_for_nid(m, nid, &node_start, &node_end);
+		pgdat->node_start_pfn = node_start;
+		if (node_start != node_end) {
+			snprintf(prefix, sizeof(prefix), "Initmem setup node %d ", nid);
+			print_range_line(m, prefix, node_start, node_end);
+		} else {
+			pmm__pr_info(m, "Initmem setup node %d as memoryless", nid);
+		}
+		calculate_node_totalpages(m, pgdat, node_start, node_end);
+		if (pgdat->node_present_pages) {
+			pmm_node_set(nid, &m->view.node_states[PMM_N_MEMORY]);
+			check_for_memory(m, pgdat);
+		}
+		/* online: nodes with memory, and nodes with CPUs (init_cpu_to_node) */
+		if (pgdat->node_present_pages || pmm_node_isset(nid, &m->view.node_states[PMM_N_CPU]))
+			pmm_node_set(nid, &m->view.node_states[PMM_N_ONLINE]);
+		build_own_zonelists(pgdat);
+	}
+	return 0;
+}
+
+void pmm__free_nodes(struct pmm_machine *m)
+{
+	int nid;
+
+	for (nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+		pmm_pg_data_t *pgdat = m->view.node_data[nid];
+		int z;
+
+		if (!pgdat)
+			continue;
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+			if (pgdat->node_zones[z].zone_pgdat)
+				pthread_mutex_destroy(&pgdat->node_zones[z].lock);
+		pthread_mutex_destroy(&pgdat->node_size_lock);
+		pthread_mutex_destroy(&pgdat->deferred_split_queue.split_queue_lock);
+		pmm__free_node(pgdat, sizeof(*pgdat));
+		m->view.node_data[nid] = NULL;
+	}
+}
+
+/* ---- struct page initialisation ------------------------------------------------------------------ */
+
+/* Pageblock bits: 3 bits of migratetype and a skip bit per pageblock (NR_PAGEBLOCK_BITS 4). */
+#define PMM__NR_PAGEBLOCK_BITS	4
+#define PMM__MIGRATETYPE_MASK	7UL
+
+static void set_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
+				      unsigned long pfn, enum pmm_migratetype mt)
+{
+	unsigned int bitidx;
+	unsigned long *word = pmm__model_pageblock_bits(m, zone, pfn, &bitidx);
+
+	if (!word)
+		return;
+	*word = (*word & ~(PMM__MIGRATETYPE_MASK << bitidx)) | ((unsigned long)mt << bitidx);
+}
+
+void pmm__init_single_page(struct pmm_machine *m, struct pmm_page *page,
+			   unsigned long pfn, unsigned int zone, int nid)
+{
+	memset(page, 0, sizeof(*page));
+	pmm_set_page_links(page, zone, nid, pmm_pfn_to_section_nr(m, pfn));
+	page->_refcount = 1;
+	page->_mapcount = -1;
+	list_init(&page->lru);
+}
+
+/* memmap_init_range(): pages that exist, with pageblocks marked movable. */
+static void memmap_init_range(struct pmm_machine *m, struct pmm_zone *zone, int nid,
+			      unsigned long start_pfn, unsigned long end_pfn)
+{
+	unsigned long pageblock_mask = (1UL << m->pageblock_order) - 1;
+	unsigned int zidx = (unsigned int)pmm_zone_idx(zone);
+	unsigned long pfn;
+
+	for (pfn = start_pfn; pfn < end_pfn; pfn++) {
+		pmm__init_single_page(m, pmm_pfn_to_page(m, pfn), pfn, zidx, nid);
+		if (!(pfn & pageblock_mask))
+			set_pageblock_migratetype(m, zone, pfn, PMM_MIGRATE_MOVABLE);
+	}
+}
+
+/* init_unavailable_range(): reserved pages for the holes that have a memmap. */
+static unsigned long init_unavailable_range(struct pmm_machine *m, unsigned long spfn,
+					    unsigned long epfn, unsigned int zone, int nid)
+{
+	unsigned long pageblock = 1UL << m->pageblock_order;
+	unsigned long pfn, pgcnt = 0;
+
+	for (pfn = spfn; pfn < epfn; pfn++) {
+		if (!pmm_pfn_valid(m, PMM__ALIGN_DOWN(pfn, pageblock))) {
+			pfn = PMM__ALIGN_DOWN(pfn, pageblock) + pageblock - 1;
+			continue;
+		}
+		pmm__init_single_page(m, pmm_pfn_to_page(m, pfn), pfn, zone, nid);
+		pmm_page_set_flag(pmm_pfn_to_page(m, pfn), PMM_PG_reserved);
+		pgcnt++;
+	}
+	if (pgcnt)
+		pmm__pr_info(m, "On node %d, zone %s: %lu pages in unavailable ranges",
+			     nid, pmm_zone_names[zone], pgcnt);
+	return pgcnt;
+}
+
+/* reserve_bootmem_region(): reserved memblock pages are PageReserved. */
+static void reserve_bootmem_regions(struct pmm_machine *m)
+{
+	const struct pmm__memblock_type *res = &m->memblock.reserved;
+	unsigned int i;
+
+	for (i = 0; i < res->cnt; i++) {
+		unsigned long s, e, pfn;
+
+		if (!pmm__region_pfns(&res->regions[i], m->view.page_shift, &s, &e))
+			continue;
+		for (pfn = s; pfn < e && pfn < m->max_pfn; pfn++)
+			if (pmm__memblock_pages_in_range(&m->memblock.memory, m->view.page_shift,
+							 -1, pfn, pfn + 1))
+				pmm_page_set_flag(pmm_pfn_to_page(m, pfn), PMM_PG_reserved);
+	}
+}
+
+void pmm__memmap_init(struct pmm_machine *m)
+{
+	const struct pmm__memblock_type *mem = &m->memblock.memory;
+	unsigned long hole_pfn = 0, end_pfn = 0;
+	unsigned int i, zone_id = 0;
+	int nid = 0;
+
+	for (i = 0; i < mem->cnt; i++) {
+		unsigned long start_pfn, rend;
+		pmm_pg_data_t *pgdat;
+		int j;
+
+		if (!pmm__region_pfns(&mem->regions[i], m->view.page_shift, &start_pfn, &rend))
+			continue;
+		nid = mem->regions[i].nid;
+		pgdat = m->view.node_data[nid];
+		end_pfn = rend;
+		for (j = 0; j < PMM_MAX_NR_ZONES; j++) {
+			struct pmm_zone *zone = &pgdat->node_zones[j];
+			unsigned long zs, ze;
+
+			if (!pmm_populated_zone(zone))
+				continue;
+			zs = clamp_ul(start_pfn, zone->zone_start_pfn, pmm_zone_end_pfn(zone));
+			ze = clamp_ul(end_pfn, zone->zone_start_pfn, pmm_zone_end_pfn(zone));
+			zone_id = (unsigned int)j;
+			if (zs >= ze)
+				continue;
+			memmap_init_range(m, zone, nid, zs, ze);
+			if (hole_pfn < zs)
+				init_unavailable_range(m, hole_pfn, zs, (unsigned int)j, nid);
+			hole_pfn = ze;
+		}
+	}
+	end_pfn = PMM__ALIGN(end_pfn, pmm__model_trailing_align(m));
+	if (hole_pfn < end_pfn)
+		init_unavailable_range(m, hole_pfn, end_pfn, zone_id, nid);
+	reserve_bootmem_regions(m);
+}
