@@ -101,6 +101,14 @@ enum pmm_pagetype {
 
 struct pmm_dev_pagemap;
 
+/* The kernel's field "private" is a C++ keyword: C++ code sees it as
+ * "private_". Use pmm_page_private() / pmm_set_page_private() in portable code. */
+#ifdef __cplusplus
+#define PMM__PRIV private_
+#else
+#define PMM__PRIV private
+#endif
+
 /**
  * struct pmm_page - one page frame of the simulated machine (struct page)
  *
@@ -119,7 +127,7 @@ struct pmm_page {
 			};
 			void *mapping;		/* owner's object, or PMM_TAIL_MAPPING */
 			unsigned long index;	/* offset within mapping */
-			unsigned long private;	/* free page: its buddy order */
+			unsigned long PMM__PRIV;	/* private; free page: its buddy order */
 		};
 		struct {	/* tail pages of a compound page */
 			unsigned long compound_head;	/* head address | 1 */
@@ -157,7 +165,7 @@ struct pmm_folio {
 			};
 			void *mapping;
 			unsigned long index;
-			void *private;
+			void *PMM__PRIV;	/* private */
 			int _mapcount;
 			int _refcount;
 			unsigned long memcg_data;
@@ -257,6 +265,16 @@ static inline void pmm_page_clear_flag(struct pmm_page *page, enum pmm_pageflags
 static inline int pmm_PageReserved(const struct pmm_page *page)
 {
 	return pmm_page_test_flag(page, PMM_PG_reserved);
+}
+
+static inline unsigned long pmm_page_private(const struct pmm_page *page)
+{
+	return page->PMM__PRIV;
+}
+
+static inline void pmm_set_page_private(struct pmm_page *page, unsigned long v)
+{
+	page->PMM__PRIV = v;
 }
 
 /* ---- counts and types --------------------------------------------------------------- */
@@ -397,7 +415,7 @@ static inline void pmm_prep_compound_page(struct pmm_page *page, unsigned int or
 
 		p->mapping = PMM_TAIL_MAPPING;
 		pmm_set_compound_head(p, page);
-		p->private = 0;
+		p->PMM__PRIV = 0;
 	}
 	folio->_flags_1 = (folio->_flags_1 & ~0xffUL) | order;
 	folio->_folio_nr_pages = (unsigned int)nr;
