@@ -61,7 +61,7 @@ struct pmm_machine *pmm_test_boot_desc(struct pmm_machine_desc *d, unsigned int 
 
 int pmm_test_faults(volatile unsigned char *addr)
 {
-	int status;
+	int status = 0;
 	pid_t pid;
 
 	fflush(NULL);

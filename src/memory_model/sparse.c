@@ -15,10 +15,12 @@
 
 /* ---- the section table -------------------------------------------------------------- */
 
-static inline unsigned long sections_per_root(const struct pmm_machine *m)
+#if PMM_CONFIG_SPARSEMEM_EXTREME
+static unsigned long sections_per_root(const struct pmm_machine *m)
 {
 	return 1UL << m->view.section_root_shift;
 }
+#endif
 
 /* sparse_index_init(): EXTREME allocates the root holding a section on first use. */
 static int sparse_index_init(struct pmm_machine *m, unsigned long nr, int nid)
