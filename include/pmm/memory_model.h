@@ -200,6 +200,24 @@ static inline int pmm_early_section(const struct pmm_mem_section *ms)
 	return ms && (ms->section_mem_map & PMM_SECTION_IS_EARLY);
 }
 
+/* Section of a pfn or number known to be valid: no range or root checks (hot path). */
+static inline const struct pmm_mem_section *pmm__valid_nr_to_section(const struct pmm_machine *m,
+								      unsigned long nr)
+{
+#if PMM_CONFIG_SPARSEMEM_EXTREME
+	const struct pmm_machine_view *v = pmm__view(m);
+
+	return &v->mem_section[nr >> v->section_root_shift]
+			      [nr & ((1UL << v->section_root_shift) - 1)];
+#elif PMM_CONFIG_SPARSEMEM
+	return &pmm__view(m)->mem_section_flat[nr];
+#else
+	(void)m;
+	(void)nr;
+	return NULL;
+#endif
+}
+
 /* The decoded memmap address of section nr: its first struct page (__section_mem_map_addr + start). */
 static inline unsigned long pmm__section_map_base(const struct pmm_mem_section *ms)
 {
@@ -228,7 +246,8 @@ static inline struct pmm_page *pmm_pfn_to_page(const struct pmm_machine *m,
 	return v->mem_map + pfn;
 #else
 	(void)v;
-	return (struct pmm_page *)(pmm__section_map_base(pmm_pfn_to_section(m, pfn)) +
+	return (struct pmm_page *)(pmm__section_map_base(pmm__valid_nr_to_section(
+					   m, pfn >> v->pfn_section_shift)) +
 				   pfn * sizeof(struct pmm_page));
 #endif
 }
@@ -253,7 +272,7 @@ static inline unsigned long pmm_page_to_pfn(const struct pmm_machine *m,
 #else
 	(void)v;
 	return ((unsigned long)page -
-		pmm__section_map_base(pmm_nr_to_section(m, pmm_page_to_section(page)))) /
+		pmm__section_map_base(pmm__valid_nr_to_section(m, pmm_page_to_section(page)))) /
 	       sizeof(struct pmm_page);
 #endif
 }
