@@ -79,9 +79,6 @@ enum pmm_pageflags {
 #define PMM_NODES_MASK		((1UL << PMM_NODES_WIDTH) - 1)
 #define PMM_ZONES_MASK		((1UL << PMM_ZONES_WIDTH) - 1)
 
-#if PMM_ZONES_PGOFF < PMM_NR_PAGEFLAGS
-#error "page->flags: section, node and zone fields overlap the flag bits; lower PMM_NODES_SHIFT"
-#endif
 
 /* ---- page_type (the _mapcount word when the page has a type; kernel >= 6.12) */
 #define PMM_PAGE_TYPE_NONE	0xffffffffu	/* "no type": _mapcount == -1 */
@@ -191,6 +188,8 @@ struct pmm_folio {
 #else
 #define PMM__STATIC_ASSERT(c, m) _Static_assert(c, m)
 #endif
+PMM__STATIC_ASSERT(PMM_ZONES_PGOFF >= PMM_NR_PAGEFLAGS,
+		   "page->flags: section, node and zone fields overlap the flag bits; lower PMM_NODES_SHIFT");
 PMM__STATIC_ASSERT(sizeof(struct pmm_page) == 64, "struct pmm_page must be 64 bytes on LP64");
 PMM__STATIC_ASSERT(sizeof(struct pmm_folio) == 2 * sizeof(struct pmm_page),
 		   "struct pmm_folio overlays exactly two pages");
