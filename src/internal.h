@@ -40,8 +40,24 @@ struct pmm__desc_node {
 	int		host_node;	/* PMM_NUMA_NO_NODE: default mapping */
 };
 
+/* vm sysctls that shape watermarks and reserves; -1: compute as the kernel does */
+struct pmm__sysctl {
+	long	min_free_kbytes;
+	long	watermark_scale_factor;
+	long	lowmem_reserve_ratio[PMM_MAX_NR_ZONES];	/* by zone type; -1: default */
+	long	percpu_pagelist_high_fraction;
+	long	watermark_boost_factor;
+	long	min_unmapped_ratio;
+	long	min_slab_ratio;
+};
+
 struct pmm_machine_desc {
 	const struct pmm_arch_profile *arch;
+	unsigned int		kernel_version;	/* PMM_KERNEL_VERSION(major, minor) */
+	struct pmm__sysctl	sysctl;
+	struct pmm__range	*hotplug;	/* memory firmware adds after boot */
+	unsigned int		nr_hotplug, max_hotplug;
+	int			auto_online;	/* MMOP_*, or -1: the kernel's default */
 	struct pmm__desc_node	nodes[PMM_MAX_NUMNODES];
 	unsigned char		distance[PMM_MAX_NUMNODES][PMM_MAX_NUMNODES];
 	struct pmm__range	*memory;
@@ -53,9 +69,40 @@ struct pmm_machine_desc {
 	char			error[512];
 };
 
+/* MMOP_OFFLINE 0, MMOP_ONLINE 1, MMOP_ONLINE_KERNEL 2, MMOP_ONLINE_MOVABLE 3; -1 if unknown */
+int pmm__online_type_from_name(const char *name);
+
 /* Record a message in d->error and return err. */
 int pmm__desc_fail(struct pmm_machine_desc *d, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+#define PMM_KERNEL_VERSION(a, b)	(((a) << 16) + ((b) << 8))
+
+/* ---- cmdline.c ------------------------------------------------------------------------- */
+
+struct pmm__memmap_param {
+	char		type;		/* '@' RAM, '$' reserved, '#' ACPI data, '!' persistent */
+	pmm_phys_addr_t	start, size;
+};
+
+struct pmm__cmdline {
+	unsigned long	required_kernelcore, required_kernelcore_percent;	/* kernelcore= */
+	unsigned long	required_movablecore, required_movablecore_percent;	/* movablecore= */
+	bool		mirrored_kernelcore;	/* kernelcore=mirror */
+	bool		movable_node;
+	bool		numa_off;
+	pmm_phys_addr_t	mem_limit;		/* mem=, 0 if absent */
+	bool		memmap_exactmap;
+	struct pmm__memmap_param memmap[32];
+	unsigned int	nr_memmap;
+	int		memhp_default_online_type;	/* memhp_default_state=, -1 if absent */
+	bool		online_policy_auto_movable;	/* memory_hotplug.online_policy= */
+	unsigned long	auto_movable_ratio;		/* memory_hotplug.auto_movable_ratio= */
+};
+
+/* memparse(): a number (0x allowed) with an optional K/M/G/T/P/E suffix. */
+int pmm__memparse(const char *s, const char **end, unsigned long long *out);
+int pmm__parse_cmdline(struct pmm_machine *m, const char *cmdline);
 
 /* ---- memblock (memblock.c) --------------------------------------------------------------- */
 
@@ -109,6 +156,15 @@ struct pmm_machine {
 	pmm_cpumask_t		node_cpus[PMM_MAX_NUMNODES];
 	unsigned char		distance[PMM_MAX_NUMNODES][PMM_MAX_NUMNODES];
 	char			*cmdline;
+	struct pmm__cmdline	cmdline_params;
+	unsigned int		kernel_version;	/* PMM_KERNEL_VERSION(major, minor) */
+	struct pmm__sysctl	sysctl;
+	int			boot_cpu_nid;	/* node of CPU 0: numa_node_id() at boot */
+	unsigned long		totalreserve_pages;
+	unsigned long		nr_online_nodes;
+	enum pmm_zone_type	movable_zone;	/* the zone ZONE_MOVABLE is taken from */
+	enum pmm_zone_type	policy_zone;
+	bool			page_group_by_mobility_disabled;
 
 	/* the memory model's private state (src/memory_model/<model>.c) */
 	struct pmm__memmap	*memmap;
@@ -199,6 +255,11 @@ void pmm__memmap_init(struct pmm_machine *m);
 void pmm__init_single_page(struct pmm_machine *m, struct pmm_page *page,
 			   unsigned long pfn, unsigned int zone, int nid);
 void pmm__free_nodes(struct pmm_machine *m);
+
+/* ---- page_alloc.c: zonelists, watermarks, reserves ----------------------------------------------------------- */
+
+void pmm__build_all_zonelists(struct pmm_machine *m);
+void pmm__init_per_zone_wmark_min(struct pmm_machine *m);
 
 
 #endif /* PMM_INTERNAL_H */

@@ -41,6 +41,16 @@ int pmm_machine_desc_create(const char *arch, struct pmm_machine_desc **out)
 	if (!d)
 		return -ENOMEM;
 	d->arch = a;
+	d->kernel_version = PMM_KERNEL_VERSION(6, 12);
+	d->auto_online = -1;
+	d->sysctl.min_free_kbytes = -1;
+	d->sysctl.watermark_scale_factor = -1;
+	d->sysctl.percpu_pagelist_high_fraction = -1;
+	d->sysctl.watermark_boost_factor = -1;
+	d->sysctl.min_unmapped_ratio = -1;
+	d->sysctl.min_slab_ratio = -1;
+	for (i = 0; i < PMM_MAX_NR_ZONES; i++)
+		d->sysctl.lowmem_reserve_ratio[i] = -1;
 	for (i = 0; i < PMM_MAX_NUMNODES; i++)
 		d->nodes[i].host_node = PMM_NUMA_NO_NODE;
 	*out = d;
@@ -53,6 +63,7 @@ void pmm_machine_desc_destroy(struct pmm_machine_desc *d)
 		return;
 	free(d->memory);
 	free(d->reserved);
+	free(d->hotplug);
 	free(d->cmdline);
 	free(d);
 }
@@ -226,6 +237,153 @@ int pmm_machine_desc_set_host_node(struct pmm_machine_desc *d, int nid, int host
 	return 0;
 }
 
+int pmm_machine_desc_set_kernel(struct pmm_machine_desc *d, const char *version)
+{
+	unsigned long major, minor;
+	char *end;
+
+	if (!version)
+		return pmm__desc_fail(d, -EINVAL, "kernel version missing");
+	major = strtoul(version, &end, 10);
+	if (end == version || *end != '.')
+		return pmm__desc_fail(d, -EINVAL, "kernel version \"%s\" is not MAJOR.MINOR", version);
+	version = end + 1;
+	minor = strtoul(version, &end, 10);
+	if (end == version || (*end && *end != '.' && *end != '-' && *end != '+'))
+		return pmm__desc_fail(d, -EINVAL, "kernel version \"%s\" is not MAJOR.MINOR",
+				      version);
+	if (major < 6 || major > 255 || minor > 255 || (major == 6 && minor < 1))
+		return pmm__desc_fail(d, -EINVAL,
+				      "kernel version %lu.%lu: pmm follows kernels 6.1 and later",
+				      major, minor);
+	d->kernel_version = PMM_KERNEL_VERSION((unsigned int)major, (unsigned int)minor);
+	desc_ok(d);
+	return 0;
+}
+
+int pmm_machine_desc_set_sysctl(struct pmm_machine_desc *d, const char *name,
+				const long *values, unsigned int nr_values)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+		long min, max;
+	} scalars[] = {
+		{ "min_free_kbytes", offsetof(struct pmm__sysctl, min_free_kbytes), 0, 1L << 40 },
+		{ "watermark_scale_factor", offsetof(struct pmm__sysctl, watermark_scale_factor), 1, 3000 },
+		{ "percpu_pagelist_high_fraction",
+		  offsetof(struct pmm__sysctl, percpu_pagelist_high_fraction), 0, 1L << 30 },
+		{ "watermark_boost_factor", offsetof(struct pmm__sysctl, watermark_boost_factor), 0,
+		  1L << 30 },
+		{ "min_unmapped_ratio", offsetof(struct pmm__sysctl, min_unmapped_ratio), 0, 100 },
+		{ "min_slab_ratio", offsetof(struct pmm__sysctl, min_slab_ratio), 0, 100 },
+	};
+	unsigned int i, nr_zones = 0;
+	int z;
+
+	if (!name)
+		return pmm__desc_fail(d, -EINVAL, "sysctl without a name");
+	if (!strncmp(name, "vm.", 3))
+		name += 3;
+	for (i = 0; i < PMM__ARRAY_SIZE(scalars); i++) {
+		long v;
+
+		if (strcmp(name, scalars[i].name))
+			continue;
+		if (nr_values != 1)
+			return pmm__desc_fail(d, -EINVAL, "vm.%s takes one value, not %u", name,
+					      nr_values);
+		v = values[0];
+		if (v < scalars[i].min || v > scalars[i].max ||
+		    (!strcmp(name, "percpu_pagelist_high_fraction") && v > 0 && v < 8))
+			return pmm__desc_fail(d, -EINVAL, "vm.%s = %ld is out of range", name, v);
+		*(long *)((char *)&d->sysctl + scalars[i].offset) = v;
+		desc_ok(d);
+		return 0;
+	}
+	if (strcmp(name, "lowmem_reserve_ratio"))
+		return pmm__desc_fail(d, -EINVAL, "unknown sysctl vm.%s", name);
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+		nr_zones += (d->arch->zones >> z) & 1;
+	if (nr_values != nr_zones)
+		return pmm__desc_fail(d, -EINVAL,
+				      "vm.lowmem_reserve_ratio has %u values; %s has %u zone types",
+				      nr_values, d->arch->name, nr_zones);
+	for (i = 0, z = 0; z < PMM_MAX_NR_ZONES; z++) {
+		if (!((d->arch->zones >> z) & 1))
+			continue;
+		if (values[i] < 0)
+			return pmm__desc_fail(d, -EINVAL, "vm.lowmem_reserve_ratio[%u] = %ld is negative",
+					      i, values[i]);
+		d->sysctl.lowmem_reserve_ratio[z] = values[i++];
+	}
+	desc_ok(d);
+	return 0;
+}
+
+int pmm_machine_desc_add_hotplug(struct pmm_machine_desc *d, pmm_phys_addr_t start,
+				 pmm_phys_addr_t end, int nid)
+{
+	pmm_phys_addr_t section = (pmm_phys_addr_t)1 << d->arch->section_size_bits;
+	pmm_phys_addr_t limit = (pmm_phys_addr_t)1 << d->arch->max_physmem_bits;
+	struct pmm__range r = { start, end, nid, PMM_MEMORY_HOTPLUGGABLE };
+	unsigned int i;
+
+	if (end <= start)
+		return pmm__desc_fail(d, -EINVAL, "hotplug [%#llx-%#llx): the end is not above the start",
+				      (unsigned long long)start, (unsigned long long)end);
+	if ((start | end) & (section - 1))
+		return pmm__desc_fail(d, -EINVAL,
+				      "hotplug [%#llx-%#llx): not aligned to a %llu MiB memory block",
+				      (unsigned long long)start, (unsigned long long)end,
+				      (unsigned long long)(section >> 20));
+	if (end > limit)
+		return pmm__desc_fail(d, -ERANGE, "hotplug [%#llx-%#llx): beyond MAX_PHYSMEM_BITS (%u)",
+				      (unsigned long long)start, (unsigned long long)end,
+				      d->arch->max_physmem_bits);
+	if (!node_declared(d, nid))
+		return pmm__desc_fail(d, -EINVAL, "hotplug [%#llx-%#llx): node %d is not declared",
+				      (unsigned long long)start, (unsigned long long)end, nid);
+	for (i = 0; i < d->nr_memory + d->nr_hotplug; i++) {
+		const struct pmm__range *o = i < d->nr_memory ? &d->memory[i] :
+					     &d->hotplug[i - d->nr_memory];
+
+		if (start < o->end && o->start < end)
+			return pmm__desc_fail(d, -EINVAL,
+					      "hotplug [%#llx-%#llx) overlaps [%#llx-%#llx)",
+					      (unsigned long long)start, (unsigned long long)end,
+					      (unsigned long long)o->start, (unsigned long long)o->end);
+	}
+	if (add_range(&d->hotplug, &d->nr_hotplug, &d->max_hotplug, &r))
+		return pmm__desc_fail(d, -ENOMEM, "out of memory");
+	desc_ok(d);
+	return 0;
+}
+
+int pmm__online_type_from_name(const char *name)
+{
+	static const char *const names[] = { "offline", "online", "online_kernel",
+					     "online_movable" };
+	int i;
+
+	for (i = 0; name && i < (int)PMM__ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+int pmm_machine_desc_set_auto_online(struct pmm_machine_desc *d, const char *type)
+{
+	int t = pmm__online_type_from_name(type);
+
+	if (t < 0)
+		return pmm__desc_fail(d, -EINVAL, "auto_online_blocks \"%s\": not offline, online, "
+				      "online_kernel or online_movable", type ? type : "");
+	d->auto_online = t;
+	desc_ok(d);
+	return 0;
+}
+
 /* ---- booting ------------------------------------------------------------------------------ */
 
 static void init_view(struct pmm_machine *m, const struct pmm_arch_profile *a)
@@ -241,6 +399,93 @@ static void init_view(struct pmm_machine *m, const struct pmm_arch_profile *a)
 	m->pageblock_order = a->pageblock_order;
 }
 
+/* Remove [start, end) from memblock.memory (memblock_remove / e820__range_remove). */
+static int memblock_remove_range(struct pmm__memblock_type *mem, pmm_phys_addr_t start,
+				 pmm_phys_addr_t end)
+{
+	struct pmm__memblock_type out = { 0 };
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < mem->cnt && !err; i++) {
+		const struct pmm_memblock_region *r = &mem->regions[i];
+		pmm_phys_addr_t rs = r->base, re = r->base + r->size;
+
+		if (re <= start || rs >= end) {
+			err = pmm__memblock_add(&out, rs, re - rs, r->nid, r->flags);
+			continue;
+		}
+		if (rs < start)
+			err = pmm__memblock_add(&out, rs, start - rs, r->nid, r->flags);
+		if (!err && re > end)
+			err = pmm__memblock_add(&out, end, re - end, r->nid, r->flags);
+	}
+	free(mem->regions);
+	*mem = out;
+	return err;
+}
+
+/* The node a new RAM range belongs to: the node of the memory just below it, else 0. */
+static int nid_for_range(const struct pmm__memblock_type *mem, pmm_phys_addr_t start)
+{
+	int nid = mem->cnt ? mem->regions[0].nid : 0;
+	unsigned int i;
+
+	for (i = 0; i < mem->cnt && mem->regions[i].base <= start; i++)
+		nid = mem->regions[i].nid;
+	return nid;
+}
+
+/* mem= and memmap= (arch/x86/kernel/e820.c; memblock_enforce_memory_limit elsewhere). */
+static int apply_memory_params(struct pmm_machine *m)
+{
+	const struct pmm__cmdline *c = &m->cmdline_params;
+	struct pmm__memblock_type *mem = &m->memblock.memory;
+	bool x86 = m->arch->id == PMM_ARCH_X86_64 || m->arch->id == PMM_ARCH_X86_32 ||
+		   m->arch->id == PMM_ARCH_X86_32_PAE;
+	unsigned int i;
+	int err = 0;
+
+	if (x86 && c->nr_memmap) {
+		if (c->memmap_exactmap) {
+			free(mem->regions);
+			memset(mem, 0, sizeof(*mem));
+		}
+		for (i = 0; i < c->nr_memmap && !err; i++) {
+			const struct pmm__memmap_param *p = &c->memmap[i];
+
+			if (p->type == '@')	/* force usage: RAM */
+				err = pmm__memblock_add(mem, p->start, p->size,
+							nid_for_range(mem, p->start), 0);
+			else			/* reserved, ACPI data, persistent: not RAM */
+				err = memblock_remove_range(mem, p->start, p->start + p->size);
+		}
+		pmm__pr_info(m, "e820: user-defined physical RAM map applied (memmap=)");
+	}
+	if (!err && c->mem_limit) {
+		if (x86) {
+			/* x86: RAM above the address is dropped */
+			pmm__pr_info(m, "e820: remove [mem %#010llx-%#018llx] usable",
+				     (unsigned long long)c->mem_limit, ~0ULL - 1);
+			err = memblock_remove_range(mem, c->mem_limit, ~0ULL);
+		} else {
+			/* memblock_enforce_memory_limit(): keep the first mem_limit bytes of RAM */
+			pmm_phys_addr_t left = c->mem_limit, max_addr = ~0ULL;
+
+			for (i = 0; i < mem->cnt; i++) {
+				if (left <= mem->regions[i].size) {
+					max_addr = mem->regions[i].base + left;
+					break;
+				}
+				left -= mem->regions[i].size;
+			}
+			if (max_addr != ~0ULL)
+				err = memblock_remove_range(mem, max_addr, ~0ULL);
+		}
+	}
+	return err;
+}
+
 static int boot_memblock(struct pmm_machine *m, const struct pmm_machine_desc *d)
 {
 	pmm_phys_addr_t page = (pmm_phys_addr_t)1 << m->view.page_shift;
@@ -249,9 +494,10 @@ static int boot_memblock(struct pmm_machine *m, const struct pmm_machine_desc *d
 
 	for (i = 0; i < d->nr_memory; i++) {
 		const struct pmm__range *r = &d->memory[i];
+		int nid = m->cmdline_params.numa_off ? 0 : r->nid;
 
 		err = pmm__memblock_add(&m->memblock.memory, r->start, r->end - r->start,
-					r->nid, r->flags);
+					nid, r->flags);
 		if (err)
 			return err;
 	}
@@ -263,8 +509,12 @@ static int boot_memblock(struct pmm_machine *m, const struct pmm_machine_desc *d
 		if (err)
 			return err;
 	}
+	err = apply_memory_params(m);
+	if (err)
+		return err;
 	if (!m->memblock.memory.cnt) {
-		pmm__pr_err(m, "pmm: the description has no memory");
+		pmm__pr_err(m, "pmm: the description has no memory%s",
+			    d->nr_memory ? " left after mem=/memmap=" : "");
 		return -EINVAL;
 	}
 	return 0;
@@ -300,14 +550,28 @@ static int boot_limits(struct pmm_machine *m, const struct pmm_boot_opts *opts)
 
 static int boot_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 {
-	int nid;
+	bool numa_off = m->cmdline_params.numa_off;
+	int nid, from, to;
 
+	if (numa_off) {
+		pmm_phys_addr_t end = (pmm_phys_addr_t)m->max_pfn << m->view.page_shift;
+
+		/* dummy_numa_init(): one node holds all memory and every CPU */
+		pmm__pr_info(m, "NUMA turned off");
+		pmm__pr_info(m, "Faking a node at [mem 0x%016llx-0x%016llx]", 0ULL,
+			     (unsigned long long)end - 1);
+	}
 	for (nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
 		pmm_pg_data_t *pgdat;
 		int i;
 
 		if (!d->nodes[nid].declared)
 			continue;
+		if (numa_off && nid) {
+			for (i = 0; i < (int)PMM__ARRAY_SIZE(m->node_cpus[0].bits); i++)
+				m->node_cpus[0].bits[i] |= d->nodes[nid].cpus.bits[i];
+			continue;
+		}
 		/* the kernel allocates NODE_DATA on the node itself (alloc_node_data) */
 		pgdat = pmm__alloc_node(m, sizeof(*pgdat), nid);
 		if (!pgdat)
@@ -323,12 +587,20 @@ static int boot_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 			pgdat->__lruvec.lists[i].prev = &pgdat->__lruvec.lists[i];
 		}
 		m->view.node_data[nid] = pgdat;
-		m->node_cpus[nid] = d->nodes[nid].cpus;
+		for (i = 0; i < (int)PMM__ARRAY_SIZE(m->node_cpus[0].bits); i++)
+			m->node_cpus[nid].bits[i] |= d->nodes[nid].cpus.bits[i];
 		pmm_node_set(nid, &m->view.node_states[PMM_N_POSSIBLE]);
+	}
+	m->boot_cpu_nid = 0;
+	pmm_for_each_node(nid, m) {
 		if (pmm_cpumask_weight(&m->node_cpus[nid]))
 			pmm_node_set(nid, &m->view.node_states[PMM_N_CPU]);
+		if (pmm_cpumask_test_cpu(0, &m->node_cpus[nid]))
+			m->boot_cpu_nid = nid;
 	}
-	memcpy(m->distance, d->distance, sizeof(m->distance));
+	for (from = 0; from < PMM_MAX_NUMNODES; from++)
+		for (to = 0; to < PMM_MAX_NUMNODES; to++)
+			m->distance[from][to] = numa_off ? PMM__LOCAL_DISTANCE : d->distance[from][to];
 	return 0;
 }
 
@@ -351,14 +623,17 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		m->log_fn = opts->log;
 		m->log_arg = opts->log_arg;
 	}
+	m->kernel_version = d->kernel_version;
+	m->sysctl = d->sysctl;
 	m->cmdline = strdup(d->cmdline ? d->cmdline : "");
 	if (!m->cmdline) {
 		err = -ENOMEM;
 		goto fail;
 	}
 	pmm__pr_info(m, "Command line: %s", m->cmdline);
-
-	err = boot_memblock(m, d);
+	err = pmm__parse_cmdline(m, m->cmdline);
+	if (!err)
+		err = boot_memblock(m, d);
 	if (!err)
 		err = boot_limits(m, opts);
 	if (err)
@@ -379,6 +654,8 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	if (err)
 		goto fail;
 	pmm__memmap_init(m);
+	pmm__build_all_zonelists(m);
+	pmm__init_per_zone_wmark_min(m);
 	*out = m;
 	return 0;
 

@@ -117,15 +117,9 @@ static void adjust_zone_range_for_zone_movable(const struct pmm_machine *m, int 
 	if (!movable)
 		return;
 	if (type == PMM_ZONE_MOVABLE) {
-		enum pmm_zone_type z;
-		unsigned long highest = 0;
-
-		/* ZONE_MOVABLE ends where the highest usable zone ends */
-		for (z = PMM_ZONE_DMA; z < PMM_ZONE_MOVABLE; z++)
-			highest = PMM__MAX(highest, m->arch_zone_highest_possible_pfn[z]);
 		*zs = movable;
-		*ze = PMM__MIN(node_end_pfn, highest);
-	} else if (*zs < movable && movable < *ze) {
+		*ze = PMM__MIN(node_end_pfn, m->arch_zone_highest_possible_pfn[m->movable_zone]);
+	} else if (!m->cmdline_params.mirrored_kernelcore && *zs < movable && movable < *ze) {
 		*ze = movable;
 	} else if (*zs >= movable) {
 		*zs = *ze;
@@ -165,6 +159,37 @@ static void zone_init_internals(struct pmm_zone *zone, enum pmm_zone_type idx,
 			list_init(&zone->free_area[o].free_list[t]);
 }
 
+/* zone_absent_pages_in_node() */
+static unsigned long zone_absent_pages_in_node(const struct pmm_machine *m, int nid,
+					       enum pmm_zone_type type, unsigned long zs,
+					       unsigned long ze)
+{
+	const struct pmm__memblock_type *mem = &m->memblock.memory;
+	unsigned long nr_absent;
+	unsigned int i;
+
+	if (zs == ze)
+		return 0;
+	nr_absent = (ze - zs) - pmm__memblock_pages_in_range(mem, m->view.page_shift, nid, zs, ze);
+	/* kernelcore=mirror: Movable and Normal overlap; each drops the other's memory */
+	if (m->cmdline_params.mirrored_kernelcore && m->zone_movable_pfn[nid]) {
+		for (i = 0; i < mem->cnt; i++) {
+			const struct pmm_memblock_region *r = &mem->regions[i];
+			bool mirror = r->flags & PMM_MEMORY_MIRROR;
+			unsigned long s, e;
+
+			if (r->nid != nid || !pmm__region_pfns(r, m->view.page_shift, &s, &e))
+				continue;
+			s = clamp_ul(s, zs, ze);
+			e = clamp_ul(e, zs, ze);
+			if ((type == PMM_ZONE_MOVABLE && mirror) ||
+			    (type == PMM_ZONE_NORMAL && !mirror))
+				nr_absent += e - s;
+		}
+	}
+	return nr_absent;
+}
+
 /* Pages of [zs, ze) that are in a reserved memblock range and in memory. */
 static unsigned long reserved_pages_in(const struct pmm_machine *m, int nid,
 				       unsigned long zs, unsigned long ze)
@@ -202,9 +227,7 @@ static void calculate_node_totalpages(struct pmm_machine *m, pmm_pg_data_t *pgda
 			spanned = zone_spanned_pages_in_node(m, nid, i, node_start_pfn,
 							     node_end_pfn, &zs, &ze);
 		if (spanned)
-			absent = spanned - pmm__memblock_pages_in_range(&m->memblock.memory,
-									 m->view.page_shift,
-									 nid, zs, ze);
+			absent = zone_absent_pages_in_node(m, nid, i, zs, ze);
 		zone->zone_start_pfn = spanned ? zs : 0;
 		zone->spanned_pages = spanned;
 		zone->present_pages = spanned - absent;
@@ -240,6 +263,179 @@ static void check_for_memory(struct pmm_machine *m, pmm_pg_data_t *pgdat)
 	}
 }
 
+/* ---- ZONE_MOVABLE: kernelcore=, movablecore=, movable_node, kernelcore=mirror ---------- */
+
+/* find_usable_zone_for_movable(): the highest zone with an architectural range. */
+static void find_usable_zone_for_movable(struct pmm_machine *m)
+{
+	int z;
+
+	for (z = PMM_MAX_NR_ZONES - 1; z >= 0; z--) {
+		if (z == PMM_ZONE_MOVABLE)
+			continue;
+		if (m->arch_zone_highest_possible_pfn[z] > m->arch_zone_lowest_possible_pfn[z])
+			break;
+	}
+	m->movable_zone = z < 0 ? PMM_ZONE_NORMAL : (enum pmm_zone_type)z;
+}
+
+static void for_nid_pfn_range(const struct pmm_machine *m, int nid, unsigned int *i,
+			      unsigned long *s, unsigned long *e, bool *found)
+{
+	const struct pmm__memblock_type *mem = &m->memblock.memory;
+
+	*found = false;
+	for (; *i < mem->cnt; (*i)++) {
+		if (mem->regions[*i].nid != nid ||
+		    !pmm__region_pfns(&mem->regions[*i], m->view.page_shift, s, e))
+			continue;
+		(*i)++;
+		*found = true;
+		return;
+	}
+}
+
+static void find_zone_movable_pfns_for_nodes(struct pmm_machine *m)
+{
+	const struct pmm__cmdline *c = &m->cmdline_params;
+	const struct pmm__memblock_type *mem = &m->memblock.memory;
+	unsigned long required_kernelcore = c->required_kernelcore;
+	unsigned long required_movablecore = c->required_movablecore;
+	unsigned long totalpages = 0, usable_startpfn, kernelcore_node, kernelcore_remaining;
+	unsigned long *zone_movable_pfn = m->zone_movable_pfn;
+	pmm_nodemask_t with_memory;
+	int usable_nodes, nid;
+	unsigned int i;
+
+	/* early_calculate_totalpages() */
+	pmm_nodes_clear(&with_memory);
+	for (i = 0; i < mem->cnt; i++) {
+		unsigned long s, e;
+
+		if (!pmm__region_pfns(&mem->regions[i], m->view.page_shift, &s, &e))
+			continue;
+		totalpages += e - s;
+		pmm_node_set(mem->regions[i].nid, &with_memory);
+	}
+	usable_nodes = pmm_nodes_weight(&with_memory);
+	find_usable_zone_for_movable(m);
+
+	if (c->movable_node) {
+		for (i = 0; i < mem->cnt; i++) {
+			unsigned long s, e;
+
+			if (!(mem->regions[i].flags & PMM_MEMORY_HOTPLUGGABLE) ||
+			    !pmm__region_pfns(&mem->regions[i], m->view.page_shift, &s, &e))
+				continue;
+			nid = mem->regions[i].nid;
+			zone_movable_pfn[nid] = zone_movable_pfn[nid] ?
+						PMM__MIN(s, zone_movable_pfn[nid]) : s;
+		}
+		goto out2;
+	}
+
+	if (c->mirrored_kernelcore) {
+		bool mem_below_4gb_not_mirrored = false, any_mirror = false;
+
+		for (i = 0; i < mem->cnt; i++)
+			any_mirror |= !!(mem->regions[i].flags & PMM_MEMORY_MIRROR);
+		if (!any_mirror) {
+			pmm__pr_warn(m, "The system has no mirror memory, ignore kernelcore=mirror.");
+			return;
+		}
+		for (i = 0; i < mem->cnt; i++) {
+			unsigned long s, e;
+
+			if ((mem->regions[i].flags & PMM_MEMORY_MIRROR) ||
+			    !pmm__region_pfns(&mem->regions[i], m->view.page_shift, &s, &e))
+				continue;
+			nid = mem->regions[i].nid;
+			if (s < (unsigned long)((4ULL << 30) >> m->view.page_shift)) {
+				mem_below_4gb_not_mirrored = true;
+				continue;
+			}
+			zone_movable_pfn[nid] = zone_movable_pfn[nid] ?
+						PMM__MIN(s, zone_movable_pfn[nid]) : s;
+		}
+		if (mem_below_4gb_not_mirrored)
+			pmm__pr_warn(m, "This configuration results in unmirrored kernel memory.");
+		goto out2;
+	}
+
+	if (c->required_kernelcore_percent)
+		required_kernelcore = (totalpages * 100 * c->required_kernelcore_percent) / 10000UL;
+	if (c->required_movablecore_percent)
+		required_movablecore = (totalpages * 100 * c->required_movablecore_percent) / 10000UL;
+	if (required_movablecore) {
+		unsigned long corepages;
+
+		/* round up so that ZONE_MOVABLE is at least what was asked */
+		required_movablecore = PMM__ALIGN(required_movablecore, pmm__max_order_nr_pages(m));
+		required_movablecore = PMM__MIN(totalpages, required_movablecore);
+		corepages = totalpages - required_movablecore;
+		required_kernelcore = PMM__MAX(required_kernelcore, corepages);
+	}
+	if (!required_kernelcore || required_kernelcore >= totalpages)
+		return;
+
+	usable_startpfn = m->arch_zone_lowest_possible_pfn[m->movable_zone];
+restart:
+	/* spread kernelcore memory as evenly as possible over the nodes */
+	kernelcore_node = required_kernelcore / (unsigned long)usable_nodes;
+	pmm_for_each_node_mask(nid, &with_memory) {
+		unsigned long start_pfn, end_pfn;
+		unsigned int it = 0;
+		bool found;
+
+		if (required_kernelcore < kernelcore_node)
+			kernelcore_node = required_kernelcore / (unsigned long)usable_nodes;
+		kernelcore_remaining = kernelcore_node;
+		for (;;) {
+			unsigned long size_pages;
+
+			for_nid_pfn_range(m, nid, &it, &start_pfn, &end_pfn, &found);
+			if (!found)
+				break;
+			start_pfn = PMM__MAX(start_pfn, zone_movable_pfn[nid]);
+			if (start_pfn >= end_pfn)
+				continue;
+			/* memory below the movable zone is kernelcore anyway */
+			if (start_pfn < usable_startpfn) {
+				unsigned long kernel_pages = PMM__MIN(end_pfn, usable_startpfn) - start_pfn;
+
+				kernelcore_remaining -= PMM__MIN(kernel_pages, kernelcore_remaining);
+				required_kernelcore -= PMM__MIN(kernel_pages, required_kernelcore);
+				if (end_pfn <= usable_startpfn) {
+					zone_movable_pfn[nid] = end_pfn;
+					continue;
+				}
+				start_pfn = usable_startpfn;
+			}
+			size_pages = PMM__MIN(end_pfn - start_pfn, kernelcore_remaining);
+			zone_movable_pfn[nid] = start_pfn + size_pages;
+			required_kernelcore -= PMM__MIN(required_kernelcore, size_pages);
+			kernelcore_remaining -= size_pages;
+			if (!kernelcore_remaining)
+				break;
+		}
+	}
+	/* kernelcore still missing: another pass, pushing the movable starts further */
+	usable_nodes--;
+	if (usable_nodes && required_kernelcore > (unsigned long)usable_nodes)
+		goto restart;
+
+out2:
+	/* ZONE_MOVABLE starts MAX_ORDER aligned, and only inside its node */
+	for (nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+		unsigned long start_pfn, end_pfn;
+
+		zone_movable_pfn[nid] = PMM__ALIGN(zone_movable_pfn[nid], pmm__max_order_nr_pages(m));
+		get_pfn_range_for_nid(m, nid, &start_pfn, &end_pfn);
+		if (zone_movable_pfn[nid] >= end_pfn)
+			zone_movable_pfn[nid] = 0;
+	}
+}
+
 static void print_range_line(struct pmm_machine *m, const char *prefix,
 			     unsigned long start_pfn, unsigned long end_pfn)
 {
@@ -248,24 +444,6 @@ static void print_range_line(struct pmm_machine *m, const char *prefix,
 	pmm__pr_info(m, "%s[mem 0x%016llx-0x%016llx]", prefix,
 		     (unsigned long long)start_pfn << shift,
 		     ((unsigned long long)end_pfn << shift) - 1);
-}
-
-/* Own-node zonelists until build_all_zonelists() exists (boot-fidelity issue). */
-static void build_own_zonelists(pmm_pg_data_t *pgdat)
-{
-	int z, n = 0, l;
-
-	for (z = PMM_MAX_NR_ZONES - 1; z >= 0; z--) {
-		struct pmm_zone *zone = &pgdat->node_zones[z];
-
-		if (!pmm_managed_zone(zone))
-			continue;
-		for (l = 0; l < PMM_MAX_ZONELISTS; l++) {
-			pgdat->node_zonelists[l]._zonerefs[n].zone = zone;
-			pgdat->node_zonelists[l]._zonerefs[n].zone_idx = z;
-		}
-		n++;
-	}
 }
 
 int pmm__free_area_init(struct pmm_machine *m)
@@ -289,6 +467,7 @@ int pmm__free_area_init(struct pmm_machine *m)
 		start_pfn = end_pfn;
 	}
 	memset(m->zone_movable_pfn, 0, sizeof(m->zone_movable_pfn));
+	find_zone_movable_pfns_for_nodes(m);
 
 	pmm__pr_info(m, "Zone ranges:");
 	for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
@@ -327,6 +506,9 @@ int pmm__free_area_init(struct pmm_machine *m)
 			snprintf(prefix, sizeof(prefix), "Initmem setup node %d ", nid);
 			print_range_line(m, prefix, node_start, node_end);
 		} else {
+			/* 6.1 announces the offline node before setting it up (removed in 6.6) */
+			if (m->kernel_version < PMM_KERNEL_VERSION(6, 6))
+				pmm__pr_info(m, "Initializing node %d as memoryless", nid);
 			pmm__pr_info(m, "Initmem setup node %d as memoryless", nid);
 		}
 		calculate_node_totalpages(m, pgdat, node_start, node_end);
@@ -337,7 +519,6 @@ int pmm__free_area_init(struct pmm_machine *m)
 		/* online: nodes with memory, and nodes with CPUs (init_cpu_to_node) */
 		if (pgdat->node_present_pages || pmm_node_isset(nid, &m->view.node_states[PMM_N_CPU]))
 			pmm_node_set(nid, &m->view.node_states[PMM_N_ONLINE]);
-		build_own_zonelists(pgdat);
 	}
 	return 0;
 }

@@ -55,6 +55,8 @@ struct pmm_arch_profile {
 	unsigned long	max_lowmem_pfn;		/* HighMem archs: MAXMEM_PFN; else 0 */
 	enum pmm_block_size_rule block_size_rule;
 	unsigned int	dma_zone_bits_rule;	/* arm64: zone DMA from zone_dma_bits (1) */
+	unsigned int	numa;			/* 1: CONFIG_NUMA in the reference kernel */
+	unsigned int	struct_page_size;	/* sizeof(struct page) of the reference kernel */
 };
 
 /**

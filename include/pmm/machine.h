@@ -12,6 +12,12 @@
  *   pmm_machine_desc_add_reserved(d, s, e)     memory the firmware/kernel keeps
  *   pmm_machine_desc_set_cmdline(d, str)       kernel command line
  *   pmm_machine_desc_set_host_node(d, nid, h)  bind node nid to host node h
+ *   pmm_machine_desc_set_kernel(d, "6.1")      whose rules to follow where versions differ
+ *   pmm_machine_desc_set_sysctl(d, name, v, n) vm.min_free_kbytes and friends
+ *   pmm_machine_desc_add_hotplug(d, s, e, nid) memory firmware adds after boot
+ *   pmm_machine_desc_set_auto_online(d, type)  what the kernel does with it
+ *   pmm_machine_desc_from_json(path, &d, err, len)   a machine file (docs/machine-format.md)
+ *   pmm_machine_desc_from_dmesg(path, &d, err, len)  a real boot log
  *   pmm_machine_desc_error(d)                  why the last call failed
  *   pmm_machine_from_host(&d)                  describe the machine pmm runs on
  *   pmm_boot(d, opts, &m)                      build the machine
@@ -153,6 +159,103 @@ PMM_API int pmm_machine_desc_set_cmdline(struct pmm_machine_desc *d, const char 
  */
 PMM_API int pmm_machine_desc_set_host_node(struct pmm_machine_desc *d, int nid,
 					   int host_node);
+
+/**
+ * pmm_machine_desc_set_kernel - follow the rules of a kernel version
+ * @d: description
+ * @version: "6.1", "6.12", or a full release such as "6.12.117+deb12-amd64"
+ *
+ * Where the kernel's algorithms or report formats changed between
+ * versions (kernel-reference.md section 0), pmm follows this version;
+ * the default is 6.12. Versions between 6.1 and 6.12 get the rules of
+ * whichever each change was made in; later versions get 6.12's.
+ * Context: not thread-safe on the same @d.
+ * Return: 0; -EINVAL if @version is not "MAJOR.MINOR..." or is older than 6.1.
+ */
+PMM_API int pmm_machine_desc_set_kernel(struct pmm_machine_desc *d, const char *version);
+
+/**
+ * pmm_machine_desc_set_sysctl - set a vm sysctl as /proc/sys/vm would hold it
+ * @d: description
+ * @name: "vm.min_free_kbytes", "vm.watermark_scale_factor",
+ *        "vm.lowmem_reserve_ratio", "vm.percpu_pagelist_high_fraction",
+ *        "vm.watermark_boost_factor", "vm.min_unmapped_ratio" or
+ *        "vm.min_slab_ratio" (the "vm." prefix is optional)
+ * @values: the value; lowmem_reserve_ratio takes one per configured zone
+ *          type of the architecture, lowest zone first
+ * @nr_values: number of @values
+ *
+ * An unset sysctl is computed at boot as the kernel computes it.
+ * Context: not thread-safe on the same @d.
+ * Return: 0; -EINVAL for an unknown name, a wrong count or a value out of
+ * the kernel's range (min_free_kbytes >= 0, watermark_scale_factor
+ * 1..3000, lowmem_reserve_ratio >= 0, percpu_pagelist_high_fraction 0 or >= 8).
+ */
+PMM_API int pmm_machine_desc_set_sysctl(struct pmm_machine_desc *d, const char *name,
+					const long *values, unsigned int nr_values);
+
+/**
+ * pmm_machine_desc_add_hotplug - memory the firmware adds after boot
+ * @d: description
+ * @start: first byte, aligned to the architecture's memory block size
+ * @end: one past the last byte, aligned likewise, > @start
+ * @nid: a declared node
+ *
+ * The range is not in memory at boot; right after boot it is hot-added
+ * as ACPI adds a DIMM: present sections, offline memory blocks, unless
+ * auto-online says otherwise (pmm_machine_desc_set_auto_online()).
+ * Context: not thread-safe on the same @d.
+ * Return: 0; -EINVAL for bad bounds, an undeclared node, or an overlap
+ * with memory or another hotplug range; -ERANGE beyond MAX_PHYSMEM_BITS; -ENOMEM.
+ */
+PMM_API int pmm_machine_desc_add_hotplug(struct pmm_machine_desc *d, pmm_phys_addr_t start,
+					 pmm_phys_addr_t end, int nid);
+
+/**
+ * pmm_machine_desc_set_auto_online - what happens to hot-added memory blocks
+ * @d: description
+ * @type: "offline", "online", "online_kernel" or "online_movable"
+ *        (/sys/devices/system/memory/auto_online_blocks); the command
+ *        line's memhp_default_state= overrides it
+ * Context: not thread-safe on the same @d.
+ * Return: 0; -EINVAL for an unknown type.
+ */
+PMM_API int pmm_machine_desc_set_auto_online(struct pmm_machine_desc *d, const char *type);
+
+/**
+ * pmm_machine_desc_from_json - read a machine description file
+ * @path: a JSON file in the format of docs/machine-format.md
+ * @out: receives the description
+ * @err: if not NULL, receives "FILE:LINE:COLUMN: FIELD: what is wrong" on failure
+ * @err_len: size of @err
+ *
+ * Context: any.
+ * Return: 0; -ENOENT or another -errno if the file cannot be read;
+ * -EINVAL for malformed JSON or a bad field; -ERANGE for a number that
+ * does not fit; -ENOMEM. Nothing is returned in *@out on failure.
+ */
+PMM_API int pmm_machine_desc_from_json(const char *path, struct pmm_machine_desc **out,
+				       char *err, size_t err_len);
+
+/**
+ * pmm_machine_desc_from_dmesg - describe the machine a Linux boot log came from
+ * @path: a dmesg capture, with or without "[    0.000000] " timestamps
+ * @out: receives the description
+ * @err: if not NULL, receives "FILE:LINE: what is wrong" on failure
+ * @err_len: size of @err
+ *
+ * Takes the architecture and kernel version ("Linux version"), the command
+ * line, the memory ranges per node ("Early memory node ranges"; else the
+ * x86 e820 map with SRAT node ranges), the nodes ("Initmem setup node",
+ * "Fallback order for Node", SRAT), CPUs per node (x86 ".... node #N,
+ * CPUs:" lines, else spread evenly) and, when the log has no distance
+ * table, distances that reproduce each node's printed fallback order.
+ * Context: any.
+ * Return: 0; -errno if the file cannot be read; -EINVAL if the log has no
+ * recognisable memory map or architecture; -ENOMEM.
+ */
+PMM_API int pmm_machine_desc_from_dmesg(const char *path, struct pmm_machine_desc **out,
+					char *err, size_t err_len);
 
 /**
  * pmm_machine_from_host - describe the machine pmm runs on

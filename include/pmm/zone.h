@@ -99,6 +99,8 @@ struct pmm_zone {
 	unsigned long		cma_pages;	/* pages in CMA areas (none yet) */
 	const char		*name;		/* pmm_zone_names[type] */
 	unsigned long		nr_isolate_pageblock; /* isolated pageblocks (hotplug, later issue) */
+	int			pageset_high;	/* per-CPU list high mark (pageset_high_min) */
+	int			pageset_batch;	/* per-CPU list batch */
 	int			initialized;	/* init_currently_empty_zone() ran */
 
 	/* ->lock */
