@@ -131,6 +131,15 @@ bool pmm__region_pfns(const struct pmm_memblock_region *r, unsigned int page_shi
 /* ---- the machine ------------------------------------------------------------------------------ */
 
 struct pmm__memmap;	/* defined by the memory model file */
+
+/* struct memory_block (drivers/base/memory.c) */
+struct pmm__memory_block {
+	unsigned long			id;
+	int				nid;
+	enum pmm_memory_block_state	state;
+	struct pmm_zone			*zone;	/* online: its single zone, or NULL */
+	bool				early;
+};
 struct pmm__host;	/* defined by interop_hwloc.c */
 
 struct pmm__node_host {
@@ -159,12 +168,22 @@ struct pmm_machine {
 	struct pmm__cmdline	cmdline_params;
 	unsigned int		kernel_version;	/* PMM_KERNEL_VERSION(major, minor) */
 	struct pmm__sysctl	sysctl;
+	long			user_min_free_kbytes;	/* -1: computed */
 	int			boot_cpu_nid;	/* node of CPU 0: numa_node_id() at boot */
 	unsigned long		totalreserve_pages;
 	unsigned long		nr_online_nodes;
 	enum pmm_zone_type	movable_zone;	/* the zone ZONE_MOVABLE is taken from */
 	enum pmm_zone_type	policy_zone;
 	bool			page_group_by_mobility_disabled;
+
+	/* memory blocks, sorted by id (memory.c) */
+	struct pmm__memory_block *blocks;
+	unsigned long		nr_blocks, max_blocks;
+	unsigned long		block_size;		/* bytes; 0 without hotplug */
+	int			auto_online_type;	/* enum pmm_online_type */
+	bool			booted;			/* boot finished */
+	struct pmm__range	*hotplug;		/* hot-added ranges */
+	unsigned int		nr_hotplug, max_hotplug;
 
 	/* the memory model's private state (src/memory_model/<model>.c) */
 	struct pmm__memmap	*memmap;
@@ -238,6 +257,9 @@ int pmm__model_add_range(struct pmm_machine *m, unsigned long start_pfn,
 			 unsigned long nr_pages, int nid);
 int pmm__model_remove_range(struct pmm_machine *m, unsigned long start_pfn,
 			    unsigned long nr_pages);
+/* Set or clear SECTION_IS_ONLINE over a section-aligned range (no-op for FLATMEM). */
+void pmm__model_online_range(struct pmm_machine *m, unsigned long start_pfn,
+			     unsigned long nr_pages, bool online);
 /* The word and bit index holding the pageblock bits of pfn (zone for FLATMEM). */
 unsigned long *pmm__model_pageblock_bits(struct pmm_machine *m, struct pmm_zone *zone,
 					 unsigned long pfn, unsigned int *bitidx);
@@ -255,6 +277,25 @@ void pmm__memmap_init(struct pmm_machine *m);
 void pmm__init_single_page(struct pmm_machine *m, struct pmm_page *page,
 			   unsigned long pfn, unsigned int zone, int nid);
 void pmm__free_nodes(struct pmm_machine *m);
+void pmm__memmap_init_hotplug(struct pmm_machine *m, struct pmm_zone *zone,
+			      unsigned long start_pfn, unsigned long end_pfn);
+void pmm__online_page_range(struct pmm_machine *m, struct pmm_zone *zone,
+			    unsigned long start_pfn, unsigned long end_pfn);
+
+/* ---- memory.c / hotplug.c ------------------------------------------------------------------------------------ */
+
+int pmm__memory_blocks_init(struct pmm_machine *m, const struct pmm_machine_desc *d);
+void pmm__memory_blocks_fini(struct pmm_machine *m);
+struct pmm__memory_block *pmm__find_memory_block(struct pmm_machine *m, unsigned long id);
+int pmm__add_memory_block(struct pmm_machine *m, unsigned long id, int nid,
+			  enum pmm_memory_block_state state, bool early);
+/* zone_for_pfn_range(): the zone an online of this type would use */
+struct pmm_zone *pmm__zone_for_pfn_range(struct pmm_machine *m, int online_type, int nid,
+					 unsigned long start_pfn, unsigned long nr_pages);
+bool pmm__zone_intersects(const struct pmm_zone *zone, unsigned long start_pfn,
+			  unsigned long nr_pages);
+/* The hotplug ranges of the description, after boot. */
+int pmm__hotplug_boot(struct pmm_machine *m, const struct pmm_machine_desc *d);
 
 /* ---- page_alloc.c: zonelists, watermarks, reserves ----------------------------------------------------------- */
 

@@ -225,6 +225,21 @@ int pmm_machine_desc_set_cmdline(struct pmm_machine_desc *d, const char *cmdline
 	return 0;
 }
 
+int pmm_machine_desc_append_cmdline(struct pmm_machine_desc *d, const char *params)
+{
+	size_t a = d->cmdline ? strlen(d->cmdline) : 0, b = params ? strlen(params) : 0;
+	char *s = malloc(a + b + 2);
+
+	if (!s)
+		return pmm__desc_fail(d, -ENOMEM, "out of memory");
+	snprintf(s, a + b + 2, "%s%s%s", d->cmdline ? d->cmdline : "", a && b ? " " : "",
+		 params ? params : "");
+	free(d->cmdline);
+	d->cmdline = s;
+	desc_ok(d);
+	return 0;
+}
+
 int pmm_machine_desc_set_host_node(struct pmm_machine_desc *d, int nid, int host_node)
 {
 	if (!node_declared(d, nid))
@@ -520,15 +535,21 @@ static int boot_memblock(struct pmm_machine *m, const struct pmm_machine_desc *d
 	return 0;
 }
 
-static int boot_limits(struct pmm_machine *m, const struct pmm_boot_opts *opts)
+static int boot_limits(struct pmm_machine *m, const struct pmm_machine_desc *d,
+		       const struct pmm_boot_opts *opts)
 {
 	const struct pmm__memblock_type *mem = &m->memblock.memory;
 	const struct pmm_memblock_region *last = &mem->regions[mem->cnt - 1];
 	unsigned long arch_limit = 1UL << (m->arch->max_physmem_bits - m->view.page_shift);
-	unsigned long limit;
+	unsigned long limit, end_pfn;
+	unsigned int i;
 
 	m->max_pfn = (unsigned long)((last->base + last->size) >> m->view.page_shift);
-	limit = PMM__ALIGN(m->max_pfn, pmm__pages_per_section(m));
+	/* the address space also holds the memory firmware hot-adds later */
+	end_pfn = m->max_pfn;
+	for (i = 0; i < d->nr_hotplug; i++)
+		end_pfn = PMM__MAX(end_pfn, (unsigned long)(d->hotplug[i].end >> m->view.page_shift));
+	limit = PMM__ALIGN(end_pfn, pmm__pages_per_section(m));
 	if (opts && opts->phys_limit) {
 		unsigned long want = (unsigned long)(opts->phys_limit >> m->view.page_shift);
 
@@ -625,6 +646,7 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	}
 	m->kernel_version = d->kernel_version;
 	m->sysctl = d->sysctl;
+	m->user_min_free_kbytes = d->sysctl.min_free_kbytes;
 	m->cmdline = strdup(d->cmdline ? d->cmdline : "");
 	if (!m->cmdline) {
 		err = -ENOMEM;
@@ -635,7 +657,7 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	if (!err)
 		err = boot_memblock(m, d);
 	if (!err)
-		err = boot_limits(m, opts);
+		err = boot_limits(m, d, opts);
 	if (err)
 		goto fail;
 	if (!(m->flags & PMM_BOOT_NO_BIND) && pmm__host_open(m))
@@ -654,8 +676,16 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	if (err)
 		goto fail;
 	pmm__memmap_init(m);
+	err = pmm__memory_blocks_init(m, d);
+	if (err)
+		goto fail;
 	pmm__build_all_zonelists(m);
 	pmm__init_per_zone_wmark_min(m);
+	m->booted = true;
+	/* memory the firmware adds after boot (ACPI memory devices) */
+	err = pmm__hotplug_boot(m, d);
+	if (err)
+		goto fail;
 	*out = m;
 	return 0;
 
@@ -669,6 +699,7 @@ void pmm_shutdown(struct pmm_machine *m)
 	if (!m)
 		return;
 	pmm__model_fini(m);
+	pmm__memory_blocks_fini(m);
 	pmm__direct_map_fini(m);
 	pmm__free_nodes(m);
 	pmm__host_close(m);

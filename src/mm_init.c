@@ -585,6 +585,41 @@ static void memmap_init_range(struct pmm_machine *m, struct pmm_zone *zone, int 
 	}
 }
 
+/* memmap_init_range(MEMINIT_HOTPLUG): pages being onlined are PageOffline
+ * (6.12; PageReserved in 6.1) until the page allocator takes them */
+void pmm__memmap_init_hotplug(struct pmm_machine *m, struct pmm_zone *zone,
+			      unsigned long start_pfn, unsigned long end_pfn)
+{
+	bool offline_type = m->kernel_version >= PMM_KERNEL_VERSION(6, 12);
+	unsigned long pfn;
+
+	memmap_init_range(m, zone, zone->node, start_pfn, end_pfn);
+	for (pfn = start_pfn; pfn < end_pfn; pfn++) {
+		struct pmm_page *page = pmm_pfn_to_page(m, pfn);
+
+		if (offline_type)
+			pmm_page_set_type(page, PMM_PGTY_offline);
+		else
+			pmm_page_set_flag(page, PMM_PG_reserved);
+	}
+}
+
+/* generic_online_page(): the pages join the zone's managed pages */
+void pmm__online_page_range(struct pmm_machine *m, struct pmm_zone *zone,
+			    unsigned long start_pfn, unsigned long end_pfn)
+{
+	unsigned long pfn;
+
+	for (pfn = start_pfn; pfn < end_pfn; pfn++) {
+		struct pmm_page *page = pmm_pfn_to_page(m, pfn);
+
+		if (pmm_PageOffline(page))
+			pmm_page_clear_type(page);
+		pmm_page_clear_flag(page, PMM_PG_reserved);
+	}
+	__atomic_fetch_add(&zone->managed_pages, end_pfn - start_pfn, __ATOMIC_RELAXED);
+}
+
 /* init_unavailable_range(): reserved pages for the holes that have a memmap. */
 static unsigned long init_unavailable_range(struct pmm_machine *m, unsigned long spfn,
 					    unsigned long epfn, unsigned int zone, int nid)

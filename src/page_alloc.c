@@ -198,7 +198,7 @@ void pmm__build_all_zonelists(struct pmm_machine *m)
 		build_zonelists(m, m->view.node_data[nid], node_load);
 	m->nr_online_nodes = (unsigned long)pmm_num_node_state(m, PMM_N_ONLINE);
 	/* gfp_zone(GFP_HIGHUSER_MOVABLE) is ZONE_MOVABLE */
-	total = nr_free_zone_pages(m, PMM_ZONE_MOVABLE, true);
+	total = nr_free_zone_pages(m, PMM_ZONE_MOVABLE, !m->booted);
 	m->page_group_by_mobility_disabled =
 		total < (1UL << m->pageblock_order) * PMM_MIGRATE_TYPES;
 	pmm__pr_info(m, "Built %lu zonelists, mobility grouping %s.  Total pages: %lu",
@@ -400,7 +400,7 @@ static void set_recommended_min_free_kbytes(struct pmm_machine *m)
 
 void pmm__init_per_zone_wmark_min(struct pmm_machine *m)
 {
-	bool user_min_free = m->sysctl.min_free_kbytes >= 0;
+	bool user_min_free = m->user_min_free_kbytes >= 0;
 	struct pmm_zone *zone;
 	int nid, z;
 
@@ -415,7 +415,9 @@ void pmm__init_per_zone_wmark_min(struct pmm_machine *m)
 	if (m->sysctl.min_slab_ratio < 0)
 		m->sysctl.min_slab_ratio = 5;
 
-	if (!user_min_free) {
+	if (user_min_free) {
+		m->sysctl.min_free_kbytes = m->user_min_free_kbytes;
+	} else {
 		/* calculate_min_free_kbytes(): sqrt(16 * lowmem KiB), clamped */
 		unsigned long lowmem_kbytes = nr_free_zone_pages(m, PMM_ZONE_NORMAL, false) *
 					      ((1UL << m->view.page_shift) >> 10);

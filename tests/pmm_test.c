@@ -37,7 +37,7 @@ static void test_log(void *arg, int level, const char *line)
 {
 	(void)arg;
 	if (level <= PMM_LOG_WARNING)
-		print_message("pmm log: %s\n", line);
+		print_message("%s\n", line);
 }
 
 struct pmm_machine *pmm_test_boot(const struct pmm_machine_desc *d, unsigned int flags)

@@ -11,6 +11,7 @@
  *   pmm_machine_desc_add_memory(d, s, e, nid, flags)  RAM [s, e) on node nid
  *   pmm_machine_desc_add_reserved(d, s, e)     memory the firmware/kernel keeps
  *   pmm_machine_desc_set_cmdline(d, str)       kernel command line
+ *   pmm_machine_desc_append_cmdline(d, str)    add parameters to it
  *   pmm_machine_desc_set_host_node(d, nid, h)  bind node nid to host node h
  *   pmm_machine_desc_set_kernel(d, "6.1")      whose rules to follow where versions differ
  *   pmm_machine_desc_set_sysctl(d, name, v, n) vm.min_free_kbytes and friends
@@ -146,6 +147,17 @@ PMM_API int pmm_machine_desc_add_reserved(struct pmm_machine_desc *d,
  * Return: 0; -ENOMEM.
  */
 PMM_API int pmm_machine_desc_set_cmdline(struct pmm_machine_desc *d, const char *cmdline);
+
+/**
+ * pmm_machine_desc_append_cmdline - add parameters to the kernel command line
+ * @d: description
+ * @params: parameters appended after a space; a later parameter overrides
+ *          an earlier one as in the kernel
+ *
+ * Context: not thread-safe on the same @d.
+ * Return: 0; -ENOMEM.
+ */
+PMM_API int pmm_machine_desc_append_cmdline(struct pmm_machine_desc *d, const char *params);
 
 /**
  * pmm_machine_desc_set_host_node - choose the host NUMA node behind a simulated node

@@ -20,5 +20,7 @@
 #include <pmm/node.h>
 #include <pmm/memory_model.h>
 #include <pmm/machine.h>
+#include <pmm/hotplug.h>
+#include <pmm/report.h>
 
 #endif /* PMM_PMM_H */

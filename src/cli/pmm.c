@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * pmm: boot a simulated machine and report what was built.
- * With no argument it boots this host's layout (pmm_machine_from_host()).
+ * pmm: boot a simulated machine and print what a real kernel would.
+ *
+ *   pmm [--machine FILE | --dmesg FILE | --host] [--cmdline "PARAMS"]
+ *       [--online TYPE[:COUNT]] [--no-direct-map] [COMMAND]
+ *
+ * With no machine it describes this host (pmm_machine_from_host()).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,60 +14,144 @@
 
 #include <pmm/pmm.h>
 
+static const char *const commands[] = {
+	"boot-log", "zoneinfo", "node-states", "memory-blocks", "diagram", "summary",
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: pmm [--host] [--no-direct-map] [COMMAND]\n"
+		"usage: pmm [--machine FILE | --dmesg FILE | --host] [--cmdline \"PARAMS\"]\n"
+		"           [--online TYPE[:COUNT]] [--no-direct-map] [COMMAND]\n"
 		"\n"
-		"Boots a simulated machine and prints what was built.\n"
-		"  --host            describe this host (the default)\n"
-		"  --no-direct-map   metadata only: no simulated memory behind the pages\n"
+		"Boots a simulated machine as Linux would and prints what it built.\n"
+		"  --machine FILE     a machine description (docs/machine-format.md)\n"
+		"  --dmesg FILE       a Linux boot log: the machine it came from\n"
+		"  --host             this host (the default)\n"
+		"  --cmdline PARAMS   kernel parameters added to the description's command line\n"
+		"  --online TYPE[:N]  online the first N offline memory blocks (all without N)\n"
+		"                     with TYPE online, online_kernel or online_movable\n"
+		"  --no-direct-map    metadata only: no real memory behind the pages\n"
 		"commands:\n"
-		"  summary           memory model, nodes, ranges, zones, sections (default)\n"
-		"  boot-log          the kernel-style boot log\n");
+		"  boot-log           the kernel's boot log lines (default)\n"
+		"  zoneinfo           /proc/zoneinfo\n"
+		"  node-states        /sys/devices/system/node masks, one per line\n"
+		"  memory-blocks      /sys/devices/system/memory blocks\n"
+		"  diagram            nodes and zones drawn as in physical_memory.rst\n"
+		"  summary            memory model, nodes, ranges, zones and sections\n");
 }
 
 static void log_errors(void *arg, int level, const char *line)
 {
 	(void)arg;
 	if (level <= PMM_LOG_WARNING)
-		fprintf(stderr, "pmm: %s\n", line);
+		fprintf(stderr, "%s\n", line);
+}
+
+static int online_blocks(struct pmm_machine *m, const char *spec)
+{
+	static const char *const types[] = { "online", "online_kernel", "online_movable" };
+	char name[32];
+	const char *colon = strchr(spec, ':');
+	unsigned long count = ~0UL, i, done = 0;
+	size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+	int type = -1, t, err;
+
+	if (len >= sizeof(name))
+		len = sizeof(name) - 1;
+	memcpy(name, spec, len);
+	name[len] = '\0';
+	for (t = 0; t < 3; t++)
+		if (!strcmp(name, types[t]))
+			type = PMM_MMOP_ONLINE + t;
+	if (type < 0 || (colon && (!colon[1] || (count = strtoul(colon + 1, NULL, 10)) == 0))) {
+		fprintf(stderr, "pmm: --online %s: expected online, online_kernel or online_movable, "
+			"optionally followed by :COUNT\n", spec);
+		return -EINVAL;
+	}
+	for (i = 0; i < pmm_memory_block_count(m) && done < count; i++) {
+		struct pmm_memory_block_info info;
+
+		pmm_memory_block_info(m, i, &info);
+		if (info.state != PMM_MEM_OFFLINE)
+			continue;
+		err = pmm_online_memory_block(m, info.id, (enum pmm_online_type)type);
+		if (err) {
+			fprintf(stderr, "pmm: onlining memory%lu as %s failed: %s\n", info.id, name,
+				strerror(-err));
+			return err;
+		}
+		done++;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct pmm_boot_opts opts = { .log = log_errors };
-	struct pmm_machine_desc *desc;
+	const char *machine = NULL, *dmesg = NULL, *extra_cmdline = NULL, *online = NULL;
+	const char *cmd = "boot-log";
+	struct pmm_machine_desc *desc = NULL;
 	struct pmm_machine *m;
-	const char *cmd = "summary";
-	int i, err;
+	char err_msg[1024] = "";
+	size_t c;
+	int i, err = 0;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--host")) {
-			continue;
-		} else if (!strcmp(argv[i], "--no-direct-map")) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--host")) {
+			machine = dmesg = NULL;
+		} else if (!strcmp(a, "--machine") && i + 1 < argc) {
+			machine = argv[++i];
+		} else if (!strcmp(a, "--dmesg") && i + 1 < argc) {
+			dmesg = argv[++i];
+		} else if (!strcmp(a, "--cmdline") && i + 1 < argc) {
+			extra_cmdline = argv[++i];
+		} else if (!strcmp(a, "--online") && i + 1 < argc) {
+			online = argv[++i];
+		} else if (!strcmp(a, "--no-direct-map")) {
 			opts.flags |= PMM_BOOT_NO_DIRECT_MAP;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
-		} else if (argv[i][0] == '-') {
-			fprintf(stderr, "pmm: unknown option %s\n", argv[i]);
+		} else if (a[0] == '-') {
+			fprintf(stderr, "pmm: unknown option or missing argument: %s\n", a);
 			usage(stderr);
 			return 2;
 		} else {
-			cmd = argv[i];
+			cmd = a;
 		}
 	}
-	if (strcmp(cmd, "summary") && strcmp(cmd, "boot-log")) {
+	for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(cmd, commands[c]))
+			break;
+	if (c == sizeof(commands) / sizeof(commands[0])) {
 		fprintf(stderr, "pmm: unknown command %s\n", cmd);
 		usage(stderr);
 		return 2;
 	}
 
-	err = pmm_machine_from_host(&desc);
+	if (machine)
+		err = pmm_machine_desc_from_json(machine, &desc, err_msg, sizeof(err_msg));
+	else if (dmesg)
+		err = pmm_machine_desc_from_dmesg(dmesg, &desc, err_msg, sizeof(err_msg));
+	else
+		err = pmm_machine_from_host(&desc);
 	if (err) {
-		fprintf(stderr, "pmm: cannot describe this host: %s\n", strerror(-err));
+		if (err_msg[0])
+			fprintf(stderr, "pmm: %s\n", err_msg);
+		else
+			fprintf(stderr, "pmm: cannot describe this host: %s\n", strerror(-err));
 		return 1;
+	}
+	if (extra_cmdline) {
+		err = pmm_machine_desc_append_cmdline(desc, extra_cmdline);
+		if (err) {
+			fprintf(stderr, "pmm: --cmdline: %s\n", strerror(-err));
+			pmm_machine_desc_destroy(desc);
+			return 1;
+		}
 	}
 	err = pmm_boot(desc, &opts, &m);
 	pmm_machine_desc_destroy(desc);
@@ -71,10 +159,26 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pmm: boot failed: %s\n", strerror(-err));
 		return 1;
 	}
+	if (online && online_blocks(m, online)) {
+		pmm_shutdown(m);
+		return 1;
+	}
 	if (!strcmp(cmd, "boot-log"))
 		fputs(pmm_boot_log(m), stdout);
+	else if (!strcmp(cmd, "zoneinfo"))
+		err = pmm_print_zoneinfo(m, stdout);
+	else if (!strcmp(cmd, "node-states"))
+		err = pmm_print_node_states(m, stdout);
+	else if (!strcmp(cmd, "memory-blocks"))
+		err = pmm_print_memory_blocks(m, stdout);
+	else if (!strcmp(cmd, "diagram"))
+		err = pmm_print_diagram(m, stdout);
 	else
 		pmm_dump_machine(m, stdout);
 	pmm_shutdown(m);
+	if (fflush(stdout) || err) {
+		fprintf(stderr, "pmm: writing the report failed\n");
+		return 1;
+	}
 	return 0;
 }

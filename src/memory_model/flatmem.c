@@ -134,6 +134,11 @@ int pmm__model_remove_range(struct pmm_machine *m, unsigned long start_pfn,
 	return -EOPNOTSUPP;
 }
 
+void pmm__model_online_range(struct pmm_machine *m, unsigned long start_pfn,
+			     unsigned long nr_pages, bool online)
+{
+}
+
 unsigned long *pmm__model_pageblock_bits(struct pmm_machine *m, struct pmm_zone *zone,
 					 unsigned long pfn, unsigned int *bitidx)
 {
@@ -148,7 +153,8 @@ unsigned long *pmm__model_pageblock_bits(struct pmm_machine *m, struct pmm_zone 
 
 unsigned long pmm__model_trailing_align(const struct pmm_machine *m)
 {
-	return pmm__max_order_nr_pages(m);	/* kernel >= 6.2; 6.1 aligns nothing */
+	/* kernels after 6.1 initialise the trailing hole up to a MAX_ORDER block */
+	return m->kernel_version >= PMM_KERNEL_VERSION(6, 4) ? pmm__max_order_nr_pages(m) : 1;
 }
 
 size_t pmm__model_memmap_bytes(const struct pmm_machine *m)

@@ -439,6 +439,24 @@ int pmm__model_remove_range(struct pmm_machine *m, unsigned long start_pfn,
 	return 0;
 }
 
+/* online_mem_sections() / offline_mem_sections() */
+void pmm__model_online_range(struct pmm_machine *m, unsigned long start_pfn,
+			     unsigned long nr_pages, bool online)
+{
+	unsigned long pfn;
+
+	for (pfn = start_pfn; pfn < start_pfn + nr_pages; pfn += pmm__pages_per_section(m)) {
+		struct pmm_mem_section *ms = pmm_pfn_to_section(m, pfn);
+
+		if (!ms)
+			continue;
+		if (online)
+			ms->section_mem_map |= PMM_SECTION_IS_ONLINE;
+		else
+			ms->section_mem_map &= ~PMM_SECTION_IS_ONLINE;
+	}
+}
+
 /* ---- queries ---------------------------------------------------------------------------------- */
 
 unsigned long *pmm__model_pageblock_bits(struct pmm_machine *m, struct pmm_zone *zone,

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory hotplug and memory blocks. Mirrors mm/memory_hotplug.c
+ * (add_memory, online_pages, zone_for_pfn_range) and
+ * drivers/base/memory.c (struct memory_block, /sys/devices/system/memory).
+ * Needs SPARSEMEM, as the kernel's Kconfig does: FLATMEM builds return
+ * -EOPNOTSUPP.
+ *
+ *   pmm_memory_block_size(m)             memory_block_size_bytes()
+ *   pmm_memory_block_count(m)            number of memory blocks
+ *   pmm_memory_block_info(m, i, &info)   block i in id order: id, state, node, zone
+ *   pmm_add_memory(m, nid, start, size)  hot-add RAM: present, offline blocks
+ *   pmm_online_memory_block(m, id, type) echo online|online_kernel|online_movable > state
+ */
+#ifndef PMM_HOTPLUG_H
+#define PMM_HOTPLUG_H
+
+#include <pmm/types.h>
+#include <pmm/zone.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pmm_machine;
+
+/** How to online memory (enum mmop; also auto_online_blocks and memhp_default_state=). */
+enum pmm_online_type {
+	PMM_MMOP_OFFLINE,
+	PMM_MMOP_ONLINE,		/* the kernel's default zone choice */
+	PMM_MMOP_ONLINE_KERNEL,		/* a kernel zone (DMA, DMA32 or Normal) */
+	PMM_MMOP_ONLINE_MOVABLE,	/* ZONE_MOVABLE */
+};
+
+/** State of a memory block (MEM_ONLINE etc.). */
+enum pmm_memory_block_state {
+	PMM_MEM_ONLINE,
+	PMM_MEM_GOING_OFFLINE,
+	PMM_MEM_OFFLINE,
+};
+
+/** struct pmm_memory_block_info - one /sys/devices/system/memory/memoryN */
+struct pmm_memory_block_info {
+	unsigned long			id;		/* N of memoryN = phys_index */
+	pmm_phys_addr_t			start;		/* first byte */
+	enum pmm_memory_block_state	state;
+	int				nid;		/* its node */
+	/* online: the one zone it is in, or -1 ("none": it spans several);
+	 * offline: the zone "online" would choose */
+	int				zone;
+	/* offline only: the zones it could be onlined to, as valid_zones
+	 * lists them (bit i: enum pmm_zone_type i) */
+	unsigned int			valid_zones;
+	int				early;		/* 1 if present at boot */
+};
+
+/**
+ * pmm_memory_block_size - memory_block_size_bytes() of the machine
+ * Context: any.
+ * Return: bytes per memory block; 0 under FLATMEM (no memory blocks).
+ */
+PMM_API unsigned long pmm_memory_block_size(const struct pmm_machine *m);
+
+/** pmm_memory_block_count - number of memory blocks. Context: while no hotplug runs. */
+PMM_API unsigned long pmm_memory_block_count(const struct pmm_machine *m);
+
+/**
+ * pmm_memory_block_info - describe one memory block
+ * @m: machine
+ * @idx: 0 .. pmm_memory_block_count() - 1, in block id order
+ * @info: receives the description
+ * Context: while no hotplug runs.
+ * Return: 0; -EINVAL if @idx is out of range.
+ */
+PMM_API int pmm_memory_block_info(const struct pmm_machine *m, unsigned long idx,
+				  struct pmm_memory_block_info *info);
+
+/**
+ * pmm_add_memory - hot-add a range of RAM to a node (add_memory)
+ * @m: machine
+ * @nid: a possible node; it comes online if it was not
+ * @start: first byte, memory-block aligned
+ * @size: bytes, a multiple of the memory block size
+ *
+ * Adds the range's sections (memmap populated on the node), maps it in
+ * the direct map, creates its memory blocks offline, and then onlines them
+ * if the machine's auto-online type says so.
+ * Context: takes the machine's hotplug lock.
+ * Return: 0; -EINVAL if misaligned, @nid is not possible, or the range
+ * overlaps memory; -ERANGE beyond the machine's address space
+ * (pmm_boot_opts.phys_limit); -ENOMEM; -EOPNOTSUPP under FLATMEM.
+ */
+PMM_API int pmm_add_memory(struct pmm_machine *m, int nid, pmm_phys_addr_t start,
+			   pmm_phys_addr_t size);
+
+/**
+ * pmm_online_memory_block - online an offline memory block
+ * @m: machine
+ * @id: the block id (memoryN)
+ * @type: PMM_MMOP_ONLINE, PMM_MMOP_ONLINE_KERNEL or PMM_MMOP_ONLINE_MOVABLE
+ *
+ * Chooses the zone as the kernel does (zone_for_pfn_range(), with the
+ * contig-zones or auto-movable policy of the command line), extends zone
+ * and node spans, counts the pages present and managed, updates
+ * node_states, rebuilds zonelists if a zone became populated and
+ * recomputes watermarks.
+ * Context: takes the machine's hotplug lock, then the node's node_size_lock.
+ * Return: 0; -EINVAL for an unknown block, a block that is not offline, a
+ * bad @type, or a zone the block cannot join; -EOPNOTSUPP under FLATMEM.
+ */
+PMM_API int pmm_online_memory_block(struct pmm_machine *m, unsigned long id,
+				    enum pmm_online_type type);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PMM_HOTPLUG_H */

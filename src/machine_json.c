@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Machine description files (docs/machine-format.md), read with jansson.
+ * jansson checks the syntax; a small scan of the text maps each value's
+ * path ("memory[2].start") to its line and column, so that every error
+ * names the file, line, column and field.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+
+/* ---- where each value is -------------------------------------------------------------------- */
+
+struct json_pos {
+	char	*path;
+	int	line, column;
+};
+
+struct json_ctx {
+	const char	*file;
+	const char	*text;
+	size_t		len, at;
+	int		line, column;
+	struct json_pos	*pos;
+	size_t		nr_pos, max_pos;
+	char		*err;
+	size_t		err_len;
+};
+
+static void advance(struct json_ctx *c)
+{
+	if (c->at >= c->len)
+		return;
+	if (c->text[c->at] == '\n') {
+		c->line++;
+		c->column = 1;
+	} else {
+		c->column++;
+	}
+	c->at++;
+}
+
+static void skip_ws(struct json_ctx *c)
+{
+	while (c->at < c->len && isspace((unsigned char)c->text[c->at]))
+		advance(c);
+}
+
+static void record(struct json_ctx *c, const char *path)
+{
+	if (c->nr_pos == c->max_pos) {
+		size_t max = c->max_pos ? c->max_pos * 2 : 64;
+		struct json_pos *p = realloc(c->pos, max * sizeof(*p));
+
+		if (!p)
+			return;
+		c->pos = p;
+		c->max_pos = max;
+	}
+	c->pos[c->nr_pos].path = strdup(path);
+	c->pos[c->nr_pos].line = c->line;
+	c->pos[c->nr_pos].column = c->column;
+	if (c->pos[c->nr_pos].path)
+		c->nr_pos++;
+}
+
+/* Read a string token starting at '"' into buf (escapes copied raw). */
+static void scan_string(struct json_ctx *c, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	advance(c);	/* opening quote */
+	while (c->at < c->len && c->text[c->at] != '"') {
+		if (c->text[c->at] == '\\') {
+			advance(c);
+			if (n + 1 < len)
+				buf[n++] = '\\';
+		}
+		if (n + 1 < len && c->at < c->len)
+			buf[n++] = c->text[c->at];
+		advance(c);
+	}
+	advance(c);	/* closing quote */
+	if (len)
+		buf[n < len ? n : len - 1] = '\0';
+}
+
+static void scan_value(struct json_ctx *c, const char *path, int depth)
+{
+	char child[512], key[256];
+	size_t i = 0;
+
+	skip_ws(c);
+	record(c, path);
+	if (c->at >= c->len || depth > 64)
+		return;
+	switch (c->text[c->at]) {
+	case '{':
+		advance(c);
+		for (;;) {
+			skip_ws(c);
+			if (c->at >= c->len || c->text[c->at] == '}')
+				break;
+			scan_string(c, key, sizeof(key));
+			skip_ws(c);
+			advance(c);	/* ':' */
+			snprintf(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+			scan_value(c, child, depth + 1);
+			skip_ws(c);
+			if (c->at < c->len && c->text[c->at] == ',')
+				advance(c);
+		}
+		advance(c);
+		break;
+	case '[':
+		advance(c);
+		for (;;) {
+			skip_ws(c);
+			if (c->at >= c->len || c->text[c->at] == ']')
+				break;
+			snprintf(child, sizeof(child), "%s[%zu]", path, i++);
+			scan_value(c, child, depth + 1);
+			skip_ws(c);
+			if (c->at < c->len && c->text[c->at] == ',')
+				advance(c);
+		}
+		advance(c);
+		break;
+	case '"':
+		scan_string(c, key, sizeof(key));
+		break;
+	default:
+		while (c->at < c->len && !strchr(",]} \t\r\n", c->text[c->at]))
+			advance(c);
+	}
+}
+
+static const struct json_pos *find_pos(const struct json_ctx *c, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_pos; i++)
+		if (!strcmp(c->pos[i].path, path))
+			return &c->pos[i];
+	return NULL;
+}
+
+/* Report an error at a field (or, if absent, at its parent object) and return err. */
+static int fail(struct json_ctx *c, int err, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail(struct json_ctx *c, int err, const char *path, const char *fmt, ...)
+{
+	char parent[512], msg[512];
+	const struct json_pos *p = find_pos(c, path);
+	va_list ap;
+
+	snprintf(parent, sizeof(parent), "%s", path);
+	while (!p && *parent) {
+		char *cut = strrchr(parent, '.'), *br = strrchr(parent, '[');
+
+		if (br > cut)
+			cut = br;
+		if (!cut)
+			cut = parent;
+		*cut = '\0';
+		p = find_pos(c, parent);
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->err && c->err_len)
+		snprintf(c->err, c->err_len, "%s:%d:%d: %s: %s", c->file, p ? p->line : 1,
+			 p ? p->column : 1, *path ? path : "(top level)", msg);
+	return err;
+}
+
+/* ---- values ---------------------------------------------------------------------------------- */
+
+/* An integer, or a string in decimal, hex, or with a K/M/G/T suffix (memparse). */
+static int get_number(struct json_ctx *c, json_t *v, const char *path, unsigned long long *out)
+{
+	if (json_is_integer(v)) {
+		json_int_t i = json_integer_value(v);
+
+		if (i < 0)
+			return fail(c, -EINVAL, path, "must not be negative");
+		*out = (unsigned long long)i;
+		return 0;
+	}
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v), *end;
+		int err = pmm__memparse(s, &end, out);
+
+		if (err == -ERANGE)
+			return fail(c, -ERANGE, path, "\"%s\" does not fit in 64 bits", s);
+		if (err || *end)
+			return fail(c, -EINVAL, path,
+				    "\"%s\" is not a number (decimal, 0x hex, or with K/M/G/T)", s);
+		return 0;
+	}
+	return fail(c, -EINVAL, path, "must be a number or a string such as \"0x1000\" or \"4G\"");
+}
+
+static int get_int(struct json_ctx *c, json_t *v, const char *path, long min, long max, long *out)
+{
+	json_int_t i;
+
+	if (!json_is_integer(v))
+		return fail(c, -EINVAL, path, "must be an integer");
+	i = json_integer_value(v);
+	if (i < min || i > max)
+		return fail(c, -ERANGE, path, "%lld is out of range %ld..%ld", (long long)i, min, max);
+	*out = (long)i;
+	return 0;
+}
+
+/* A range object: start and (end or size); end exclusive. */
+static int get_range(struct json_ctx *c, json_t *obj, const char *path,
+		     unsigned long long *start, unsigned long long *end)
+{
+	char p[512];
+	json_t *js = json_object_get(obj, "start"), *je = json_object_get(obj, "end");
+	json_t *jz = json_object_get(obj, "size");
+	unsigned long long size;
+	int err;
+
+	if (!json_is_object(obj))
+		return fail(c, -EINVAL, path, "must be an object with start and end (or size)");
+	snprintf(p, sizeof(p), "%s.start", path);
+	if (!js)
+		return fail(c, -EINVAL, p, "missing");
+	err = get_number(c, js, p, start);
+	if (err)
+		return err;
+	if (je && jz)
+		return fail(c, -EINVAL, path, "give end or size, not both");
+	if (!je && !jz)
+		return fail(c, -EINVAL, path, "missing end (exclusive) or size");
+	snprintf(p, sizeof(p), "%s.%s", path, je ? "end" : "size");
+	err = get_number(c, je ? je : jz, p, je ? end : &size);
+	if (err)
+		return err;
+	if (!je) {
+		if (*start + size < *start)
+			return fail(c, -ERANGE, p, "start + size does not fit in 64 bits");
+		*end = *start + size;
+	}
+	return 0;
+}
+
+static int get_bool(struct json_ctx *c, json_t *obj, const char *key, const char *path, bool *out)
+{
+	json_t *v = json_object_get(obj, key);
+	char p[512];
+
+	*out = false;
+	if (!v)
+		return 0;
+	snprintf(p, sizeof(p), "%s.%s", path, key);
+	if (!json_is_boolean(v))
+		return fail(c, -EINVAL, p, "must be true or false");
+	*out = json_is_true(v);
+	return 0;
+}
+
+/* ---- the description -------------------------------------------------------------------------- */
+
+static int parse_nodes(struct json_ctx *c, json_t *root, struct pmm_machine_desc *d)
+{
+	json_t *nodes = json_object_get(root, "nodes"), *n;
+	int ids[PMM_MAX_NUMNODES];
+	size_t i, j;
+	char p[512];
+	int err;
+
+	if (!nodes)
+		return fail(c, -EINVAL, "nodes", "missing: a machine needs at least one node");
+	if (!json_is_array(nodes) || !json_array_size(nodes))
+		return fail(c, -EINVAL, "nodes", "must be a non-empty array of nodes");
+	if (json_array_size(nodes) > PMM_MAX_NUMNODES)
+		return fail(c, -EINVAL, "nodes", "%zu nodes; pmm was built for at most %d",
+			    json_array_size(nodes), PMM_MAX_NUMNODES);
+	json_array_foreach(nodes, i, n) {
+		json_t *cpus;
+		long id;
+
+		snprintf(p, sizeof(p), "nodes[%zu]", i);
+		if (!json_is_object(n))
+			return fail(c, -EINVAL, p, "must be an object with an id");
+		snprintf(p, sizeof(p), "nodes[%zu].id", i);
+		if (!json_object_get(n, "id"))
+			return fail(c, -EINVAL, p, "missing");
+		err = get_int(c, json_object_get(n, "id"), p, 0, PMM_MAX_NUMNODES - 1, &id);
+		if (err)
+			return err;
+		cpus = json_object_get(n, "cpus");
+		snprintf(p, sizeof(p), "nodes[%zu].cpus", i);
+		if (cpus && !json_is_string(cpus))
+			return fail(c, -EINVAL, p, "must be a CPU list such as \"0-3,8\"");
+		err = pmm_machine_desc_add_node(d, (int)id, cpus ? json_string_value(cpus) : "");
+		if (err)
+			return fail(c, err, err == -EINVAL && strstr(d->error, "CPU") ? p : p,
+				    "%s", d->error);
+		ids[i] = (int)id;
+		if (json_object_get(n, "host_node")) {
+			long h;
+
+			snprintf(p, sizeof(p), "nodes[%zu].host_node", i);
+			err = get_int(c, json_object_get(n, "host_node"), p, 0, 1L << 20, &h);
+			if (!err)
+				err = pmm_machine_desc_set_host_node(d, (int)id, (int)h);
+			if (err)
+				return err;
+		}
+	}
+	json_array_foreach(nodes, i, n) {
+		json_t *dist = json_object_get(n, "distances");
+
+		if (!dist)
+			continue;
+		snprintf(p, sizeof(p), "nodes[%zu].distances", i);
+		if (!json_is_array(dist) || json_array_size(dist) != json_array_size(nodes))
+			return fail(c, -EINVAL, p, "must list one distance per node (%zu)",
+				    json_array_size(nodes));
+		for (j = 0; j < json_array_size(dist); j++) {
+			long v;
+
+			snprintf(p, sizeof(p), "nodes[%zu].distances[%zu]", i, j);
+			err = get_int(c, json_array_get(dist, j), p, 0, 255, &v);
+			if (!err)
+				err = pmm_machine_desc_set_distance(d, ids[i], ids[j], (int)v);
+			if (err)
+				return fail(c, err, p, "%s", d->error);
+		}
+	}
+	return 0;
+}
+
+static int parse_ranges(struct json_ctx *c, json_t *root, struct pmm_machine_desc *d,
+			const char *key)
+{
+	json_t *arr = json_object_get(root, key), *r;
+	size_t i;
+	char p[512];
+	int err;
+
+	if (!arr) {
+		if (!strcmp(key, "memory"))
+			return fail(c, -EINVAL, key, "missing: a machine needs memory");
+		return 0;
+	}
+	if (!json_is_array(arr))
+		return fail(c, -EINVAL, key, "must be an array of ranges");
+	json_array_foreach(arr, i, r) {
+		unsigned long long start, end;
+		long nid = 0;
+
+		snprintf(p, sizeof(p), "%s[%zu]", key, i);
+		err = get_range(c, r, p, &start, &end);
+		if (err)
+			return err;
+		if (strcmp(key, "reserved")) {
+			char pn[600];
+
+			snprintf(pn, sizeof(pn), "%s.node", p);
+			if (!json_object_get(r, "node"))
+				return fail(c, -EINVAL, pn, "missing");
+			err = get_int(c, json_object_get(r, "node"), pn, 0, PMM_MAX_NUMNODES - 1, &nid);
+			if (err)
+				return err;
+		}
+		if (!strcmp(key, "memory")) {
+			bool hotpluggable, mirror;
+			unsigned int flags;
+
+			err = get_bool(c, r, "hotpluggable", p, &hotpluggable);
+			if (!err)
+				err = get_bool(c, r, "mirror", p, &mirror);
+			if (err)
+				return err;
+			flags = (hotpluggable ? PMM_MEMORY_HOTPLUGGABLE : 0) |
+				(mirror ? PMM_MEMORY_MIRROR : 0);
+			err = pmm_machine_desc_add_memory(d, start, end, (int)nid, flags);
+		} else if (!strcmp(key, "reserved")) {
+			err = pmm_machine_desc_add_reserved(d, start, end);
+		} else {
+			err = pmm_machine_desc_add_hotplug(d, start, end, (int)nid);
+		}
+		if (err)
+			return fail(c, err, p, "%s", d->error);
+	}
+	return 0;
+}
+
+static int parse_sysctl(struct json_ctx *c, json_t *root, struct pmm_machine_desc *d)
+{
+	json_t *obj = json_object_get(root, "sysctl"), *v;
+	const char *key;
+	char p[512];
+	int err;
+
+	if (!obj)
+		return 0;
+	if (!json_is_object(obj))
+		return fail(c, -EINVAL, "sysctl", "must be an object of vm.* settings");
+	json_object_foreach(obj, key, v) {
+		long values[PMM_MAX_NR_ZONES + 1];
+		unsigned int n = 0;
+		size_t i;
+
+		snprintf(p, sizeof(p), "sysctl.%s", key);
+		if (json_is_array(v)) {
+			if (json_array_size(v) > PMM__ARRAY_SIZE(values))
+				return fail(c, -EINVAL, p, "too many values");
+			for (i = 0; i < json_array_size(v); i++) {
+				char pi[600];
+
+				snprintf(pi, sizeof(pi), "%s[%zu]", p, i);
+				err = get_int(c, json_array_get(v, i), pi, -(1L << 40), 1L << 40,
+					      &values[n++]);
+				if (err)
+					return err;
+			}
+		} else {
+			err = get_int(c, v, p, -(1L << 40), 1L << 40, &values[n++]);
+			if (err)
+				return err;
+		}
+		err = pmm_machine_desc_set_sysctl(d, key, values, n);
+		if (err)
+			return fail(c, err, p, "%s", d->error);
+	}
+	return 0;
+}
+
+static int parse_root(struct json_ctx *c, json_t *root, struct pmm_machine_desc **out)
+{
+	struct pmm_machine_desc *d;
+	json_t *arch = json_object_get(root, "arch"), *v;
+	int err;
+
+	if (!json_is_object(root))
+		return fail(c, -EINVAL, "", "the file must hold one JSON object");
+	if (!arch)
+		return fail(c, -EINVAL, "arch", "missing (x86_64, x86_32, x86_32_pae, arm64, "
+			    "arm64_16k, arm64_64k or riscv64)");
+	if (!json_is_string(arch) || pmm_machine_desc_create(json_string_value(arch), &d))
+		return fail(c, -EINVAL, "arch", "unknown architecture%s%s%s (x86_64, x86_32, "
+			    "x86_32_pae, arm64, arm64_16k, arm64_64k or riscv64)",
+			    json_is_string(arch) ? " \"" : "",
+			    json_is_string(arch) ? json_string_value(arch) : "",
+			    json_is_string(arch) ? "\"" : "");
+	v = json_object_get(root, "kernel");
+	if (v && (!json_is_string(v) || pmm_machine_desc_set_kernel(d, json_string_value(v)))) {
+		err = fail(c, -EINVAL, "kernel", "must be a version string such as \"6.12\"%s%s",
+			   json_is_string(v) ? ": " : "", json_is_string(v) ? d->error : "");
+		goto out;
+	}
+	v = json_object_get(root, "cmdline");
+	if (v && !json_is_string(v)) {
+		err = fail(c, -EINVAL, "cmdline", "must be a string");
+		goto out;
+	}
+	err = pmm_machine_desc_set_cmdline(d, v ? json_string_value(v) : "");
+	if (!err)
+		err = parse_nodes(c, root, d);
+	if (!err)
+		err = parse_ranges(c, root, d, "memory");
+	if (!err)
+		err = parse_ranges(c, root, d, "reserved");
+	if (!err)
+		err = parse_ranges(c, root, d, "hotplug");
+	if (!err)
+		err = parse_sysctl(c, root, d);
+	v = json_object_get(root, "auto_online_blocks");
+	if (!err && v && (!json_is_string(v) || pmm_machine_desc_set_auto_online(d,
+							json_string_value(v))))
+		err = fail(c, -EINVAL, "auto_online_blocks",
+			   "must be \"offline\", \"online\", \"online_kernel\" or \"online_movable\"");
+out:
+	if (err)
+		pmm_machine_desc_destroy(d);
+	else
+		*out = d;
+	return err;
+}
+
+int pmm_machine_desc_from_json(const char *path, struct pmm_machine_desc **out, char *errbuf,
+			       size_t err_len)
+{
+	struct json_ctx c = { .file = path, .line = 1, .column = 1, .err = errbuf,
+			      .err_len = err_len };
+	json_error_t jerr;
+	json_t *root;
+	FILE *f;
+	long size;
+	char *text;
+	int err;
+	size_t i;
+
+	*out = NULL;
+	if (errbuf && err_len)
+		errbuf[0] = '\0';
+	f = fopen(path, "rb");
+	if (!f) {
+		err = -errno;
+		if (errbuf && err_len)
+			snprintf(errbuf, err_len, "%s: %s", path, strerror(-err));
+		return err;
+	}
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	text = size >= 0 ? malloc((size_t)size + 1) : NULL;
+	if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
+		fclose(f);
+		free(text);
+		if (errbuf && err_len)
+			snprintf(errbuf, err_len, "%s: cannot read", path);
+		return text ? -EIO : -ENOMEM;
+	}
+	fclose(f);
+	text[size] = '\0';
+
+	root = json_loadb(text, (size_t)size, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		if (errbuf && err_len)
+			snprintf(errbuf, err_len, "%s:%d:%d: %s", path, jerr.line, jerr.column,
+				 jerr.text);
+		free(text);
+		return strstr(jerr.text, "too big") ? -ERANGE : -EINVAL;
+	}
+	c.text = text;
+	c.len = (size_t)size;
+	scan_value(&c, "", 0);
+	err = parse_root(&c, root, out);
+	json_decref(root);
+	for (i = 0; i < c.nr_pos; i++)
+		free(c.pos[i].path);
+	free(c.pos);
+	free(text);
+	return err;
+}
