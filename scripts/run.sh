@@ -7,4 +7,9 @@ cd "$(dirname "$0")/.."
 sh scripts/deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)" --target pmm_cli >/dev/null
-exec ./build/pmm "$@"
+if [ $# -gt 0 ]; then
+	exec ./build/pmm "$@"
+fi
+./build/pmm boot-log
+echo
+exec ./build/pmm summary
