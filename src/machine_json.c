@@ -14,6 +14,18 @@
 
 #include "internal.h"
 
+/* Field paths such as "memory[2].start"; long paths are cut, never overflow. */
+static void field_path(char *out, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void field_path(char *out, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out, len, fmt, ap);
+	va_end(ap);
+}
+
 /* ---- where each value is -------------------------------------------------------------------- */
 
 struct json_pos {
@@ -109,7 +121,7 @@ static void scan_value(struct json_ctx *c, const char *path, int depth)
 			scan_string(c, key, sizeof(key));
 			skip_ws(c);
 			advance(c);	/* ':' */
-			snprintf(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+			field_path(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
 			scan_value(c, child, depth + 1);
 			skip_ws(c);
 			if (c->at < c->len && c->text[c->at] == ',')
@@ -123,7 +135,7 @@ static void scan_value(struct json_ctx *c, const char *path, int depth)
 			skip_ws(c);
 			if (c->at >= c->len || c->text[c->at] == ']')
 				break;
-			snprintf(child, sizeof(child), "%s[%zu]", path, i++);
+			field_path(child, sizeof(child), "%s[%zu]", path, i++);
 			scan_value(c, child, depth + 1);
 			skip_ws(c);
 			if (c->at < c->len && c->text[c->at] == ',')
@@ -159,7 +171,7 @@ static int fail(struct json_ctx *c, int err, const char *path, const char *fmt, 
 	const struct json_pos *p = find_pos(c, path);
 	va_list ap;
 
-	snprintf(parent, sizeof(parent), "%s", path);
+	field_path(parent, sizeof(parent), "%s", path);
 	while (!p && *parent) {
 		char *cut = strrchr(parent, '.'), *br = strrchr(parent, '[');
 
@@ -231,7 +243,7 @@ static int get_range(struct json_ctx *c, json_t *obj, const char *path,
 
 	if (!json_is_object(obj))
 		return fail(c, -EINVAL, path, "must be an object with start and end (or size)");
-	snprintf(p, sizeof(p), "%s.start", path);
+	field_path(p, sizeof(p), "%s.start", path);
 	if (!js)
 		return fail(c, -EINVAL, p, "missing");
 	err = get_number(c, js, p, start);
@@ -241,7 +253,7 @@ static int get_range(struct json_ctx *c, json_t *obj, const char *path,
 		return fail(c, -EINVAL, path, "give end or size, not both");
 	if (!je && !jz)
 		return fail(c, -EINVAL, path, "missing end (exclusive) or size");
-	snprintf(p, sizeof(p), "%s.%s", path, je ? "end" : "size");
+	field_path(p, sizeof(p), "%s.%s", path, je ? "end" : "size");
 	err = get_number(c, je ? je : jz, p, je ? end : &size);
 	if (err)
 		return err;
@@ -261,7 +273,7 @@ static int get_bool(struct json_ctx *c, json_t *obj, const char *key, const char
 	*out = false;
 	if (!v)
 		return 0;
-	snprintf(p, sizeof(p), "%s.%s", path, key);
+	field_path(p, sizeof(p), "%s.%s", path, key);
 	if (!json_is_boolean(v))
 		return fail(c, -EINVAL, p, "must be true or false");
 	*out = json_is_true(v);
@@ -287,19 +299,19 @@ static int parse_nodes(struct json_ctx *c, json_t *root, struct pmm_machine_desc
 			    json_array_size(nodes), PMM_MAX_NUMNODES);
 	json_array_foreach(nodes, i, n) {
 		json_t *cpus;
-		long id;
+		long id = 0;
 
-		snprintf(p, sizeof(p), "nodes[%zu]", i);
+		field_path(p, sizeof(p), "nodes[%zu]", i);
 		if (!json_is_object(n))
 			return fail(c, -EINVAL, p, "must be an object with an id");
-		snprintf(p, sizeof(p), "nodes[%zu].id", i);
+		field_path(p, sizeof(p), "nodes[%zu].id", i);
 		if (!json_object_get(n, "id"))
 			return fail(c, -EINVAL, p, "missing");
 		err = get_int(c, json_object_get(n, "id"), p, 0, PMM_MAX_NUMNODES - 1, &id);
 		if (err)
 			return err;
 		cpus = json_object_get(n, "cpus");
-		snprintf(p, sizeof(p), "nodes[%zu].cpus", i);
+		field_path(p, sizeof(p), "nodes[%zu].cpus", i);
 		if (cpus && !json_is_string(cpus))
 			return fail(c, -EINVAL, p, "must be a CPU list such as \"0-3,8\"");
 		err = pmm_machine_desc_add_node(d, (int)id, cpus ? json_string_value(cpus) : "");
@@ -308,9 +320,9 @@ static int parse_nodes(struct json_ctx *c, json_t *root, struct pmm_machine_desc
 				    "%s", d->error);
 		ids[i] = (int)id;
 		if (json_object_get(n, "host_node")) {
-			long h;
+			long h = 0;
 
-			snprintf(p, sizeof(p), "nodes[%zu].host_node", i);
+			field_path(p, sizeof(p), "nodes[%zu].host_node", i);
 			err = get_int(c, json_object_get(n, "host_node"), p, 0, 1L << 20, &h);
 			if (!err)
 				err = pmm_machine_desc_set_host_node(d, (int)id, (int)h);
@@ -323,14 +335,14 @@ static int parse_nodes(struct json_ctx *c, json_t *root, struct pmm_machine_desc
 
 		if (!dist)
 			continue;
-		snprintf(p, sizeof(p), "nodes[%zu].distances", i);
+		field_path(p, sizeof(p), "nodes[%zu].distances", i);
 		if (!json_is_array(dist) || json_array_size(dist) != json_array_size(nodes))
 			return fail(c, -EINVAL, p, "must list one distance per node (%zu)",
 				    json_array_size(nodes));
 		for (j = 0; j < json_array_size(dist); j++) {
-			long v;
+			long v = 0;
 
-			snprintf(p, sizeof(p), "nodes[%zu].distances[%zu]", i, j);
+			field_path(p, sizeof(p), "nodes[%zu].distances[%zu]", i, j);
 			err = get_int(c, json_array_get(dist, j), p, 0, 255, &v);
 			if (!err)
 				err = pmm_machine_desc_set_distance(d, ids[i], ids[j], (int)v);
@@ -360,14 +372,14 @@ static int parse_ranges(struct json_ctx *c, json_t *root, struct pmm_machine_des
 		unsigned long long start, end;
 		long nid = 0;
 
-		snprintf(p, sizeof(p), "%s[%zu]", key, i);
+		field_path(p, sizeof(p), "%s[%zu]", key, i);
 		err = get_range(c, r, p, &start, &end);
 		if (err)
 			return err;
 		if (strcmp(key, "reserved")) {
 			char pn[600];
 
-			snprintf(pn, sizeof(pn), "%s.node", p);
+			field_path(pn, sizeof(pn), "%s.node", p);
 			if (!json_object_get(r, "node"))
 				return fail(c, -EINVAL, pn, "missing");
 			err = get_int(c, json_object_get(r, "node"), pn, 0, PMM_MAX_NUMNODES - 1, &nid);
@@ -413,14 +425,14 @@ static int parse_sysctl(struct json_ctx *c, json_t *root, struct pmm_machine_des
 		unsigned int n = 0;
 		size_t i;
 
-		snprintf(p, sizeof(p), "sysctl.%s", key);
+		field_path(p, sizeof(p), "sysctl.%s", key);
 		if (json_is_array(v)) {
 			if (json_array_size(v) > PMM__ARRAY_SIZE(values))
 				return fail(c, -EINVAL, p, "too many values");
 			for (i = 0; i < json_array_size(v); i++) {
 				char pi[600];
 
-				snprintf(pi, sizeof(pi), "%s[%zu]", p, i);
+				field_path(pi, sizeof(pi), "%s[%zu]", p, i);
 				err = get_int(c, json_array_get(v, i), pi, -(1L << 40), 1L << 40,
 					      &values[n++]);
 				if (err)
