@@ -59,6 +59,15 @@ struct pmm_machine *pmm_test_boot_desc(struct pmm_machine_desc *d, unsigned int 
 	return m;
 }
 
+void pmm_test_fmt(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+}
+
 int pmm_test_faults(volatile unsigned char *addr)
 {
 	int status = 0;

@@ -41,6 +41,10 @@ struct pmm_machine *pmm_test_boot_desc(struct pmm_machine_desc *d, unsigned int 
 /* Does touching addr fault (SIGSEGV/SIGBUS)? Tested in a child process. */
 int pmm_test_faults(volatile unsigned char *addr);
 
+/* snprintf that may cut long output (paths, messages) without a warning. */
+void pmm_test_fmt(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Name of the model this test binary was built for. */
 #define PMM_TEST_MODEL PMM_CONFIG_MODEL_NAME
 

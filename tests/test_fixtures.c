@@ -34,7 +34,7 @@ static char *read_file(const char *dir, const char *name)
 	long n;
 	char *buf;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	pmm_test_fmt(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "rb");
 	if (!f)
 		return NULL;
@@ -95,7 +95,7 @@ static int parse_zoneinfo(const char *text, struct zi_zone *zones, int max)
 			memset(&zones[n], 0, sizeof(zones[n]));
 			for (v = 0; v < ZI_NPROT; v++)
 				zones[n].v[v] = -1;
-			snprintf(zones[n].key, sizeof(zones[n].key), "%d/%s", node, name);
+			pmm_test_fmt(zones[n].key, sizeof(zones[n].key), "%d/%s", node, name);
 		} else if (n >= 0 && sscanf(line, " protection: (%ld", &v) == 1) {
 			const char *p = strchr(line, '(') + 1;
 			int k = 0;
@@ -205,7 +205,7 @@ static void log_blocks(const char *text, struct log_lines *out, bool keep_holes)
 				s = q + 2;
 			}
 		}
-		snprintf(buf, sizeof(buf), "%.*s", (int)len, s);
+		pmm_test_fmt(buf, sizeof(buf), "%.*s", (int)len, s);
 		if (in_block && starts(buf, "  ")) {
 			out->line[out->n++] = strdup(buf);
 		} else {
@@ -311,7 +311,7 @@ static void check_fixture(const char *dir, const char *name)
 	struct pmm_machine *m;
 	bool model_ok, blocks_ok;
 
-	snprintf(path, sizeof(path), "%s/machine.json", dir);
+	pmm_test_fmt(path, sizeof(path), "%s/machine.json", dir);
 	if (pmm_machine_desc_from_json(path, &d, err, sizeof(err))) {
 		MISMATCH("%s: %s\n", name, err);
 		return;
@@ -326,7 +326,7 @@ static void check_fixture(const char *dir, const char *name)
 	/* memory blocks exist only with memory hotplug, i.e. SPARSEMEM */
 	blocks_ok = PMM_CONFIG_SPARSEMEM || !pmm_machine_arch(m)->memory_hotplug;
 
-	snprintf(ctx, sizeof(ctx), "%s (machine.json)", name);
+	pmm_test_fmt(ctx, sizeof(ctx), "%s (machine.json)", name);
 	want = read_file(dir, "dmesg.txt");
 	compare_log(ctx, pmm_boot_log(m), want, model_ok, 1, model_ok ? 0 : 10);
 	free(want);
@@ -378,7 +378,7 @@ static void check_fixture(const char *dir, const char *name)
 			assert_int_equal(pmm_online_memory_block(m, info.id, t), 0);
 			done++;
 		}
-		snprintf(ctx, sizeof(ctx), "%s (after %s)", name, strtok(online, " \n"));
+		pmm_test_fmt(ctx, sizeof(ctx), "%s (after %s)", name, strtok(online, " \n"));
 		got = capture(m, pmm_print_zoneinfo);
 		want = read_file(dir, "zoneinfo_after_online.txt");
 		compare_zoneinfo(ctx, got, want);
@@ -404,8 +404,8 @@ dmesg:
 
 	/* the boot log alone: no reservations are known, so 6.1's DMA reserve
 	 * may shift "Total pages" a little (2 per mille) */
-	snprintf(path, sizeof(path), "%s/dmesg.txt", dir);
-	snprintf(ctx, sizeof(ctx), "%s (dmesg)", name);
+	pmm_test_fmt(path, sizeof(path), "%s/dmesg.txt", dir);
+	pmm_test_fmt(ctx, sizeof(ctx), "%s (dmesg)", name);
 	if (pmm_machine_desc_from_dmesg(path, &d, err, sizeof(err))) {
 		MISMATCH("%s: %s\n", ctx, err);
 		return;
@@ -441,8 +441,8 @@ static void test_every_fixture(void **state)
 		char dir[1024], json[1100];
 		struct stat st;
 
-		snprintf(dir, sizeof(dir), "%s/%s", fixtures_dir(), list[i]->d_name);
-		snprintf(json, sizeof(json), "%s/machine.json", dir);
+		pmm_test_fmt(dir, sizeof(dir), "%s/%s", fixtures_dir(), list[i]->d_name);
+		pmm_test_fmt(json, sizeof(json), "%s/machine.json", dir);
 		if (list[i]->d_name[0] != '.' && !stat(json, &st)) {
 			int before = mismatches;
 

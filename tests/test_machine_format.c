@@ -20,7 +20,7 @@ static struct pmm_machine *boot_file(const char *name)
 	char path[1024], err[512];
 	struct pmm_machine_desc *d;
 
-	snprintf(path, sizeof(path), "%s/examples/machines/%s", PMM_SOURCE_DIR, name);
+	pmm_test_fmt(path, sizeof(path), "%s/examples/machines/%s", PMM_SOURCE_DIR, name);
 	if (pmm_machine_desc_from_json(path, &d, err, sizeof(err)))
 		fail_msg("%s", err);
 	return pmm_test_boot_desc(d, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
