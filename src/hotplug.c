@@ -283,6 +283,22 @@ int pmm_add_memory(struct pmm_machine *m, int nid, pmm_phys_addr_t start, pmm_ph
 	return err;
 }
 
+unsigned long pmm__hotplug_pages_in_range(const struct pmm_machine *m, unsigned long start_pfn,
+					  unsigned long end_pfn)
+{
+	unsigned long nr = 0;
+	unsigned int i;
+
+	for (i = 0; i < m->nr_hotplug; i++) {
+		unsigned long s = PMM__MAX(start_pfn, pmm_phys_pfn(m, m->hotplug[i].start));
+		unsigned long e = PMM__MIN(end_pfn, pmm_phys_pfn(m, m->hotplug[i].end));
+
+		if (s < e)
+			nr += e - s;
+	}
+	return nr;
+}
+
 int pmm__hotplug_boot(struct pmm_machine *m, const struct pmm_machine_desc *d)
 {
 	unsigned int i;

@@ -145,6 +145,7 @@ struct pmm__host;	/* defined by interop_hwloc.c */
 struct pmm__node_host {
 	int			host_node;	/* os index of the host node */
 	enum pmm_bind_status	status;
+	const char		*reason;	/* why not bound, or NULL */
 };
 
 struct pmm_machine {
@@ -191,6 +192,10 @@ struct pmm_machine {
 	/* real memory underneath */
 	struct pmm__host	*host;		/* host topology; NULL when not binding */
 	struct pmm__node_host	node_host[PMM_MAX_NUMNODES];
+	int			*host_cpu_to_sim;	/* by host CPU os index */
+	int			nr_host_cpus;
+	pthread_key_t		cpu_key;		/* this thread's simulated CPU + 1 */
+	bool			cpu_key_valid;
 	size_t			direct_map_bytes;	/* reservation at view.direct_map */
 
 	/* locks (docs/locking.md): hotplug_lock > node_size_lock > zone->lock */
@@ -244,6 +249,10 @@ int pmm__host_open(struct pmm_machine *m);
 void pmm__host_close(struct pmm_machine *m);
 /* Map every simulated node to a host node (explicit, same id, or round robin). */
 int pmm__host_map_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d);
+/* Log the mapping and binding of every node. */
+void pmm__host_report(struct pmm_machine *m);
+/* Host CPU -> simulated CPU table for pmm_get_cpu(). */
+int pmm__host_cpu_map(struct pmm_machine *m, const struct pmm_machine_desc *d);
 /* Bind [addr, addr+bytes) to the host node of simulated node nid; 0 or -errno. */
 int pmm__host_bind(struct pmm_machine *m, void *addr, size_t bytes, int nid);
 
@@ -294,8 +303,16 @@ struct pmm_zone *pmm__zone_for_pfn_range(struct pmm_machine *m, int online_type,
 					 unsigned long start_pfn, unsigned long nr_pages);
 bool pmm__zone_intersects(const struct pmm_zone *zone, unsigned long start_pfn,
 			  unsigned long nr_pages);
+/* Pages of [start, end) in hot-added ranges. */
+unsigned long pmm__hotplug_pages_in_range(const struct pmm_machine *m, unsigned long start_pfn,
+					  unsigned long end_pfn);
 /* The hotplug ranges of the description, after boot. */
 int pmm__hotplug_boot(struct pmm_machine *m, const struct pmm_machine_desc *d);
+
+/* ---- topology.c ------------------------------------------------------------------------------------------- */
+
+int pmm__cpus_init(struct pmm_machine *m, const struct pmm_machine_desc *d);
+void pmm__cpus_fini(struct pmm_machine *m);
 
 /* ---- page_alloc.c: zonelists, watermarks, reserves ----------------------------------------------------------- */
 

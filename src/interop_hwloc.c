@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <stdarg.h>
 #include <unistd.h>
 
 #include <hwloc.h>
@@ -26,6 +27,7 @@
 
 struct pmm__host {
 	hwloc_topology_t	topo;
+	bool			thissystem;	/* the topology is the machine we run on */
 	int			nr_mem_nodes;	/* host nodes with memory */
 	int			mem_nodes[PMM_MAX_NUMNODES];	/* their os indexes */
 };
@@ -48,6 +50,8 @@ int pmm__host_open(struct pmm_machine *m)
 	}
 	if (!h->nr_mem_nodes)		/* hwloc without memory sizes: any node will do */
 		h->mem_nodes[h->nr_mem_nodes++] = 0;
+	/* HWLOC_XMLFILE/HWLOC_SYNTHETIC can make hwloc describe another machine */
+	h->thissystem = hwloc_topology_is_thissystem(h->topo);
 	m->host = h;
 	return 0;
 }
@@ -71,6 +75,16 @@ static hwloc_obj_t host_numanode(const struct pmm__host *h, int os_index)
 	return NULL;
 }
 
+static bool host_node_has_memory(const struct pmm__host *h, int os_index)
+{
+	int i;
+
+	for (i = 0; i < h->nr_mem_nodes; i++)
+		if (h->mem_nodes[i] == os_index)
+			return true;
+	return false;
+}
+
 int pmm__host_map_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 {
 	int nid, rr = 0;
@@ -79,6 +93,7 @@ int pmm__host_map_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 		struct pmm__node_host *nh = &m->node_host[nid];
 		int want = d->nodes[nid].host_node;
 
+		nh->reason = NULL;
 		if (!d->nodes[nid].declared) {
 			nh->host_node = PMM_NUMA_NO_NODE;
 			continue;
@@ -86,6 +101,7 @@ int pmm__host_map_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 		if (!m->host) {		/* not binding */
 			nh->host_node = want >= 0 ? want : 0;
 			nh->status = PMM_BIND_SKIPPED;
+			nh->reason = "binding disabled";
 			continue;
 		}
 		if (want >= 0) {
@@ -100,8 +116,35 @@ int pmm__host_map_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 		}
 		nh->host_node = want;
 		nh->status = PMM_BIND_NONE;
+		if (!m->host->thissystem) {
+			nh->status = PMM_BIND_SKIPPED;
+			nh->reason = "the host topology hwloc reports is not this system";
+		} else if (!host_node_has_memory(m->host, want)) {
+			nh->status = PMM_BIND_SKIPPED;
+			nh->reason = "the host node has no memory";
+		}
 	}
 	return 0;
+}
+
+void pmm__host_report(struct pmm_machine *m)
+{
+	static const char *const names[] = {
+		[PMM_BIND_NONE] = "nothing to bind", [PMM_BIND_BOUND] = "bound",
+		[PMM_BIND_SKIPPED] = "not bound", [PMM_BIND_FAILED] = "binding failed",
+	};
+	int nid;
+
+	pmm_for_each_node(nid, m) {
+		const struct pmm__node_host *nh = &m->node_host[nid];
+		int level = nh->status == PMM_BIND_FAILED ||
+			    (nh->status == PMM_BIND_SKIPPED && !(m->flags & PMM_BOOT_NO_BIND)) ?
+			    PMM_LOG_WARNING : PMM_LOG_INFO;
+
+		pmm__printk(m, level, "pmm: node %d -> host node %d: %s%s%s%s", nid, nh->host_node,
+			    names[nh->status], nh->reason ? " (" : "", nh->reason ? nh->reason : "",
+			    nh->reason ? ")" : "");
+	}
 }
 
 int pmm__host_bind(struct pmm_machine *m, void *addr, size_t bytes, int nid)
@@ -118,8 +161,8 @@ int pmm__host_bind(struct pmm_machine *m, void *addr, size_t bytes, int nid)
 	if (!obj || hwloc_set_area_membind(m->host->topo, addr, bytes, obj->nodeset,
 					   HWLOC_MEMBIND_BIND, HWLOC_MEMBIND_BYNODESET)) {
 		nh->status = PMM_BIND_FAILED;
-		pmm__pr_warn(m, "pmm: node %d: binding to host node %d failed; its memory is "
-			     "placed by the host's default policy", nid, nh->host_node);
+		nh->reason = errno == ENOSYS ? "the host kernel has no NUMA memory policy" :
+					       "the host refused the binding";
 		return -EXDEV;
 	}
 	nh->status = PMM_BIND_BOUND;
@@ -133,6 +176,322 @@ int pmm_machine_host_node(const struct pmm_machine *m, int nid, enum pmm_bind_st
 	if (status)
 		*status = m->node_host[nid].status;
 	return m->node_host[nid].host_node;
+}
+
+/* ---- host CPUs -> simulated CPUs ------------------------------------------------------------------ */
+
+int pmm__host_cpu_map(struct pmm_machine *m, const struct pmm_machine_desc *d)
+{
+	hwloc_topology_t topo;
+	hwloc_obj_t pu = NULL;
+	int max_host = 0, nr_sim = 0, sims[PMM_NR_CPUS], cpu, nid;
+
+	pmm_for_each_node(nid, m)
+		pmm_for_each_cpu(cpu, &m->node_cpus[nid])
+			sims[nr_sim++] = cpu;
+	if (!nr_sim)
+		return 0;
+	if (!m->host)
+		return 0;	/* not binding: pmm_get_cpu() spreads by host CPU number */
+	topo = m->host->topo;
+	while ((pu = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PU, pu)))
+		max_host = PMM__MAX(max_host, (int)pu->os_index + 1);
+	m->host_cpu_to_sim = calloc((size_t)max_host, sizeof(int));
+	if (!m->host_cpu_to_sim)
+		return -ENOMEM;
+	m->nr_host_cpus = max_host;
+	while ((pu = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PU, pu))) {
+		int host_cpu = (int)pu->os_index, host_node = -1, cands[PMM_NR_CPUS], nr = 0;
+		hwloc_obj_t numa = NULL;
+
+		/* the same CPU when the machine describes this host */
+		if (d->from_host && pmm_cpu_to_node(m, host_cpu) >= 0) {
+			m->host_cpu_to_sim[host_cpu] = host_cpu;
+			continue;
+		}
+		while ((numa = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE, numa)))
+			if (hwloc_bitmap_isset(numa->cpuset, pu->os_index)) {
+				host_node = (int)numa->os_index;
+				break;
+			}
+		/* else a CPU of a simulated node that lives on this CPU's host node */
+		pmm_for_each_node(nid, m)
+			if (m->node_host[nid].host_node == host_node)
+				pmm_for_each_cpu(cpu, &m->node_cpus[nid])
+					cands[nr++] = cpu;
+		m->host_cpu_to_sim[host_cpu] = nr ? cands[host_cpu % nr] : sims[host_cpu % nr_sim];
+	}
+	return 0;
+}
+
+/* ---- machines described by hwloc topologies -------------------------------------------------------- */
+
+struct topo_node {
+	int		os_index;
+	unsigned long long bytes;
+	hwloc_obj_t	obj;
+};
+
+static int fail_msg(char *err, size_t len, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail_msg(char *err, size_t len, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && len) {
+		va_start(ap, fmt);
+		vsnprintf(err, len, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+/* The NUMA node a PU belongs to: the smallest cpuset, ordinary memory before
+ * MCDRAM/HBM tiers, then the lowest os index. */
+static int node_of_pu(const struct topo_node *nodes, int nr, hwloc_obj_t pu)
+{
+	int i, best = -1, best_weight = 0;
+	bool best_tier = true;
+
+	for (i = 0; i < nr; i++) {
+		hwloc_obj_t o = nodes[i].obj;
+		int w;
+		bool tier;
+
+		if (!o->cpuset || !hwloc_bitmap_isset(o->cpuset, pu->os_index))
+			continue;
+		w = hwloc_bitmap_weight(o->cpuset);
+		tier = o->subtype != NULL;
+		if (best < 0 || w < best_weight || (w == best_weight && best_tier && !tier) ||
+		    (w == best_weight && tier == best_tier && o->os_index < nodes[best].obj->os_index)) {
+			best = i;
+			best_weight = w;
+			best_tier = tier;
+		}
+	}
+	return best;
+}
+
+static struct hwloc_distances_s *numa_latencies(hwloc_topology_t topo)
+{
+	struct hwloc_distances_s *dist = NULL;
+	unsigned int nr = 1;
+
+	if (!hwloc_distances_get_by_name(topo, "NUMALatency", &nr, &dist, 0) && nr)
+		return dist;
+	nr = 1;
+	if (!hwloc_distances_get_by_type(topo, HWLOC_OBJ_NUMANODE, &nr, &dist,
+					 HWLOC_DISTANCES_KIND_MEANS_LATENCY, 0) && nr)
+		return dist;
+	return NULL;
+}
+
+static void set_distances(hwloc_topology_t topo, struct pmm_machine_desc *d)
+{
+	struct hwloc_distances_s *dist = numa_latencies(topo);
+	unsigned int i, j, n;
+
+	if (!dist)
+		return;
+	n = dist->nbobjs;
+	for (i = 0; i < n; i++) {
+		hwloc_uint64_t local = dist->values[i * n + i] ? dist->values[i * n + i] : 10;
+
+		for (j = 0; j < n; j++) {
+			int a = (int)dist->objs[i]->os_index, b = (int)dist->objs[j]->os_index;
+			hwloc_uint64_t v = dist->values[i * n + j] * 10 / local;
+
+			if (a >= PMM_MAX_NUMNODES || b >= PMM_MAX_NUMNODES || !d->nodes[a].declared ||
+			    !d->nodes[b].declared)
+				continue;
+			if (a == b)
+				v = 10;
+			else
+				v = PMM__MIN(PMM__MAX(v, 11), 254);
+			pmm_machine_desc_set_distance(d, a, b, (int)v);
+		}
+	}
+	hwloc_distances_release(topo, dist);
+}
+
+/* Lay the nodes' memory out from the architecture's first RAM address, skipping its holes. */
+static int layout_memory(struct pmm_machine_desc *d, const struct topo_node *nodes, int nr)
+{
+	static const unsigned long long x86_segments[][2] = {
+		{ 0x1000, 0x9f000 }, { 0x100000, 0xc0000000ULL }, { 0x100000000ULL, ~0ULL },
+	};
+	unsigned long long page = 1ULL << d->arch->page_shift, segs[3][2];
+	unsigned long long limit = 1ULL << d->arch->max_physmem_bits;
+	int nr_segs, seg = 0, i, err;
+	unsigned long long addr;
+
+	if (d->arch->id == PMM_ARCH_X86_64 || d->arch->id == PMM_ARCH_X86_32 ||
+	    d->arch->id == PMM_ARCH_X86_32_PAE) {
+		memcpy(segs, x86_segments, sizeof(segs));
+		nr_segs = 3;
+	} else {
+		segs[0][0] = d->arch->id == PMM_ARCH_RISCV64 ? 0x80000000ULL : 0x40000000ULL;
+		segs[0][1] = ~0ULL;
+		nr_segs = 1;
+	}
+	addr = segs[0][0];
+	for (i = 0; i < nr; i++) {
+		unsigned long long left = nodes[i].bytes & ~(page - 1);
+
+		while (left && seg < nr_segs) {
+			unsigned long long end = PMM__MIN(segs[seg][1], addr + left);
+
+			end = PMM__MIN(end, limit);
+			if (end <= addr)
+				return -ERANGE;
+			err = pmm_machine_desc_add_memory(d, addr, end, nodes[i].os_index, 0);
+			if (err)
+				return err;
+			left -= end - addr;
+			addr = end;
+			if (addr == segs[seg][1] && ++seg < nr_segs)
+				addr = segs[seg][0];
+		}
+	}
+	return 0;
+}
+
+static int desc_from_topology(hwloc_topology_t topo, const char *arch,
+			      unsigned long long bytes_per_node, bool layout,
+			      struct pmm_machine_desc **out, char *err, size_t err_len)
+{
+	struct topo_node nodes[PMM_MAX_NUMNODES];
+	pmm_cpumask_t cpus[PMM_MAX_NUMNODES];
+	struct pmm_machine_desc *d;
+	hwloc_obj_t obj = NULL;
+	int nr = 0, i, rc, rr_last = -1;
+
+	rc = pmm_machine_desc_create(arch ? arch : "x86_64", &d);
+	if (rc)
+		return fail_msg(err, err_len, rc, "unknown architecture \"%s\"", arch);
+	memset(cpus, 0, sizeof(cpus));
+	while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE, obj))) {
+		if ((int)obj->os_index >= PMM_MAX_NUMNODES || nr == PMM_MAX_NUMNODES) {
+			pmm_machine_desc_destroy(d);
+			return fail_msg(err, err_len, -EINVAL, "NUMA node P#%u: pmm was built for at "
+					"most %d nodes (PMM_NODES_SHIFT)", obj->os_index,
+					PMM_MAX_NUMNODES);
+		}
+		nodes[nr].os_index = (int)obj->os_index;
+		nodes[nr].bytes = bytes_per_node ? bytes_per_node : obj->attr->numanode.local_memory;
+		nodes[nr].obj = obj;
+		nr++;
+	}
+	if (!nr) {
+		pmm_machine_desc_destroy(d);
+		return fail_msg(err, err_len, -EINVAL, "the topology has no NUMA node");
+	}
+	obj = NULL;
+	while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PU, obj))) {
+		int n = node_of_pu(nodes, nr, obj);
+
+		if (obj->os_index >= PMM_NR_CPUS)
+			continue;
+		if (n < 0) {
+			/* no node claims the CPU: round robin over nodes with memory, by id */
+			int k, best = -1;
+
+			for (k = 0; k < nr; k++)
+				if (nodes[k].bytes && nodes[k].os_index > rr_last &&
+				    (best < 0 || nodes[k].os_index < nodes[best].os_index))
+					best = k;
+			if (best < 0)
+				for (k = 0; k < nr; k++)
+					if (nodes[k].bytes &&
+					    (best < 0 || nodes[k].os_index < nodes[best].os_index))
+						best = k;
+			if (best < 0)
+				continue;
+			n = best;
+			rr_last = nodes[n].os_index;
+		}
+		pmm_cpumask_set_cpu((int)obj->os_index, &cpus[nodes[n].os_index]);
+	}
+	/* nodes in id order, as firmware lists them */
+	for (i = 0; i < PMM_MAX_NUMNODES; i++) {
+		int k;
+
+		for (k = 0; k < nr && nodes[k].os_index != i; k++)
+			;
+		if (k == nr)
+			continue;
+		{
+			char list[4096];
+
+			pmm_cpulist_print(list, sizeof(list), &cpus[i]);
+			rc = pmm_machine_desc_add_node(d, i, list);
+			if (rc)
+				goto fail;
+		}
+	}
+	set_distances(topo, d);
+	if (layout) {
+		struct topo_node sorted[PMM_MAX_NUMNODES];
+		int k, n = 0;
+
+		for (i = 0; i < PMM_MAX_NUMNODES; i++)
+			for (k = 0; k < nr; k++)
+				if (nodes[k].os_index == i)
+					sorted[n++] = nodes[k];
+		rc = layout_memory(d, sorted, n);
+		if (rc)
+			goto fail;
+	}
+	*out = d;
+	return 0;
+fail:
+	fail_msg(err, err_len, rc, "%s", pmm_machine_desc_error(d));
+	pmm_machine_desc_destroy(d);
+	return rc;
+}
+
+int pmm_machine_from_hwloc_xml(const char *path, unsigned long long bytes_per_node,
+			       const char *arch, struct pmm_machine_desc **out, char *err,
+			       size_t err_len)
+{
+	hwloc_topology_t topo;
+	int rc;
+
+	*out = NULL;
+	if (!path || access(path, R_OK))
+		return fail_msg(err, err_len, path ? -errno : -EINVAL, "%s: %s", path ? path : "(null)",
+				path ? strerror(errno) : "no file");
+	if (hwloc_topology_init(&topo))
+		return -ENOMEM;
+	if (hwloc_topology_set_xml(topo, path) || hwloc_topology_load(topo)) {
+		hwloc_topology_destroy(topo);
+		return fail_msg(err, err_len, -EINVAL, "%s: hwloc cannot load this XML topology",
+				path);
+	}
+	rc = desc_from_topology(topo, arch, bytes_per_node, true, out, err, err_len);
+	hwloc_topology_destroy(topo);
+	return rc;
+}
+
+int pmm_machine_from_hwloc_synthetic(const char *description, unsigned long long bytes_per_node,
+				     const char *arch, struct pmm_machine_desc **out, char *err,
+				     size_t err_len)
+{
+	hwloc_topology_t topo;
+	int rc;
+
+	*out = NULL;
+	if (hwloc_topology_init(&topo))
+		return -ENOMEM;
+	if (!description || hwloc_topology_set_synthetic(topo, description) ||
+	    hwloc_topology_load(topo)) {
+		hwloc_topology_destroy(topo);
+		return fail_msg(err, err_len, -EINVAL, "hwloc rejects the synthetic topology \"%s\"",
+				description ? description : "(null)");
+	}
+	rc = desc_from_topology(topo, arch, bytes_per_node, true, out, err, err_len);
+	hwloc_topology_destroy(topo);
+	return rc;
 }
 
 /* ---- this host as a machine description ------------------------------------------------------- */
@@ -284,26 +643,31 @@ static int host_ranges_from_iomem(struct pmm_machine_desc *d, const struct block
 	return nr ? 0 : -ENOENT;
 }
 
-/* Without /proc/iomem: each node's memory laid out one after the other. */
-static int host_ranges_from_hwloc(struct pmm_machine_desc *d, hwloc_topology_t topo)
+/* Without /proc/iomem: whole memory blocks, from /sys/devices/system/node/nodeN/memoryM. */
+static int host_ranges_from_blocks(struct pmm_machine_desc *d, const struct block_nodes *bn)
 {
-	pmm_phys_addr_t section = (pmm_phys_addr_t)1 << d->arch->section_size_bits;
-	pmm_phys_addr_t addr = d->arch->id == PMM_ARCH_ARM64 ? 0x40000000ULL :
-			       d->arch->id == PMM_ARCH_RISCV64 ? 0x80000000ULL : 0;
-	hwloc_obj_t obj = NULL;
+	unsigned long id;
 	int err;
 
-	while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE, obj))) {
-		pmm_phys_addr_t bytes = obj->attr->numanode.local_memory & ~(section - 1);
+	if (!bn->block_bytes || !bn->nr)
+		return -ENOENT;
+	for (id = 0; id < bn->nr;) {
+		unsigned long end = id + 1;
+		int nid = bn->nid[id];
 
-		if ((int)obj->os_index >= PMM_MAX_NUMNODES || !bytes)
+		if (nid < 0 || !d->nodes[nid].declared) {
+			id++;
 			continue;
-		err = pmm_machine_desc_add_memory(d, addr, addr + bytes, (int)obj->os_index, 0);
+		}
+		while (end < bn->nr && bn->nid[end] == nid)
+			end++;
+		err = pmm_machine_desc_add_memory(d, (pmm_phys_addr_t)id * bn->block_bytes,
+						  (pmm_phys_addr_t)end * bn->block_bytes, nid, 0);
 		if (err)
 			return err;
-		addr += bytes;
+		id = end;
 	}
-	return 0;
+	return d->nr_memory ? 0 : -ENOENT;
 }
 
 int pmm_machine_from_host(struct pmm_machine_desc **out)
@@ -311,9 +675,8 @@ int pmm_machine_from_host(struct pmm_machine_desc **out)
 	const char *arch = host_arch_name();
 	struct pmm_machine_desc *d;
 	hwloc_topology_t topo;
-	hwloc_obj_t obj = NULL;
 	struct block_nodes bn;
-	int err, first = -1;
+	int err, first = -1, nid;
 
 	*out = NULL;
 	if (!arch)
@@ -324,63 +687,41 @@ int pmm_machine_from_host(struct pmm_machine_desc **out)
 		hwloc_topology_destroy(topo);
 		return -ENODEV;
 	}
-	err = pmm_machine_desc_create(arch, &d);
-	if (err)
-		goto out_topo;
+	err = desc_from_topology(topo, arch, 0, false, &d, NULL, 0);
+	if (err) {
+		hwloc_topology_destroy(topo);
+		return err == -EINVAL ? -ENODEV : err;
+	}
 	d->from_host = true;
-
-	while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE, obj))) {
-		char cpus[4096];
-		int nid = (int)obj->os_index;
-
-		if (nid >= PMM_MAX_NUMNODES)
-			continue;
-		hwloc_bitmap_list_snprintf(cpus, sizeof(cpus), obj->cpuset);
-		err = pmm_machine_desc_add_node(d, nid, cpus);
-		if (err)
-			goto out_desc;
-		if (first < 0)
+	for (nid = PMM_MAX_NUMNODES - 1; nid >= 0; nid--)
+		if (d->nodes[nid].declared)
 			first = nid;
-	}
-	if (first < 0) {
-		err = -ENODEV;
-		goto out_desc;
-	}
-	{	/* distances, when hwloc knows them */
-		struct hwloc_distances_s *dist;
-		unsigned int nr = 1, i, j;
 
-		if (!hwloc_distances_get_by_name(topo, "NUMALatency", &nr, &dist, 0) && nr) {
-			for (i = 0; i < dist->nbobjs; i++)
-				for (j = 0; j < dist->nbobjs; j++) {
-					int a = (int)dist->objs[i]->os_index;
-					int b = (int)dist->objs[j]->os_index;
-
-					if (a < PMM_MAX_NUMNODES && b < PMM_MAX_NUMNODES &&
-					    d->nodes[a].declared && d->nodes[b].declared)
-						pmm_machine_desc_set_distance(d, a, b,
-							(int)dist->values[i * dist->nbobjs + j]);
-				}
-			hwloc_distances_release(topo, dist);
-		}
-	}
+	/* exact RAM ranges (root), else memory blocks, else hwloc's node sizes */
 	read_block_nodes(&bn);
 	err = host_ranges_from_iomem(d, &bn, first);
 	if (err == -ENOENT) {
-		/* unreadable or zeroed (not root): fall back to hwloc's sizes */
 		d->nr_memory = 0;
-		err = host_ranges_from_hwloc(d, topo);
+		err = host_ranges_from_blocks(d, &bn);
+	}
+	if (err == -ENOENT) {
+		struct topo_node nodes[PMM_MAX_NUMNODES];
+		hwloc_obj_t obj = NULL;
+		int nr = 0;
+
+		d->nr_memory = 0;
+		while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE, obj)))
+			if ((int)obj->os_index < PMM_MAX_NUMNODES && nr < PMM_MAX_NUMNODES)
+				nodes[nr++] = (struct topo_node){ (int)obj->os_index,
+								  obj->attr->numanode.local_memory, obj };
+		err = layout_memory(d, nodes, nr);
 	}
 	free(bn.nid);
-	if (err)
-		goto out_desc;
+	hwloc_topology_destroy(topo);
+	if (err) {
+		pmm_machine_desc_destroy(d);
+		return err;
+	}
 	*out = d;
-	hwloc_topology_destroy(topo);
 	return 0;
-
-out_desc:
-	pmm_machine_desc_destroy(d);
-out_topo:
-	hwloc_topology_destroy(topo);
-	return err;
 }

@@ -677,6 +677,8 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		goto fail;
 	pmm__memmap_init(m);
 	err = pmm__memory_blocks_init(m, d);
+	if (!err)
+		err = pmm__cpus_init(m, d);
 	if (err)
 		goto fail;
 	pmm__build_all_zonelists(m);
@@ -686,6 +688,7 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	err = pmm__hotplug_boot(m, d);
 	if (err)
 		goto fail;
+	pmm__host_report(m);
 	*out = m;
 	return 0;
 
@@ -698,6 +701,7 @@ void pmm_shutdown(struct pmm_machine *m)
 {
 	if (!m)
 		return;
+	pmm__cpus_fini(m);
 	pmm__model_fini(m);
 	pmm__memory_blocks_fini(m);
 	pmm__direct_map_fini(m);

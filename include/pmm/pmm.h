@@ -22,5 +22,6 @@
 #include <pmm/machine.h>
 #include <pmm/hotplug.h>
 #include <pmm/report.h>
+#include <pmm/topology.h>
 
 #endif /* PMM_PMM_H */
