@@ -21,17 +21,23 @@ static const char *const commands[] = {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: pmm [--machine FILE | --dmesg FILE | --host] [--cmdline \"PARAMS\"]\n"
-		"           [--online TYPE[:COUNT]] [--no-direct-map] [COMMAND]\n"
+		"usage: pmm [--machine FILE | --dmesg FILE | --hwloc-xml FILE | --synthetic DESC | --host]\n"
+		"           [--arch ARCH] [--memory-per-node SIZE] [--cmdline \"PARAMS\"]\n"
+		"           [--online TYPE[:COUNT]] [--no-direct-map] [--no-bind] [COMMAND]\n"
 		"\n"
 		"Boots a simulated machine as Linux would and prints what it built.\n"
 		"  --machine FILE     a machine description (docs/machine-format.md)\n"
 		"  --dmesg FILE       a Linux boot log: the machine it came from\n"
+		"  --hwloc-xml FILE   a topology exported by hwloc (lstopo FILE.xml)\n"
+		"  --synthetic DESC   an hwloc synthetic topology, e.g. \"pack:4 numa:1 core:8 pu:2\"\n"
 		"  --host             this host (the default)\n"
+		"  --arch ARCH        architecture of --hwloc-xml/--synthetic machines (x86_64)\n"
+		"  --memory-per-node SIZE  memory of each --hwloc-xml/--synthetic node (4G, 0x1000)\n"
 		"  --cmdline PARAMS   kernel parameters added to the description's command line\n"
 		"  --online TYPE[:N]  online the first N offline memory blocks (all without N)\n"
 		"                     with TYPE online, online_kernel or online_movable\n"
 		"  --no-direct-map    metadata only: no real memory behind the pages\n"
+		"  --no-bind          do not bind memory to host NUMA nodes\n"
 		"commands:\n"
 		"  boot-log           the kernel's boot log lines (default)\n"
 		"  zoneinfo           /proc/zoneinfo\n"
@@ -90,6 +96,8 @@ int main(int argc, char **argv)
 {
 	struct pmm_boot_opts opts = { .log = log_errors };
 	const char *machine = NULL, *dmesg = NULL, *extra_cmdline = NULL, *online = NULL;
+	const char *xml = NULL, *synthetic = NULL, *arch = NULL;
+	unsigned long long per_node = 0;
 	const char *cmd = "boot-log";
 	struct pmm_machine_desc *desc = NULL;
 	struct pmm_machine *m;
@@ -101,7 +109,30 @@ int main(int argc, char **argv)
 		const char *a = argv[i];
 
 		if (!strcmp(a, "--host")) {
-			machine = dmesg = NULL;
+			machine = dmesg = xml = synthetic = NULL;
+		} else if (!strcmp(a, "--hwloc-xml") && i + 1 < argc) {
+			xml = argv[++i];
+		} else if (!strcmp(a, "--synthetic") && i + 1 < argc) {
+			synthetic = argv[++i];
+		} else if (!strcmp(a, "--arch") && i + 1 < argc) {
+			arch = argv[++i];
+		} else if (!strcmp(a, "--memory-per-node") && i + 1 < argc) {
+			char *end;
+
+			per_node = strtoull(argv[++i], &end, 0);
+			switch (*end) {
+			case 'T': case 't': per_node <<= 10; /* fall through */
+			case 'G': case 'g': per_node <<= 10; /* fall through */
+			case 'M': case 'm': per_node <<= 10; /* fall through */
+			case 'K': case 'k': per_node <<= 10; end++; break;
+			default: break;
+			}
+			if (*end || !per_node) {
+				fprintf(stderr, "pmm: --memory-per-node %s: not a size\n", argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(a, "--no-bind")) {
+			opts.flags |= PMM_BOOT_NO_BIND;
 		} else if (!strcmp(a, "--machine") && i + 1 < argc) {
 			machine = argv[++i];
 		} else if (!strcmp(a, "--dmesg") && i + 1 < argc) {
@@ -136,6 +167,11 @@ int main(int argc, char **argv)
 		err = pmm_machine_desc_from_json(machine, &desc, err_msg, sizeof(err_msg));
 	else if (dmesg)
 		err = pmm_machine_desc_from_dmesg(dmesg, &desc, err_msg, sizeof(err_msg));
+	else if (xml)
+		err = pmm_machine_from_hwloc_xml(xml, per_node, arch, &desc, err_msg, sizeof(err_msg));
+	else if (synthetic)
+		err = pmm_machine_from_hwloc_synthetic(synthetic, per_node, arch, &desc, err_msg,
+						       sizeof(err_msg));
 	else
 		err = pmm_machine_from_host(&desc);
 	if (err) {
