@@ -132,6 +132,49 @@ bool pmm__region_pfns(const struct pmm_memblock_region *r, unsigned int page_shi
 
 struct pmm__memmap;	/* defined by the memory model file */
 
+/* A spinning lock for the per-CPU lists (pcp->lock), cheaper than a mutex. */
+typedef struct {
+	int locked;
+} pmm__spinlock_t;
+
+static inline void pmm__cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield");
+#endif
+}
+
+static inline void pmm__spin_lock(pmm__spinlock_t *l)
+{
+	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
+			pmm__cpu_relax();
+}
+
+static inline void pmm__spin_unlock(pmm__spinlock_t *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
+/* struct per_cpu_pages (6.1): lists of order 0-3 per migratetype, and one for THP */
+#define PMM__PAGE_ALLOC_COSTLY_ORDER	3
+#define PMM__NR_LOWORDER_PCP_LISTS	(PMM_MIGRATE_PCPTYPES * (PMM__PAGE_ALLOC_COSTLY_ORDER + 1))
+#define PMM__NR_PCP_LISTS		(PMM__NR_LOWORDER_PCP_LISTS + 1)
+
+struct pmm_per_cpu_pages {
+	pmm__spinlock_t		lock;
+	int			count;		/* pages on the lists */
+	int			high;		/* free a batch back when count reaches it */
+	int			batch;		/* pages moved at a time */
+	int			free_factor;	/* batch scaling on consecutive frees */
+	struct pmm_list_head	lists[PMM__NR_PCP_LISTS];
+	/* this CPU's share of the zone's counters (folded on read) */
+	unsigned long		events[PMM_NR_ZONE_EVENTS];
+	unsigned long		numa_events[PMM_NR_VM_NUMA_EVENT_ITEMS];
+} __attribute__((aligned(64)));
+
 /* struct memory_block (drivers/base/memory.c) */
 struct pmm__memory_block {
 	unsigned long			id;
@@ -200,6 +243,15 @@ struct pmm_machine {
 
 	/* locks (docs/locking.md): hotplug_lock > node_size_lock > zone->lock */
 	pmm_lock_t		hotplug_lock;
+
+	/* page allocator */
+	int			nr_cpu_ids;		/* per-CPU lists per zone */
+	void			(*on_bad_page)(void *arg, const struct pmm_page *page,
+					       unsigned long pfn, const char *reason);
+	void			*on_bad_page_arg;
+	unsigned char		il_weight[PMM_MAX_NUMNODES];	/* weighted interleave */
+	pthread_key_t		mpol_key;			/* the thread's mempolicy */
+	bool			mpol_key_valid;
 
 	/* log */
 	void			(*log_fn)(void *arg, int level, const char *line);
@@ -314,7 +366,28 @@ int pmm__hotplug_boot(struct pmm_machine *m, const struct pmm_machine_desc *d);
 int pmm__cpus_init(struct pmm_machine *m, const struct pmm_machine_desc *d);
 void pmm__cpus_fini(struct pmm_machine *m);
 
-/* ---- page_alloc.c: zonelists, watermarks, reserves ----------------------------------------------------------- */
+/* ---- page_alloc.c ---------------------------------------------------------------------------------------------- */
+
+int pmm__page_alloc_init(struct pmm_machine *m);
+void pmm__page_alloc_fini(struct pmm_machine *m);
+/* memblock_free_all(): free memory to the buddy allocator at boot */
+void pmm__memblock_free_all(struct pmm_machine *m);
+/* __free_pages_core(): hand 2^order boot or hotplugged pages to the allocator */
+void pmm__free_pages_core(struct pmm_machine *m, struct pmm_page *page, unsigned long pfn,
+			  unsigned int order);
+void pmm__set_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
+				    unsigned long pfn, enum pmm_migratetype mt);
+enum pmm_migratetype pmm__get_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
+						    unsigned long pfn);
+void pmm__bad_page(struct pmm_machine *m, const struct pmm_page *page, const char *reason);
+void pmm__zone_pcp_update(struct pmm_machine *m, struct pmm_zone *zone);
+
+/* ---- mempolicy.c -------------------------------------------------------------------------------------------- */
+
+int pmm__mempolicy_init(struct pmm_machine *m);
+void pmm__mempolicy_fini(struct pmm_machine *m);
+
+/* ---- page_alloc_init.c: zonelists, watermarks, reserves ----------------------------------------------------------- */
 
 void pmm__build_all_zonelists(struct pmm_machine *m);
 void pmm__init_per_zone_wmark_min(struct pmm_machine *m);

@@ -643,6 +643,8 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		m->flags = opts->flags;
 		m->log_fn = opts->log;
 		m->log_arg = opts->log_arg;
+		m->on_bad_page = opts->on_bad_page;
+		m->on_bad_page_arg = opts->on_bad_page_arg;
 	}
 	m->kernel_version = d->kernel_version;
 	m->sysctl = d->sysctl;
@@ -679,9 +681,14 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	err = pmm__memory_blocks_init(m, d);
 	if (!err)
 		err = pmm__cpus_init(m, d);
+	if (!err)
+		err = pmm__page_alloc_init(m);
+	if (!err)
+		err = pmm__mempolicy_init(m);
 	if (err)
 		goto fail;
 	pmm__build_all_zonelists(m);
+	pmm__memblock_free_all(m);
 	pmm__init_per_zone_wmark_min(m);
 	m->booted = true;
 	/* memory the firmware adds after boot (ACPI memory devices) */
@@ -701,6 +708,8 @@ void pmm_shutdown(struct pmm_machine *m)
 {
 	if (!m)
 		return;
+	pmm__mempolicy_fini(m);
+	pmm__page_alloc_fini(m);
 	pmm__cpus_fini(m);
 	pmm__model_fini(m);
 	pmm__memory_blocks_fini(m);

@@ -545,21 +545,6 @@ void pmm__free_nodes(struct pmm_machine *m)
 
 /* ---- struct page initialisation ------------------------------------------------------------------ */
 
-/* Pageblock bits: 3 bits of migratetype and a skip bit per pageblock (NR_PAGEBLOCK_BITS 4). */
-#define PMM__NR_PAGEBLOCK_BITS	4
-#define PMM__MIGRATETYPE_MASK	7UL
-
-static void set_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
-				      unsigned long pfn, enum pmm_migratetype mt)
-{
-	unsigned int bitidx;
-	unsigned long *word = pmm__model_pageblock_bits(m, zone, pfn, &bitidx);
-
-	if (!word)
-		return;
-	*word = (*word & ~(PMM__MIGRATETYPE_MASK << bitidx)) | ((unsigned long)mt << bitidx);
-}
-
 void pmm__init_single_page(struct pmm_machine *m, struct pmm_page *page,
 			   unsigned long pfn, unsigned int zone, int nid)
 {
@@ -581,7 +566,7 @@ static void memmap_init_range(struct pmm_machine *m, struct pmm_zone *zone, int 
 	for (pfn = start_pfn; pfn < end_pfn; pfn++) {
 		pmm__init_single_page(m, pmm_pfn_to_page(m, pfn), pfn, zidx, nid);
 		if (!(pfn & pageblock_mask))
-			set_pageblock_migratetype(m, zone, pfn, PMM_MIGRATE_MOVABLE);
+			pmm__set_pageblock_migratetype(m, zone, pfn, PMM_MIGRATE_MOVABLE);
 	}
 }
 
@@ -604,20 +589,21 @@ void pmm__memmap_init_hotplug(struct pmm_machine *m, struct pmm_zone *zone,
 	}
 }
 
-/* generic_online_page(): the pages join the zone's managed pages */
+/* generic_online_page(): the pages go to the buddy allocator in MAX_ORDER blocks */
 void pmm__online_page_range(struct pmm_machine *m, struct pmm_zone *zone,
 			    unsigned long start_pfn, unsigned long end_pfn)
 {
-	unsigned long pfn;
+	unsigned long pfn, chunk = pmm__max_order_nr_pages(m);
 
+	(void)zone;
 	for (pfn = start_pfn; pfn < end_pfn; pfn++) {
 		struct pmm_page *page = pmm_pfn_to_page(m, pfn);
 
 		if (pmm_PageOffline(page))
 			pmm_page_clear_type(page);
-		pmm_page_clear_flag(page, PMM_PG_reserved);
 	}
-	__atomic_fetch_add(&zone->managed_pages, end_pfn - start_pfn, __ATOMIC_RELAXED);
+	for (pfn = start_pfn; pfn < end_pfn; pfn += chunk)
+		pmm__free_pages_core(m, pmm_pfn_to_page(m, pfn), pfn, m->max_page_order);
 }
 
 /* init_unavailable_range(): reserved pages for the holes that have a memmap. */

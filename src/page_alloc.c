@@ -1,448 +1,1188 @@
 // SPDX-License-Identifier: MIT
 /*
- * Boot-time set-up of the page allocator: zonelists, watermarks, lowmem
- * reserves and per-CPU list sizes. Mirrors mm/page_alloc.c:
- * build_all_zonelists, build_zonelists, find_next_best_node,
- * build_zonerefs_node, calculate_min_free_kbytes, __setup_per_zone_wmarks,
- * setup_per_zone_lowmem_reserve, calculate_totalreserve_pages,
- * zone_batchsize, zone_highsize; and mm/khugepaged.c's
- * set_recommended_min_free_kbytes.
+ * The buddy allocator with per-CPU lists. Mirrors mm/page_alloc.c of kernel
+ * 6.1: __free_one_page, expand, __rmqueue_smallest, __rmqueue_fallback,
+ * steal_suitable_fallback, rmqueue_bulk, free_pcppages_bulk,
+ * get_page_from_freelist, __alloc_pages, zone_watermark_ok, and mm/memblock.c's
+ * memblock_free_all.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-#define PENALTY_FOR_NODE_WITH_CPUS	1
-#define SWAP_CLUSTER_MAX		32UL
+/* alloc_flags (mm/internal.h) */
+#define ALLOC_WMARK_MIN		PMM_WMARK_MIN
+#define ALLOC_WMARK_LOW		PMM_WMARK_LOW
+#define ALLOC_WMARK_HIGH	PMM_WMARK_HIGH
+#define ALLOC_WMARK_MASK	0x03
+#define ALLOC_NO_WATERMARKS	0x04
+#define ALLOC_MIN_RESERVE	0x08	/* __GFP_HIGH */
+#define ALLOC_NON_BLOCK		0x10	/* cannot reclaim */
+#define ALLOC_NOFRAGMENT	0x100	/* fall back only by whole pageblocks */
+#define ALLOC_KSWAPD		0x800
 
-static bool is_highmem_idx(const struct pmm_machine *m, enum pmm_zone_type idx)
+/* free page flags (FPI_*) */
+#define FPI_NONE		0
+#define FPI_TO_TAIL		1
+
+#define NR_PAGEBLOCK_BITS	4
+#define MIGRATETYPE_MASK	7UL
+
+/* ---- lists --------------------------------------------------------------------------------- */
+
+static inline void list_init(struct pmm_list_head *h)
 {
-	return idx == PMM_ZONE_HIGHMEM ||
-	       (idx == PMM_ZONE_MOVABLE && m->movable_zone == PMM_ZONE_HIGHMEM);
+	h->next = h->prev = h;
 }
 
-/* ---- managed pages at zonelist build time ---------------------------------------------------- */
-
-/* x86-64's dma_reserve (memblock_find_dma_reserve): reserved pages below 16 MiB. */
-static unsigned long dma_reserve(const struct pmm_machine *m)
+static inline bool list_empty(const struct pmm_list_head *h)
 {
-	const struct pmm_zone *dma;
-
-	if (m->arch->id != PMM_ARCH_X86_64)
-		return 0;
-	dma = &m->view.node_data[m->boot_cpu_nid]->node_zones[PMM_ZONE_DMA];
-	return dma->present_pages - dma->managed_pages;
+	return h->next == h;
 }
 
-/* calc_memmap_size(): pages of struct page a zone costs, as 6.1 estimated it. */
-static unsigned long calc_memmap_size(const struct pmm_machine *m, unsigned long spanned,
-				      unsigned long present)
+static inline void list_insert(struct pmm_list_head *n, struct pmm_list_head *prev,
+			       struct pmm_list_head *next)
 {
-	unsigned long pages = spanned;
-	unsigned long page_size = 1UL << m->view.page_shift;
-
-	if (spanned > present + (present >> 4) && PMM_CONFIG_SPARSEMEM)
-		pages = present;
-	return PMM__ALIGN(pages * m->arch->struct_page_size, page_size) >> m->view.page_shift;
+	next->prev = n;
+	n->next = next;
+	n->prev = prev;
+	prev->next = n;
 }
 
-/*
- * zone->managed_pages between free_area_init_core() and memblock_free_all():
- * present_pages in kernels since 6.6; in 6.1, present minus the memmap estimate
- * (lowmem zones) and, for the first zone, dma_reserve.
- */
-static unsigned long provisional_managed(const struct pmm_machine *m, const struct pmm_zone *zone)
+static inline void list_add(struct pmm_list_head *n, struct pmm_list_head *h)
 {
-	enum pmm_zone_type idx = pmm_zone_idx(zone);
-	unsigned long freesize = zone->present_pages, memmap;
-
-	if (m->kernel_version >= PMM_KERNEL_VERSION(6, 6) || !zone->spanned_pages)
-		return freesize;
-	memmap = calc_memmap_size(m, zone->spanned_pages, zone->present_pages);
-	if (!is_highmem_idx(m, idx) && freesize >= memmap)
-		freesize -= memmap;
-	if (idx == PMM_ZONE_DMA && freesize > dma_reserve(m))
-		freesize -= dma_reserve(m);
-	return freesize;
+	list_insert(n, h, h->next);
 }
 
-/* ---- zonelists -------------------------------------------------------------------------------- */
-
-/* build_zonerefs_node(): the zones of a node, highest first. */
-static int build_zonerefs_node(struct pmm_machine *m, pmm_pg_data_t *pgdat,
-			       struct pmm_zoneref *zonerefs)
+static inline void list_add_tail(struct pmm_list_head *n, struct pmm_list_head *h)
 {
-	int z, nr = 0;
-
-	for (z = PMM_MAX_NR_ZONES - 1; z >= 0; z--) {
-		struct pmm_zone *zone = &pgdat->node_zones[z];
-
-		if (!provisional_managed(m, zone))
-			continue;
-		zonerefs[nr].zone = zone;
-		zonerefs[nr].zone_idx = z;
-		nr++;
-		/* check_highest_zone() */
-		if (z != PMM_ZONE_MOVABLE && (enum pmm_zone_type)z > m->policy_zone)
-			m->policy_zone = (enum pmm_zone_type)z;
-	}
-	return nr;
+	list_insert(n, h->prev, h);
 }
 
-/* find_next_best_node(): distance, then nodes above us, then CPU-less, then load. */
-static int find_next_best_node(struct pmm_machine *m, int node, pmm_nodemask_t *used,
-			       const int *node_load)
+static inline void list_del(struct pmm_list_head *n)
 {
-	int n, best_node = PMM_NUMA_NO_NODE;
-	long val, min_val = 0x7fffffff;
-	/* since 6.7 a memoryless local node is skipped */
-	bool skip_memoryless = m->kernel_version >= PMM_KERNEL_VERSION(6, 7);
-
-	if (!pmm_node_isset(node, used) &&
-	    (!skip_memoryless || pmm_node_state(m, node, PMM_N_MEMORY))) {
-		pmm_node_set(node, used);
-		return node;
-	}
-	pmm_for_each_node_state(n, m, PMM_N_MEMORY) {
-		if (pmm_node_isset(n, used))
-			continue;
-		val = m->distance[node][n];
-		val += (n < node);
-		if (pmm_cpumask_weight(&m->node_cpus[n]))
-			val += PENALTY_FOR_NODE_WITH_CPUS;
-		val *= PMM_MAX_NUMNODES;
-		val += node_load[n];
-		if (val < min_val) {
-			min_val = val;
-			best_node = n;
-		}
-	}
-	if (best_node >= 0)
-		pmm_node_set(best_node, used);
-	return best_node;
+	n->next->prev = n->prev;
+	n->prev->next = n->next;
+	n->next = n->prev = n;
 }
 
-static void build_zonelists(struct pmm_machine *m, pmm_pg_data_t *pgdat, int *node_load)
+#define page_of(l, member) \
+	((struct pmm_page *)((char *)(l) - offsetof(struct pmm_page, member)))
+
+/* ---- pageblock bits ------------------------------------------------------------------------- */
+
+void pmm__set_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
+				    unsigned long pfn, enum pmm_migratetype mt)
 {
-	struct pmm_zoneref *zr = pgdat->node_zonelists[PMM_ZONELIST_FALLBACK]._zonerefs;
-	struct pmm_zoneref *self = pgdat->node_zonelists[PMM_ZONELIST_NOFALLBACK]._zonerefs;
-	int node_order[PMM_MAX_NUMNODES], nr_nodes = 0, local = pgdat->node_id, prev = local;
-	pmm_nodemask_t used;
-	char line[16 + 4 * PMM_MAX_NUMNODES];
-	int node, i, nr = 0;
-	size_t len;
+	unsigned int bitidx;
+	unsigned long *word = pmm__model_pageblock_bits(m, zone, pfn, &bitidx);
+	unsigned long old, new;
 
-	pmm_nodes_clear(&used);
-	if (!m->arch->numa) {
-		/* !NUMA: this node, then the others in id order from here */
-		node_order[nr_nodes++] = local;
-		for (node = local + 1; node < PMM_MAX_NUMNODES; node++)
-			if (pmm_node_state(m, node, PMM_N_ONLINE))
-				node_order[nr_nodes++] = node;
-		for (node = 0; node < local; node++)
-			if (pmm_node_state(m, node, PMM_N_ONLINE))
-				node_order[nr_nodes++] = node;
-	} else {
-		while ((node = find_next_best_node(m, local, &used, node_load)) >= 0) {
-			if (m->distance[local][node] != m->distance[local][prev])
-				node_load[node] += 1;
-			node_order[nr_nodes++] = node;
-			prev = node;
-		}
-	}
-	for (i = 0; i < nr_nodes; i++)
-		nr += build_zonerefs_node(m, m->view.node_data[node_order[i]], zr + nr);
-	zr[nr].zone = NULL;
-	zr[nr].zone_idx = 0;
-	nr = build_zonerefs_node(m, pgdat, self);
-	self[nr].zone = NULL;
-	self[nr].zone_idx = 0;
-
-	if (!m->arch->numa)
+	if (!word)
 		return;
-	len = (size_t)snprintf(line, sizeof(line), "Fallback order for Node %d: ", local);
-	for (i = 0; i < nr_nodes && len < sizeof(line); i++)
-		len += (size_t)snprintf(line + len, sizeof(line) - len, "%d ", node_order[i]);
-	pmm__pr_info(m, "%s", line);
+	if (m->page_group_by_mobility_disabled && mt < PMM_MIGRATE_PCPTYPES)
+		mt = PMM_MIGRATE_UNMOVABLE;
+	old = __atomic_load_n(word, __ATOMIC_RELAXED);
+	do {
+		new = (old & ~(MIGRATETYPE_MASK << bitidx)) | ((unsigned long)mt << bitidx);
+	} while (!__atomic_compare_exchange_n(word, &old, new, false, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
 }
 
-/* nr_free_zone_pages(): managed above the high watermark, zones <= offset, local zonelist. */
-static unsigned long nr_free_zone_pages(struct pmm_machine *m, enum pmm_zone_type offset,
-					bool provisional)
+enum pmm_migratetype pmm__get_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
+						    unsigned long pfn)
 {
-	const struct pmm_zoneref *z =
-		m->view.node_data[m->boot_cpu_nid]->node_zonelists[PMM_ZONELIST_FALLBACK]._zonerefs;
-	unsigned long sum = 0;
+	unsigned int bitidx;
+	unsigned long *word = pmm__model_pageblock_bits(m, zone, pfn, &bitidx);
 
-	for (; z->zone; z++) {
-		unsigned long managed, high;
+	if (!word)
+		return PMM_MIGRATE_MOVABLE;
+	return (enum pmm_migratetype)((__atomic_load_n(word, __ATOMIC_RELAXED) >> bitidx) &
+				      MIGRATETYPE_MASK);
+}
 
-		if ((enum pmm_zone_type)z->zone_idx > offset)
-			continue;
-		managed = provisional ? provisional_managed(m, z->zone) : z->zone->managed_pages;
-		high = z->zone->_watermark[PMM_WMARK_HIGH] + z->zone->watermark_boost;
-		if (managed > high)
-			sum += managed - high;
+static inline bool migratetype_is_mergeable(int mt)
+{
+	return mt < PMM_MIGRATE_PCPTYPES;
+}
+
+/* ---- buddy markers ---------------------------------------------------------------------------- */
+
+static inline void set_buddy_order(struct pmm_page *page, unsigned int order)
+{
+	pmm_set_page_private(page, order);
+	pmm_page_set_type(page, PMM_PGTY_buddy);
+}
+
+static inline unsigned int buddy_order(const struct pmm_page *page)
+{
+	return (unsigned int)pmm_page_private(page);
+}
+
+/* page_zone_id(): node and zone, the identity buddies must share */
+static inline unsigned long page_zone_id(const struct pmm_page *page)
+{
+	return page->flags >> PMM_ZONES_PGSHIFT &
+	       ((1UL << (PMM_ZONES_WIDTH + PMM_NODES_WIDTH)) - 1);
+}
+
+static inline bool page_is_buddy(const struct pmm_page *page, const struct pmm_page *buddy,
+				 unsigned int order)
+{
+	return pmm_PageBuddy(buddy) && buddy_order(buddy) == order &&
+	       page_zone_id(page) == page_zone_id(buddy);
+}
+
+static inline void add_to_free_list(struct pmm_page *page, struct pmm_zone *zone,
+				    unsigned int order, int mt, bool tail)
+{
+	struct pmm_free_area *area = &zone->free_area[order];
+
+	if (tail)
+		list_add_tail(&page->buddy_list, &area->free_list[mt]);
+	else
+		list_add(&page->buddy_list, &area->free_list[mt]);
+	area->nr_free++;
+}
+
+static inline void del_page_from_free_list(struct pmm_page *page, struct pmm_zone *zone,
+					   unsigned int order)
+{
+	list_del(&page->buddy_list);
+	pmm_page_clear_type(page);
+	pmm_set_page_private(page, 0);
+	zone->free_area[order].nr_free--;
+}
+
+static inline void move_to_free_list(struct pmm_page *page, struct pmm_zone *zone,
+				     unsigned int order, int mt)
+{
+	list_del(&page->buddy_list);
+	list_add_tail(&page->buddy_list, &zone->free_area[order].free_list[mt]);
+}
+
+static inline void mod_free_pages(struct pmm_zone *zone, long nr)
+{
+	__atomic_fetch_add(&zone->vm_stat[PMM_NR_FREE_PAGES], nr, __ATOMIC_RELAXED);
+}
+
+/* ---- freeing: __free_one_page ---------------------------------------------------------------------- */
+
+/* Caller holds zone->lock. */
+static void free_one_page_locked(struct pmm_machine *m, struct pmm_zone *zone,
+				 struct pmm_page *page, unsigned long pfn, unsigned int order,
+				 int mt, int fpi)
+{
+	unsigned int max_order = m->max_page_order;
+	unsigned long buddy_pfn = 0;
+	bool to_tail;
+
+	if (mt != PMM_MIGRATE_ISOLATE)
+		mod_free_pages(zone, 1L << order);
+	while (order < max_order) {
+		struct pmm_page *buddy;
+
+		buddy_pfn = pfn ^ (1UL << order);
+		buddy = page + (buddy_pfn - pfn);
+		if (!page_is_buddy(page, buddy, order))
+			break;
+		if (order >= m->pageblock_order) {
+			/* only the ordinary migratetypes merge across pageblocks */
+			int buddy_mt = pmm__get_pageblock_migratetype(m, zone, buddy_pfn);
+
+			if (mt != buddy_mt && (!migratetype_is_mergeable(mt) ||
+					       !migratetype_is_mergeable(buddy_mt)))
+				break;
+		}
+		del_page_from_free_list(buddy, zone, order);
+		page = page + ((buddy_pfn & pfn) - pfn);
+		pfn = buddy_pfn & pfn;
+		order++;
 	}
-	return sum;
+	set_buddy_order(page, order);
+	to_tail = fpi & FPI_TO_TAIL;
+	if (!to_tail && order < max_order - 1) {
+		/* buddy_merge_likely(): the next bigger buddy is free, so this may merge soon */
+		unsigned long higher = (pfn & ~((2UL << order) - 1)) ^ (2UL << order);
+		struct pmm_page *hb = page + (higher - pfn);
+
+		to_tail = pmm_pfn_valid(m, higher) && page_is_buddy(page, hb, order + 1);
+	}
+	add_to_free_list(page, zone, order, mt, to_tail);
 }
 
-void pmm__build_all_zonelists(struct pmm_machine *m)
+void pmm__free_pages_core(struct pmm_machine *m, struct pmm_page *page, unsigned long pfn,
+			  unsigned int order)
 {
-	int node_load[PMM_MAX_NUMNODES] = { 0 };
-	unsigned long total;
-	int nid;
+	struct pmm_zone *zone = pmm_page_zone(m, page);
+	unsigned long i, nr = 1UL << order;
 
-	m->policy_zone = PMM_ZONE_DMA;
+	for (i = 0; i < nr; i++) {
+		pmm_page_clear_flag(page + i, PMM_PG_reserved);
+		pmm_set_page_count(page + i, 0);
+	}
+	__atomic_fetch_add(&zone->managed_pages, nr, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&zone->lock);
+	free_one_page_locked(m, zone, page, pfn, order,
+			     pmm__get_pageblock_migratetype(m, zone, pfn), FPI_TO_TAIL);
+	pthread_mutex_unlock(&zone->lock);
+}
+
+/* __free_pages_memory(): the largest naturally aligned blocks of [start, end) */
+static void free_pages_memory(struct pmm_machine *m, unsigned long start, unsigned long end)
+{
+	while (start < end) {
+		unsigned int order = start ? (unsigned int)__builtin_ctzl(start) : m->max_page_order;
+
+		order = PMM__MIN(order, m->max_page_order);
+		while (start + (1UL << order) > end)
+			order--;
+		pmm__free_pages_core(m, pmm_pfn_to_page(m, start), start, order);
+		start += 1UL << order;
+	}
+}
+
+/* memblock_free_all(): every free (not reserved) page of every zone to the buddy lists. */
+void pmm__memblock_free_all(struct pmm_machine *m)
+{
+	const struct pmm__memblock_type *mem = &m->memblock.memory, *res = &m->memblock.reserved;
+	unsigned int i, j;
+	int nid, z;
+
+	/* reset_all_zones_managed_pages(): managed counts what is actually freed */
 	pmm_for_each_node(nid, m)
-		build_zonelists(m, m->view.node_data[nid], node_load);
-	m->nr_online_nodes = (unsigned long)pmm_num_node_state(m, PMM_N_ONLINE);
-	/* gfp_zone(GFP_HIGHUSER_MOVABLE) is ZONE_MOVABLE */
-	total = nr_free_zone_pages(m, PMM_ZONE_MOVABLE, !m->booted);
-	m->page_group_by_mobility_disabled =
-		total < (1UL << m->pageblock_order) * PMM_MIGRATE_TYPES;
-	pmm__pr_info(m, "Built %lu zonelists, mobility grouping %s.  Total pages: %lu",
-		     m->nr_online_nodes, m->page_group_by_mobility_disabled ? "off" : "on", total);
-	if (m->arch->numa)
-		pmm__pr_info(m, "Policy zone: %s", pmm_zone_names[m->policy_zone]);
-}
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+			m->view.node_data[nid]->node_zones[z].managed_pages = 0;
+	for (i = 0; i < mem->cnt; i++) {
+		const struct pmm_memblock_region *r = &mem->regions[i];
+		pmm_pg_data_t *pgdat = m->view.node_data[r->nid];
+		unsigned long s, e;
 
-/* ---- watermarks -------------------------------------------------------------------------------- */
+		if (!pmm__region_pfns(r, m->view.page_shift, &s, &e))
+			continue;
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+			struct pmm_zone *zone = &pgdat->node_zones[z];
+			unsigned long zs = PMM__MAX(s, zone->zone_start_pfn);
+			unsigned long ze = PMM__MIN(e, pmm_zone_end_pfn(zone));
 
-static unsigned long int_sqrt(unsigned long x)
-{
-	unsigned long r = 0, bit = 1UL << 62;
-
-	while (bit > x)
-		bit >>= 2;
-	while (bit) {
-		if (x >= r + bit) {
-			x -= r + bit;
-			r = (r >> 1) + bit;
-		} else {
-			r >>= 1;
-		}
-		bit >>= 2;
-	}
-	return r;
-}
-
-static unsigned long mult_frac(unsigned long x, unsigned long n, unsigned long d)
-{
-	return (x / d) * n + ((x % d) * n) / d;
-}
-
-#define for_each_zone_of(m, nid, zone, z)					\
-	pmm_for_each_node(nid, m)						\
-		for ((z) = 0; (z) < PMM_MAX_NR_ZONES &&				\
-		     ((zone) = &(m)->view.node_data[nid]->node_zones[z], 1); (z)++)	\
-			if (pmm_zone_type_configured(m, (enum pmm_zone_type)(z)))
-
-static unsigned long totalram_pages(const struct pmm_machine *m)
-{
-	const struct pmm_zone *zone;
-	unsigned long sum = 0;
-	int nid, z;
-
-	for_each_zone_of(m, nid, zone, z)
-		sum += zone->managed_pages;
-	return sum;
-}
-
-/* __setup_per_zone_wmarks() */
-static void setup_per_zone_wmarks(struct pmm_machine *m)
-{
-	unsigned long pages_min = (unsigned long)m->sysctl.min_free_kbytes >> (m->view.page_shift - 10);
-	unsigned long lowmem_pages = 0, wsf = (unsigned long)m->sysctl.watermark_scale_factor;
-	/* since 6.6 ZONE_MOVABLE gets HighMem's small clamped minimum */
-	bool movable_clamped = m->kernel_version >= PMM_KERNEL_VERSION(6, 6);
-	struct pmm_zone *zone;
-	int nid, z;
-
-	for_each_zone_of(m, nid, zone, z)
-		if (!is_highmem_idx(m, (enum pmm_zone_type)z) &&
-		    !(movable_clamped && z == PMM_ZONE_MOVABLE))
-			lowmem_pages += zone->managed_pages;
-
-	for_each_zone_of(m, nid, zone, z) {
-		unsigned long managed = zone->managed_pages;
-		unsigned long tmp = lowmem_pages ? (unsigned long)((unsigned long long)pages_min *
-								   managed / lowmem_pages) : 0;
-
-		pthread_mutex_lock(&zone->lock);
-		if (is_highmem_idx(m, (enum pmm_zone_type)z) ||
-		    (movable_clamped && z == PMM_ZONE_MOVABLE))
-			zone->_watermark[PMM_WMARK_MIN] =
-				PMM__MIN(PMM__MAX(managed / 1024, SWAP_CLUSTER_MAX), 128UL);
-		else
-			zone->_watermark[PMM_WMARK_MIN] = tmp;
-		tmp = PMM__MAX(tmp >> 2, mult_frac(managed, wsf, 10000));
-		zone->watermark_boost = 0;
-		zone->_watermark[PMM_WMARK_LOW] = zone->_watermark[PMM_WMARK_MIN] + tmp;
-		zone->_watermark[PMM_WMARK_HIGH] = zone->_watermark[PMM_WMARK_LOW] + tmp;
-		zone->_watermark[PMM_WMARK_PROMO] = zone->_watermark[PMM_WMARK_HIGH] + tmp;
-		pthread_mutex_unlock(&zone->lock);
-	}
-}
-
-/* calculate_totalreserve_pages() */
-static void calculate_totalreserve_pages(struct pmm_machine *m)
-{
-	unsigned long reserve_pages = 0;
-	int nid;
-
-	pmm_for_each_node(nid, m) {
-		pmm_pg_data_t *pgdat = m->view.node_data[nid];
-		int i, j;
-
-		pgdat->totalreserve_pages = 0;
-		for (i = 0; i < PMM_MAX_NR_ZONES; i++) {
-			struct pmm_zone *zone = &pgdat->node_zones[i];
-			long max = 0;
-			unsigned long managed = zone->managed_pages;
-
-			for (j = i; j < PMM_MAX_NR_ZONES; j++)
-				max = PMM__MAX(max, zone->lowmem_reserve[j]);
-			max += (long)(zone->_watermark[PMM_WMARK_HIGH] + zone->watermark_boost);
-			if ((unsigned long)max > managed)
-				max = (long)managed;
-			pgdat->totalreserve_pages += (unsigned long)max;
-			reserve_pages += (unsigned long)max;
-		}
-	}
-	m->totalreserve_pages = reserve_pages;
-}
-
-/* setup_per_zone_lowmem_reserve(), over the configured zone types */
-static void setup_per_zone_lowmem_reserve(struct pmm_machine *m)
-{
-	static const long default_ratio[PMM_MAX_NR_ZONES] = { 256, 256, 32, 0, 0, 0 };
-	int nid;
-
-	pmm_for_each_node(nid, m) {
-		pmm_pg_data_t *pgdat = m->view.node_data[nid];
-		int i, j;
-
-		for (i = 0; i < PMM_MAX_NR_ZONES; i++) {
-			struct pmm_zone *zone = &pgdat->node_zones[i];
-			long ratio = m->sysctl.lowmem_reserve_ratio[i] >= 0 ?
-				     m->sysctl.lowmem_reserve_ratio[i] : default_ratio[i];
-			bool clear = ratio < 1 || !zone->managed_pages;
-			unsigned long managed = 0;
-
-			if (!pmm_zone_type_configured(m, (enum pmm_zone_type)i))
+			if (!zone->spanned_pages || zs >= ze)
 				continue;
-			for (j = i + 1; j < PMM_MAX_NR_ZONES; j++) {
-				if (!pmm_zone_type_configured(m, (enum pmm_zone_type)j))
+			/* for_each_free_mem_range(): the parts not in memblock.reserved,
+			 * whose regions are widened to whole pages */
+			for (j = 0; j < res->cnt && zs < ze; j++) {
+				const struct pmm_memblock_region *rr = &res->regions[j];
+				unsigned long rs = (unsigned long)(rr->base >> m->view.page_shift);
+				unsigned long re = (unsigned long)((rr->base + rr->size +
+								    pmm_page_size(m) - 1) >>
+								   m->view.page_shift);
+
+				if (re <= zs)
 					continue;
-				managed += pgdat->node_zones[j].managed_pages;
-				zone->lowmem_reserve[j] = clear ? 0 : (long)(managed / (unsigned long)ratio);
+				if (rs >= ze)
+					break;
+				if (rs > zs)
+					free_pages_memory(m, zs, rs);
+				zs = PMM__MAX(zs, re);
+			}
+			if (zs < ze)
+				free_pages_memory(m, zs, ze);
+		}
+	}
+}
+
+/* ---- allocation: expand, __rmqueue_smallest, fallback ------------------------------------------- */
+
+/* Caller holds zone->lock. The upper halves go back to the free lists. */
+static void expand(struct pmm_zone *zone, struct pmm_page *page, unsigned int low,
+		   unsigned int high, int mt)
+{
+	unsigned long size = 1UL << high;
+
+	while (high > low) {
+		high--;
+		size >>= 1;
+		add_to_free_list(&page[size], zone, high, mt, false);
+		set_buddy_order(&page[size], high);
+	}
+}
+
+static struct pmm_page *first_free(struct pmm_zone *zone, unsigned int order, int mt)
+{
+	struct pmm_list_head *l = &zone->free_area[order].free_list[mt];
+
+	return list_empty(l) ? NULL : page_of(l->next, buddy_list);
+}
+
+/* Caller holds zone->lock. */
+static struct pmm_page *rmqueue_smallest(struct pmm_machine *m, struct pmm_zone *zone,
+					 unsigned int order, int mt)
+{
+	unsigned int o;
+
+	for (o = order; o <= m->max_page_order; o++) {
+		struct pmm_page *page = first_free(zone, o, mt);
+
+		if (!page)
+			continue;
+		del_page_from_free_list(page, zone, o);
+		expand(zone, page, order, o, mt);
+		return page;
+	}
+	return NULL;
+}
+
+/* fallbacks[] of 6.1: which lists each migratetype may take from, in order */
+static const int fallbacks[PMM_MIGRATE_PCPTYPES][2] = {
+	[PMM_MIGRATE_UNMOVABLE] = { PMM_MIGRATE_RECLAIMABLE, PMM_MIGRATE_MOVABLE },
+	[PMM_MIGRATE_MOVABLE] = { PMM_MIGRATE_RECLAIMABLE, PMM_MIGRATE_UNMOVABLE },
+	[PMM_MIGRATE_RECLAIMABLE] = { PMM_MIGRATE_UNMOVABLE, PMM_MIGRATE_MOVABLE },
+};
+
+static bool can_steal_fallback(const struct pmm_machine *m, unsigned int order, int start_mt)
+{
+	if (order >= m->pageblock_order)
+		return true;
+	return order >= m->pageblock_order / 2 || start_mt == PMM_MIGRATE_RECLAIMABLE ||
+	       start_mt == PMM_MIGRATE_UNMOVABLE || m->page_group_by_mobility_disabled;
+}
+
+static int find_suitable_fallback(const struct pmm_machine *m, struct pmm_zone *zone,
+				  unsigned int order, int mt, bool *can_steal)
+{
+	int i;
+
+	*can_steal = false;
+	if (!zone->free_area[order].nr_free)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		int fmt = fallbacks[mt][i];
+
+		if (list_empty(&zone->free_area[order].free_list[fmt]))
+			continue;
+		*can_steal = can_steal_fallback(m, order, mt);
+		return fmt;
+	}
+	return -1;
+}
+
+/* boost_watermark(): fragmenting a pageblock raises the high watermark for a while */
+static void boost_watermark(struct pmm_machine *m, struct pmm_zone *zone)
+{
+	unsigned long pageblock = 1UL << m->pageblock_order, max_boost;
+	unsigned long factor = (unsigned long)m->sysctl.watermark_boost_factor;
+	unsigned long high = zone->_watermark[PMM_WMARK_HIGH];
+
+	if (!factor || pageblock * 4 > zone->managed_pages)
+		return;
+	max_boost = (high / 10000) * factor + ((high % 10000) * factor) / 10000;
+	if (!max_boost)
+		return;
+	max_boost = PMM__MAX(pageblock, max_boost);
+	zone->watermark_boost = PMM__MIN(zone->watermark_boost + pageblock, max_boost);
+}
+
+/* move_freepages_block(): free pages of the pageblock to another list; counts movable pages */
+static int move_freepages_block(struct pmm_machine *m, struct pmm_zone *zone,
+				struct pmm_page *page, unsigned long pfn, int mt, int *movable)
+{
+	unsigned long pageblock = 1UL << m->pageblock_order;
+	unsigned long start = PMM__ALIGN_DOWN(pfn, pageblock), end = start + pageblock, p;
+	int moved = 0;
+
+	*movable = 0;
+	if (start < zone->zone_start_pfn || end > pmm_zone_end_pfn(zone))
+		return 0;	/* the block straddles the zone: leave it */
+	for (p = start; p < end;) {
+		struct pmm_page *pg = page + (p - pfn);
+
+		if (!pmm_pfn_valid(m, p)) {
+			p++;
+			continue;
+		}
+		if (!pmm_PageBuddy(pg)) {
+			if (pmm_page_test_flag(pg, PMM_PG_movable))
+				(*movable)++;
+			p++;
+			continue;
+		}
+		move_to_free_list(pg, zone, buddy_order(pg), mt);
+		moved += 1 << buddy_order(pg);
+		p += 1UL << buddy_order(pg);
+	}
+	return moved;
+}
+
+static void steal_suitable_fallback(struct pmm_machine *m, struct pmm_zone *zone,
+				    struct pmm_page *page, unsigned long pfn, int start_type,
+				    bool whole_block)
+{
+	unsigned int current_order = buddy_order(page), pb = m->pageblock_order;
+	int old_block_type = pmm__get_pageblock_migratetype(m, zone, pfn);
+	int free_pages, movable_pages, alike_pages;
+
+	if (old_block_type == PMM_MIGRATE_HIGHATOMIC)
+		goto single_page;
+	if (current_order >= pb) {
+		/* change_pageblock_range(): the whole block changes type */
+		unsigned long n;
+
+		for (n = 0; n < (1UL << current_order); n += 1UL << pb)
+			pmm__set_pageblock_migratetype(m, zone, pfn + n, start_type);
+		goto single_page;
+	}
+	boost_watermark(m, zone);
+	if (!whole_block)
+		goto single_page;
+	free_pages = move_freepages_block(m, zone, page, pfn, start_type, &movable_pages);
+	if (!free_pages)
+		goto single_page;
+	if (start_type == PMM_MIGRATE_MOVABLE)
+		alike_pages = movable_pages;
+	else if (old_block_type == PMM_MIGRATE_MOVABLE)
+		alike_pages = (int)(1UL << pb) - (free_pages + movable_pages);
+	else
+		alike_pages = 0;
+	/* claim the block when at least half of it is free or of our kind */
+	if (free_pages + alike_pages >= (1 << (pb - 1)) || m->page_group_by_mobility_disabled)
+		pmm__set_pageblock_migratetype(m, zone, pfn, start_type);
+	return;
+single_page:
+	move_to_free_list(page, zone, current_order, start_type);
+}
+
+/* Caller holds zone->lock. Returns true if pages were moved to start_mt's lists. */
+static bool rmqueue_fallback(struct pmm_machine *m, struct pmm_zone *zone, unsigned int order,
+			     int start_mt, unsigned int alloc_flags)
+{
+	unsigned int min_order = order;
+	int current_order, fallback_mt = -1;
+	bool can_steal = false;
+	struct pmm_page *page;
+
+	if ((alloc_flags & ALLOC_NOFRAGMENT) && order < m->pageblock_order)
+		min_order = m->pageblock_order;
+	for (current_order = (int)m->max_page_order; current_order >= (int)min_order;
+	     current_order--) {
+		fallback_mt = find_suitable_fallback(m, zone, (unsigned int)current_order, start_mt,
+						     &can_steal);
+		if (fallback_mt == -1)
+			continue;
+		if (!can_steal && start_mt == PMM_MIGRATE_MOVABLE && current_order > (int)order)
+			goto find_smallest;
+		goto do_steal;
+	}
+	return false;
+find_smallest:
+	for (current_order = (int)order; current_order <= (int)m->max_page_order; current_order++) {
+		fallback_mt = find_suitable_fallback(m, zone, (unsigned int)current_order, start_mt,
+						     &can_steal);
+		if (fallback_mt != -1)
+			break;
+	}
+	if (current_order > (int)m->max_page_order)
+		return false;
+do_steal:
+	page = first_free(zone, (unsigned int)current_order, fallback_mt);
+	steal_suitable_fallback(m, zone, page, pmm_page_to_pfn(m, page), start_mt, can_steal);
+	return true;
+}
+
+/* Caller holds zone->lock. */
+static struct pmm_page *rmqueue_locked(struct pmm_machine *m, struct pmm_zone *zone,
+				       unsigned int order, int mt, unsigned int alloc_flags,
+				       bool *fell_back)
+{
+	struct pmm_page *page;
+
+	for (;;) {
+		page = rmqueue_smallest(m, zone, order, mt);
+		if (page || !rmqueue_fallback(m, zone, order, mt, alloc_flags))
+			return page;
+		*fell_back = true;
+	}
+}
+
+/* ---- per-CPU lists ------------------------------------------------------------------------------ */
+
+static inline bool pcp_allowed_order(const struct pmm_machine *m, unsigned int order)
+{
+	return order <= PMM__PAGE_ALLOC_COSTLY_ORDER || order == m->pageblock_order;
+}
+
+static inline int order_to_pindex(const struct pmm_machine *m, int mt, unsigned int order)
+{
+	if (order > PMM__PAGE_ALLOC_COSTLY_ORDER)
+		return PMM__NR_LOWORDER_PCP_LISTS;	/* the THP list */
+	(void)m;
+	return PMM_MIGRATE_PCPTYPES * (int)order + mt;
+}
+
+static inline unsigned int pindex_to_order(const struct pmm_machine *m, int pindex)
+{
+	return pindex == PMM__NR_LOWORDER_PCP_LISTS ? m->pageblock_order :
+						      (unsigned int)(pindex / PMM_MIGRATE_PCPTYPES);
+}
+
+static inline struct pmm_per_cpu_pages *this_pcp(struct pmm_machine *m, struct pmm_zone *zone)
+{
+	int cpu = pmm_get_cpu(m);
+
+	if (cpu < 0 || cpu >= m->nr_cpu_ids)
+		cpu = 0;
+	return &zone->per_cpu_pageset[cpu];
+}
+
+/* free_pcppages_bulk(): count pages back to the buddy lists, round robin over the lists. */
+static void free_pcppages_bulk(struct pmm_machine *m, struct pmm_zone *zone, int count,
+			       struct pmm_per_cpu_pages *pcp, int pindex)
+{
+	pthread_mutex_lock(&zone->lock);
+	while (count > 0 && pcp->count > 0) {
+		struct pmm_list_head *list;
+		struct pmm_page *page;
+		unsigned int order;
+		int tries = 0;
+
+		do {
+			if (++pindex >= PMM__NR_PCP_LISTS)
+				pindex = 0;
+			list = &pcp->lists[pindex];
+		} while (list_empty(list) && ++tries <= PMM__NR_PCP_LISTS);
+		if (list_empty(list))
+			break;
+		order = pindex_to_order(m, pindex);
+		do {
+			int mt;
+			unsigned long pfn;
+
+			page = page_of(list->prev, pcp_list);	/* oldest first */
+			list_del(&page->pcp_list);
+			pcp->count -= 1 << order;
+			count -= 1 << order;
+			pfn = pmm_page_to_pfn(m, page);
+			mt = (int)page->index;	/* get_pcppage_migratetype() */
+			if (zone->nr_isolate_pageblock)
+				mt = pmm__get_pageblock_migratetype(m, zone, pfn);
+			page->index = 0;
+			free_one_page_locked(m, zone, page, pfn, order, mt, FPI_NONE);
+		} while (count > 0 && !list_empty(list));
+	}
+	pthread_mutex_unlock(&zone->lock);
+}
+
+/* rmqueue_bulk(): refill a per-CPU list with count blocks. */
+static int rmqueue_bulk(struct pmm_machine *m, struct pmm_zone *zone, unsigned int order,
+			int count, struct pmm_list_head *list, int mt, unsigned int alloc_flags,
+			bool *fell_back)
+{
+	int i;
+
+	pthread_mutex_lock(&zone->lock);
+	for (i = 0; i < count; i++) {
+		struct pmm_page *page = rmqueue_locked(m, zone, order, mt, alloc_flags, fell_back);
+
+		if (!page)
+			break;
+		page->index = (unsigned long)mt;	/* set_pcppage_migratetype() */
+		list_add_tail(&page->pcp_list, list);
+	}
+	mod_free_pages(zone, -(long)i << order);
+	pthread_mutex_unlock(&zone->lock);
+	return i;
+}
+
+static struct pmm_page *rmqueue_pcplist(struct pmm_machine *m, struct pmm_zone *zone,
+					struct pmm_per_cpu_pages *pcp, unsigned int order, int mt,
+					unsigned int alloc_flags, bool *fell_back)
+{
+	struct pmm_list_head *list = &pcp->lists[order_to_pindex(m, mt, order)];
+	struct pmm_page *page;
+
+	pcp->free_factor >>= 1;
+	if (list_empty(list)) {
+		int batch = pcp->batch;
+
+		if (batch > 1)
+			batch = PMM__MAX(batch >> order, 2);
+		pcp->count += rmqueue_bulk(m, zone, order, batch, list, mt, alloc_flags, fell_back)
+			      << order;
+		if (list_empty(list))
+			return NULL;
+	}
+	page = page_of(list->next, pcp_list);
+	list_del(&page->pcp_list);
+	pcp->count -= 1 << order;
+	page->index = 0;
+	return page;
+}
+
+/* nr_pcp_free() of 6.1: free more each time frees follow frees */
+static int nr_pcp_free(struct pmm_per_cpu_pages *pcp, int high, int batch)
+{
+	int min_nr_free, max_nr_free;
+
+	if (high < batch)
+		return 1;
+	min_nr_free = batch;
+	max_nr_free = high - batch;
+	batch <<= pcp->free_factor;
+	if (batch < max_nr_free)
+		pcp->free_factor++;
+	return PMM__MIN(PMM__MAX(batch, min_nr_free), max_nr_free);
+}
+
+static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct pmm_page *page,
+			    unsigned long pfn, unsigned int order)
+{
+	int mt = pmm__get_pageblock_migratetype(m, zone, pfn);
+	struct pmm_per_cpu_pages *pcp;
+
+	if (mt >= PMM_MIGRATE_PCPTYPES) {
+		if (mt == PMM_MIGRATE_ISOLATE) {
+			pthread_mutex_lock(&zone->lock);
+			free_one_page_locked(m, zone, page, pfn, order, mt, FPI_NONE);
+			pthread_mutex_unlock(&zone->lock);
+			return;
+		}
+		mt = PMM_MIGRATE_MOVABLE;
+	}
+	pcp = this_pcp(m, zone);
+	pmm__spin_lock(&pcp->lock);
+	page->index = (unsigned long)mt;
+	list_add(&page->pcp_list, &pcp->lists[order_to_pindex(m, mt, order)]);
+	pcp->count += 1 << order;
+	pcp->events[PMM_PGFREE] += 1UL << order;
+	if (pcp->count >= pcp->high)
+		free_pcppages_bulk(m, zone, nr_pcp_free(pcp, pcp->high, pcp->batch), pcp,
+				   order_to_pindex(m, mt, order));
+	pmm__spin_unlock(&pcp->lock);
+}
+
+void pmm_drain_all_pages(struct pmm_machine *m)
+{
+	int nid, z, cpu;
+
+	pmm_for_each_node(nid, m)
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+			struct pmm_zone *zone = &m->view.node_data[nid]->node_zones[z];
+
+			if (!zone->per_cpu_pageset)
+				continue;
+			for (cpu = 0; cpu < m->nr_cpu_ids; cpu++) {
+				struct pmm_per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+				pmm__spin_lock(&pcp->lock);
+				if (pcp->count)
+					free_pcppages_bulk(m, zone, pcp->count, pcp, 0);
+				pmm__spin_unlock(&pcp->lock);
 			}
 		}
-	}
-	calculate_totalreserve_pages(m);
 }
 
-/* zone_batchsize() and zone_highsize() with the default high fraction */
-static void zone_set_pageset_high_and_batch(struct pmm_machine *m, struct pmm_zone *zone)
+/* zone_set_pageset_high_and_batch() applied to every CPU's list */
+void pmm__zone_pcp_update(struct pmm_machine *m, struct pmm_zone *zone)
 {
-	unsigned long page_size = 1UL << m->view.page_shift;
-	long batch = (long)PMM__MIN(zone->managed_pages >> 10, (1UL << 20) / page_size);
-	unsigned long total;
-	int high, nr_split_cpus;
+	int cpu;
 
-	batch /= 4;
-	if (batch < 1)
-		batch = 1;
-	batch = batch + batch / 2;
-	batch = (1L << (63 - __builtin_clzl((unsigned long)batch))) - 1;	/* rounddown_pow_of_two - 1 */
-	zone->pageset_batch = (int)PMM__MAX(1L, batch);
-
-	if (m->sysctl.percpu_pagelist_high_fraction > 0)
-		total = zone->managed_pages / (unsigned long)m->sysctl.percpu_pagelist_high_fraction;
-	else
-		total = zone->_watermark[PMM_WMARK_LOW] + zone->watermark_boost;
-	nr_split_cpus = pmm_cpumask_weight(&m->node_cpus[zone->node]);
-	if (!nr_split_cpus) {
-		int nid;
-
-		pmm_for_each_node(nid, m)
-			nr_split_cpus += pmm_cpumask_weight(&m->node_cpus[nid]);
-		if (!nr_split_cpus)
-			nr_split_cpus = 1;
-	}
-	high = (int)(total / (unsigned long)nr_split_cpus);
-	zone->pageset_high = PMM__MAX(high, zone->pageset_batch << 2);
-}
-
-/* set_recommended_min_free_kbytes(): khugepaged keeps pageblocks free for huge pages. */
-static void set_recommended_min_free_kbytes(struct pmm_machine *m)
-{
-	unsigned long pageblock = 1UL << m->pageblock_order, nr_zones = 0, recommended;
-	const struct pmm_zone *zone;
-	int nid, z;
-
-	/* hugepage_init(): THP is off below 512 MiB of RAM */
-	if (totalram_pages(m) < (512UL << (20 - m->view.page_shift)))
+	if (!zone->per_cpu_pageset)
 		return;
-	for_each_zone_of(m, nid, zone, z)
-		if (pmm_populated_zone(zone) && z <= PMM_ZONE_NORMAL)
-			nr_zones++;
-	recommended = pageblock * nr_zones * 2;
-	recommended += pageblock * nr_zones * PMM_MIGRATE_PCPTYPES * PMM_MIGRATE_PCPTYPES;
-	recommended = PMM__MIN(recommended, nr_free_zone_pages(m, PMM_ZONE_NORMAL, false) / 20);
-	recommended <<= (m->view.page_shift - 10);
-	if (recommended > (unsigned long)m->sysctl.min_free_kbytes) {
-		m->sysctl.min_free_kbytes = (long)recommended;
-		setup_per_zone_wmarks(m);
+	for (cpu = 0; cpu < m->nr_cpu_ids; cpu++) {
+		struct pmm_per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+		pmm__spin_lock(&pcp->lock);
+		pcp->high = zone->pageset_high;
+		pcp->batch = zone->pageset_batch;
+		pmm__spin_unlock(&pcp->lock);
 	}
 }
 
-void pmm__init_per_zone_wmark_min(struct pmm_machine *m)
+int pmm__page_alloc_init(struct pmm_machine *m)
 {
-	bool user_min_free = m->user_min_free_kbytes >= 0;
-	struct pmm_zone *zone;
+	int nid, z, cpu, i;
+
+	m->nr_cpu_ids = PMM__MAX(pmm_nr_cpus(m), 1);
+	pmm_for_each_node(nid, m)
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+			struct pmm_zone *zone = &m->view.node_data[nid]->node_zones[z];
+
+			zone->per_cpu_pageset = aligned_alloc(64, sizeof(struct pmm_per_cpu_pages) *
+								  (size_t)m->nr_cpu_ids);
+			if (!zone->per_cpu_pageset)
+				return -ENOMEM;
+			memset(zone->per_cpu_pageset, 0,
+			       sizeof(struct pmm_per_cpu_pages) * (size_t)m->nr_cpu_ids);
+			for (cpu = 0; cpu < m->nr_cpu_ids; cpu++) {
+				struct pmm_per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+				for (i = 0; i < PMM__NR_PCP_LISTS; i++)
+					list_init(&pcp->lists[i]);
+				pcp->batch = 1;	/* the boot pageset until watermarks exist */
+			}
+		}
+	return 0;
+}
+
+void pmm__page_alloc_fini(struct pmm_machine *m)
+{
 	int nid, z;
 
-	if (m->sysctl.watermark_scale_factor < 0)
-		m->sysctl.watermark_scale_factor = 10;
-	if (m->sysctl.watermark_boost_factor < 0)
-		m->sysctl.watermark_boost_factor = 15000;
-	if (m->sysctl.percpu_pagelist_high_fraction < 0)
-		m->sysctl.percpu_pagelist_high_fraction = 0;
-	if (m->sysctl.min_unmapped_ratio < 0)
-		m->sysctl.min_unmapped_ratio = 1;
-	if (m->sysctl.min_slab_ratio < 0)
-		m->sysctl.min_slab_ratio = 5;
-
-	if (user_min_free) {
-		m->sysctl.min_free_kbytes = m->user_min_free_kbytes;
-	} else {
-		/* calculate_min_free_kbytes(): sqrt(16 * lowmem KiB), clamped */
-		unsigned long lowmem_kbytes = nr_free_zone_pages(m, PMM_ZONE_NORMAL, false) *
-					      ((1UL << m->view.page_shift) >> 10);
-
-		m->sysctl.min_free_kbytes =
-			(long)PMM__MIN(PMM__MAX(int_sqrt(lowmem_kbytes * 16), 128UL), 262144UL);
-	}
-	setup_per_zone_wmarks(m);
-	setup_per_zone_lowmem_reserve(m);
-	pmm_for_each_node(nid, m) {
-		pmm_pg_data_t *pgdat = m->view.node_data[nid];
-
-		pgdat->min_unmapped_pages = 0;
-		pgdat->min_slab_pages = 0;
+	for (nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+		if (!m->view.node_data[nid])
+			continue;
 		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
-			zone = &pgdat->node_zones[z];
-			pgdat->min_unmapped_pages +=
-				zone->managed_pages * (unsigned long)m->sysctl.min_unmapped_ratio / 100;
-			pgdat->min_slab_pages +=
-				zone->managed_pages * (unsigned long)m->sysctl.min_slab_ratio / 100;
+			free(m->view.node_data[nid]->node_zones[z].per_cpu_pageset);
+			m->view.node_data[nid]->node_zones[z].per_cpu_pageset = NULL;
 		}
 	}
-	/* khugepaged raises min_free_kbytes for THP (enabled "always" in the reference kernels) */
-	if (!user_min_free)
-		set_recommended_min_free_kbytes(m);
-	for_each_zone_of(m, nid, zone, z)
-		zone_set_pageset_high_and_batch(m, zone);
+}
+
+/* ---- statistics ------------------------------------------------------------------------------------- */
+
+unsigned long pmm_zone_event(const struct pmm_machine *m, const struct pmm_zone *zone,
+			     unsigned int item)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	if (!zone->per_cpu_pageset || item >= PMM_NR_ZONE_EVENTS + PMM_NR_VM_NUMA_EVENT_ITEMS)
+		return 0;
+	for (cpu = 0; cpu < m->nr_cpu_ids; cpu++) {
+		const struct pmm_per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+		sum += __atomic_load_n(item < PMM_NR_ZONE_EVENTS ? &pcp->events[item] :
+				       &pcp->numa_events[item - PMM_NR_ZONE_EVENTS],
+				       __ATOMIC_RELAXED);
+	}
+	return sum;
+}
+
+static void count_event(struct pmm_machine *m, struct pmm_zone *zone, int item, unsigned long n)
+{
+	__atomic_fetch_add(&this_pcp(m, zone)->events[item], n, __ATOMIC_RELAXED);
+}
+
+/* zone_statistics() */
+static void zone_statistics(struct pmm_machine *m, struct pmm_zone *preferred, struct pmm_zone *z,
+			    unsigned long nr, int local_nid)
+{
+	struct pmm_per_cpu_pages *pcp = this_pcp(m, z);
+
+	if (z->node == preferred->node) {
+		__atomic_fetch_add(&pcp->numa_events[PMM_NUMA_HIT], nr, __ATOMIC_RELAXED);
+	} else {
+		__atomic_fetch_add(&pcp->numa_events[PMM_NUMA_MISS], nr, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&this_pcp(m, preferred)->numa_events[PMM_NUMA_FOREIGN], nr,
+				   __ATOMIC_RELAXED);
+	}
+	__atomic_fetch_add(&pcp->numa_events[z->node == local_nid ? PMM_NUMA_LOCAL : PMM_NUMA_OTHER],
+			   nr, __ATOMIC_RELAXED);
+}
+
+/* ---- gfp --------------------------------------------------------------------------------------------- */
+
+int pmm_gfp_zone(const struct pmm_machine *m, pmm_gfp_t gfp)
+{
+	unsigned int bits = gfp & PMM_GFP_ZONEMASK;
+	int opt_dma = pmm_zone_type_configured(m, PMM_ZONE_DMA) ? PMM_ZONE_DMA : PMM_ZONE_NORMAL;
+	int opt_dma32 = pmm_zone_type_configured(m, PMM_ZONE_DMA32) ? PMM_ZONE_DMA32 : PMM_ZONE_NORMAL;
+	int opt_high = pmm_zone_type_configured(m, PMM_ZONE_HIGHMEM) ? PMM_ZONE_HIGHMEM :
+									PMM_ZONE_NORMAL;
+
+	switch (bits) {
+	case 0:
+	case __PMM_GFP_MOVABLE:
+		return PMM_ZONE_NORMAL;
+	case __PMM_GFP_DMA:
+	case __PMM_GFP_DMA | __PMM_GFP_MOVABLE:
+		return opt_dma;
+	case __PMM_GFP_HIGHMEM:
+		return opt_high;
+	case __PMM_GFP_DMA32:
+	case __PMM_GFP_DMA32 | __PMM_GFP_MOVABLE:
+		return opt_dma32;
+	case __PMM_GFP_HIGHMEM | __PMM_GFP_MOVABLE:
+		return PMM_ZONE_MOVABLE;
+	default:
+		return -1;	/* two zone modifiers at once: GFP_ZONE_BAD */
+	}
+}
+
+/* ---- watermarks ---------------------------------------------------------------------------------------- */
+
+/* __zone_watermark_ok() of kernel 6.12 (ALLOC_MIN_RESERVE, ALLOC_NON_BLOCK) */
+static bool zone_watermark_ok(struct pmm_machine *m, struct pmm_zone *z, unsigned int order,
+			      unsigned long mark, int highest_zoneidx, unsigned int alloc_flags,
+			      long free_pages)
+{
+	long min = (long)mark;
+	unsigned int o;
+
+	free_pages -= (1L << order) - 1;
+	free_pages -= (long)z->nr_reserved_highatomic;
+	if (alloc_flags & ALLOC_MIN_RESERVE) {
+		min -= min / 2;
+		if (alloc_flags & ALLOC_NON_BLOCK)
+			min -= min / 4;
+	}
+	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+		return false;
+	if (!order)
+		return true;
+	for (o = order; o <= m->max_page_order; o++) {
+		int mt;
+
+		if (!z->free_area[o].nr_free)
+			continue;
+		for (mt = 0; mt < PMM_MIGRATE_PCPTYPES; mt++)
+			if (!list_empty(&z->free_area[o].free_list[mt]))
+				return true;
+	}
+	return false;
+}
+
+/* ---- the allocation path -------------------------------------------------------------------------------- */
+
+struct alloc_context {
+	const struct pmm_zoneref *zonelist;
+	const pmm_nodemask_t	*nodemask;
+	struct pmm_zone		*preferred_zone;
+	int			highest_zoneidx;
+	int			migratetype;
+	int			local_nid;
+};
+
+static const struct pmm_zoneref *first_zone(const struct pmm_zoneref *z, int highest,
+					    const pmm_nodemask_t *nodes)
+{
+	for (; z->zone; z++)
+		if (z->zone_idx <= highest && (!nodes || pmm_node_isset(z->zone->node, nodes)))
+			return z;
+	return z;
+}
+
+static void prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order,
+			  pmm_gfp_t gfp)
+{
+	pmm_set_page_private(page, 0);
+	pmm_set_page_count(page, 1);
+	if (gfp & __PMM_GFP_MOVABLE)
+		pmm_page_set_flag(page, PMM_PG_movable);
+	if ((gfp & __PMM_GFP_ZERO) && m->view.direct_map)
+		memset(pmm_page_address(m, page), 0, pmm_page_size(m) << order);
+	if (order && (gfp & __PMM_GFP_COMP))
+		pmm_prep_compound_page(page, order);
+}
+
+static struct pmm_page *rmqueue(struct pmm_machine *m, struct pmm_zone *zone, unsigned int order,
+				int mt, unsigned int alloc_flags)
+{
+	bool fell_back = false;
+	struct pmm_page *page;
+
+	if (pcp_allowed_order(m, order) && !(m->flags & PMM_BOOT_NO_PCP)) {
+		struct pmm_per_cpu_pages *pcp = this_pcp(m, zone);
+
+		pmm__spin_lock(&pcp->lock);
+		page = rmqueue_pcplist(m, zone, pcp, order, mt, alloc_flags, &fell_back);
+		if (page)
+			pcp->events[PMM_PGALLOC] += 1UL << order;
+		if (fell_back)
+			pcp->events[PMM_PGALLOC_FALLBACK]++;
+		pmm__spin_unlock(&pcp->lock);
+		return page;
+	}
+	pthread_mutex_lock(&zone->lock);
+	page = rmqueue_locked(m, zone, order, mt, alloc_flags, &fell_back);
+	if (page)
+		mod_free_pages(zone, -(1L << order));
+	pthread_mutex_unlock(&zone->lock);
+	if (page)
+		count_event(m, zone, PMM_PGALLOC, 1UL << order);
+	if (fell_back)
+		count_event(m, zone, PMM_PGALLOC_FALLBACK, 1);
+	return page;
+}
+
+/* alloc_flags_nofragment(): keep Normal's pageblocks whole while DMA32 has memory */
+static unsigned int alloc_flags_nofragment(struct pmm_machine *m, struct pmm_zone *zone)
+{
+	if (!pmm_zone_type_configured(m, PMM_ZONE_DMA32) || !zone || pmm_zone_idx(zone) != PMM_ZONE_NORMAL)
+		return 0;
+	if (pmm_num_node_state(m, PMM_N_MEMORY) == 1)
+		return ALLOC_NOFRAGMENT;
+	return pmm_populated_zone(&zone->zone_pgdat->node_zones[PMM_ZONE_DMA32]) ? ALLOC_NOFRAGMENT : 0;
+}
+
+static struct pmm_page *get_page_from_freelist(struct pmm_machine *m, pmm_gfp_t gfp,
+					       unsigned int order, unsigned int alloc_flags,
+					       const struct alloc_context *ac)
+{
+	const struct pmm_zoneref *z;
+
+retry:
+	for (z = first_zone(ac->zonelist, ac->highest_zoneidx, ac->nodemask); z->zone;
+	     z = first_zone(z + 1, ac->highest_zoneidx, ac->nodemask)) {
+		struct pmm_zone *zone = z->zone;
+		unsigned long mark;
+		struct pmm_page *page;
+
+		/* fragment the local node before going to a remote one */
+		if ((alloc_flags & ALLOC_NOFRAGMENT) && zone->node != ac->preferred_zone->node) {
+			alloc_flags &= ~ALLOC_NOFRAGMENT;
+			goto retry;
+		}
+		mark = zone->_watermark[alloc_flags & ALLOC_WMARK_MASK] + zone->watermark_boost;
+		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+		    !zone_watermark_ok(m, zone, order, mark, ac->highest_zoneidx, alloc_flags,
+				       (long)pmm_zone_free_pages(zone)))
+			continue;
+		page = rmqueue(m, zone, order, ac->migratetype, alloc_flags);
+		if (page) {
+			prep_new_page(m, page, order, gfp);
+			zone_statistics(m, ac->preferred_zone, zone, 1, ac->local_nid);
+			return page;
+		}
+	}
+	if (alloc_flags & ALLOC_NOFRAGMENT) {
+		alloc_flags &= ~ALLOC_NOFRAGMENT;
+		goto retry;
+	}
+	return NULL;
+}
+
+static bool prepare_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
+			  int preferred_nid, const pmm_nodemask_t *nodemask,
+			  struct alloc_context *ac)
+{
+	pmm_pg_data_t *pgdat;
+
+	ac->highest_zoneidx = pmm_gfp_zone(m, gfp);
+	if (ac->highest_zoneidx < 0 || order > m->max_page_order)
+		return false;
+	ac->local_nid = pmm_numa_node_id(m);
+	if (preferred_nid == PMM_NUMA_NO_NODE)
+		preferred_nid = ac->local_nid;
+	pgdat = pmm_node_data(m, preferred_nid);
+	if (!pgdat)
+		return false;
+	ac->zonelist = pgdat->node_zonelists[gfp & __PMM_GFP_THISNODE ? PMM_ZONELIST_NOFALLBACK :
+									 PMM_ZONELIST_FALLBACK]._zonerefs;
+	ac->nodemask = nodemask;
+	ac->migratetype = m->page_group_by_mobility_disabled ? PMM_MIGRATE_UNMOVABLE :
+							       (int)pmm_gfp_migratetype(gfp);
+	ac->preferred_zone = first_zone(ac->zonelist, ac->highest_zoneidx, nodemask)->zone;
+	return ac->preferred_zone != NULL;
+}
+
+static void warn_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
+		       const pmm_nodemask_t *nodemask)
+{
+	char nodes[256] = "(null)";
+
+	if (gfp & __PMM_GFP_NOWARN)
+		return;
+	if (nodemask)
+		pmm_nodelist_print(nodes, sizeof(nodes), nodemask);
+	pmm__pr_warn(m, "page allocation failure: order:%u, mode:%#x, nodemask=%s", order, gfp,
+		     nodes);
+}
+
+struct pmm_page *pmm_alloc_pages_nodemask(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
+					  int preferred_nid, const pmm_nodemask_t *nodemask)
+{
+	struct alloc_context ac;
+	unsigned int alloc_flags;
+	struct pmm_page *page;
+
+	if (!prepare_alloc(m, gfp, order, preferred_nid, nodemask, &ac)) {
+		warn_alloc(m, gfp, order, nodemask);
+		return NULL;
+	}
+	/* the fast path: the low watermark */
+	alloc_flags = ALLOC_WMARK_LOW | alloc_flags_nofragment(m, ac.preferred_zone);
+	page = get_page_from_freelist(m, gfp, order, alloc_flags, &ac);
+	if (page)
+		return page;
+	/* the slow path (gfp_to_alloc_flags()): the min watermark; no reclaim to wait for */
+	alloc_flags = ALLOC_WMARK_MIN;
+	if (gfp & __PMM_GFP_HIGH)
+		alloc_flags |= ALLOC_MIN_RESERVE;
+	if (!(gfp & __PMM_GFP_DIRECT_RECLAIM))
+		alloc_flags |= ALLOC_NON_BLOCK;
+	page = get_page_from_freelist(m, gfp, order, alloc_flags, &ac);
+	if (page)
+		return page;
+	count_event(m, ac.preferred_zone, PMM_PGALLOC_FAIL, 1);
+	warn_alloc(m, gfp, order, nodemask);
+	return NULL;
+}
+
+struct pmm_page *pmm_alloc_pages_node(struct pmm_machine *m, int nid, pmm_gfp_t gfp,
+				      unsigned int order)
+{
+	return pmm_alloc_pages_nodemask(m, gfp, order, nid, NULL);
+}
+
+unsigned long pmm_alloc_pages_bulk(struct pmm_machine *m, pmm_gfp_t gfp, int nid,
+				   const pmm_nodemask_t *nodemask, unsigned long nr,
+				   struct pmm_page **pages)
+{
+	unsigned long i, filled = 0;
+
+	for (i = 0; i < nr; i++) {
+		if (!pages[i])
+			pages[i] = pmm_alloc_pages_nodemask(m, gfp | __PMM_GFP_NOWARN, 0, nid,
+							    nodemask);
+		if (!pages[i])
+			break;
+	}
+	for (i = 0; i < nr; i++)
+		filled += pages[i] != NULL;
+	return filled;
+}
+
+/* ---- freeing --------------------------------------------------------------------------------------------- */
+
+void pmm__bad_page(struct pmm_machine *m, const struct pmm_page *page, const char *reason)
+{
+	unsigned long pfn = pmm_page_to_pfn(m, page);
+
+	if (m->on_bad_page)
+		m->on_bad_page(m->on_bad_page_arg, page, pfn, reason);
+	else
+		pmm__pr_err(m, "BUG: Bad page state: pfn:%#lx refcount:%d flags:%#lx: %s", pfn,
+			    pmm_page_ref_count(page), page->flags, reason);
+}
+
+/* The checks of free_pages_prepare(): refuse a free that would corrupt the lists. */
+static bool free_is_bad(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
+{
+	unsigned long pfn, i;
+	struct pmm_zone *zone;
+
+	if (order > m->max_page_order) {
+		pmm__bad_page(m, page, "order above MAX_PAGE_ORDER");
+		return true;
+	}
+	if (pmm_PageBuddy(page)) {
+		pmm__bad_page(m, page, "double free: the page is already free");
+		return true;
+	}
+	if (pmm_page_ref_count(page) <= 0) {
+		pmm__bad_page(m, page, "nonzero _refcount expected: freeing a page that is not allocated");
+		return true;
+	}
+	if (pmm_PageReserved(page)) {
+		pmm__bad_page(m, page, "PAGE_FLAGS_CHECK_AT_FREE flag(s) set: freeing a reserved page");
+		return true;
+	}
+	if (pmm_PageTail(page)) {
+		pmm__bad_page(m, page, "freeing a tail page");
+		return true;
+	}
+	if (pmm_PageHead(page)) {
+		if (pmm_compound_order(page) != order) {
+			pmm__bad_page(m, page, "wrong order: not the order of the compound page");
+			return true;
+		}
+		return false;
+	}
+	/* a non-compound block: the pages after the head must be ours, unused */
+	pfn = pmm_page_to_pfn(m, page);
+	zone = pmm_page_zone(m, page);
+	if (pfn & ((1UL << order) - 1) || !pmm_zone_spans_pfn(zone, pfn + (1UL << order) - 1)) {
+		pmm__bad_page(m, page, "wrong order: block not aligned or beyond the zone");
+		return true;
+	}
+	for (i = 1; i < (1UL << order); i++) {
+		const struct pmm_page *p = page + i;
+
+		if (pmm_PageBuddy(p) || pmm_PageReserved(p) || pmm_page_ref_count(p) ||
+		    pmm_PageHead(p) || pmm_PageTail(p)) {
+			pmm__bad_page(m, page, "wrong order: the block holds pages that are free, "
+				      "reserved or in use");
+			return true;
+		}
+	}
+	return false;
+}
+
+/* free_pages_prepare(): undo the allocation's marks */
+static void free_pages_prepare(struct pmm_page *page, unsigned int order)
+{
+	unsigned long i;
+
+	if (pmm_PageHead(page)) {
+		for (i = 1; i < (1UL << order); i++) {
+			pmm_clear_compound_head(page + i);
+			page[i].mapping = NULL;
+			pmm_set_page_private(page + i, 0);
+		}
+		page[1].flags &= ~0xffUL;	/* the folio order in _flags_1 */
+		page[1].index = 0;
+		page[1]._mapcount = -1;
+		page[1]._refcount = 0;
+		pmm_page_clear_flag(page, PMM_PG_head);
+	}
+	pmm_page_clear_flag(page, PMM_PG_movable);
+	page->mapping = NULL;
+	page->_mapcount = -1;
+}
+
+static void free_the_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
+{
+	struct pmm_zone *zone = pmm_page_zone(m, page);
+	unsigned long pfn = pmm_page_to_pfn(m, page);
+
+	free_pages_prepare(page, order);
+	if (pcp_allowed_order(m, order) && !(m->flags & PMM_BOOT_NO_PCP)) {
+		free_unref_page(m, zone, page, pfn, order);
+		return;
+	}
+	pthread_mutex_lock(&zone->lock);
+	free_one_page_locked(m, zone, page, pfn, order,
+			     pmm__get_pageblock_migratetype(m, zone, pfn), FPI_NONE);
+	pthread_mutex_unlock(&zone->lock);
+	count_event(m, zone, PMM_PGFREE, 1UL << order);
+}
+
+void pmm_free_pages(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
+{
+	if (!page || free_is_bad(m, page, order))
+		return;
+	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+		free_the_page(m, page, order);
+	} else if (!pmm_PageHead(page)) {
+		/* someone else holds the head: give back the rest (__free_pages()) */
+		while (order-- > 0)
+			free_the_page(m, page + (1UL << order), order);
+	}
+}
+
+struct pmm_folio *pmm_folio_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order)
+{
+	return (struct pmm_folio *)pmm_alloc_pages(m, gfp | __PMM_GFP_COMP, order);
+}
+
+void pmm_folio_put(struct pmm_machine *m, struct pmm_folio *folio)
+{
+	pmm_put_page(m, &folio->page);
+}
+
+void pmm_put_page(struct pmm_machine *m, struct pmm_page *page)
+{
+	struct pmm_page *head = pmm_compound_head(page);
+	unsigned int order = pmm_compound_order(head);
+
+	if (pmm_PageBuddy(head) || pmm_page_ref_count(head) <= 0) {
+		pmm__bad_page(m, head, "put_page: the page is not in use");
+		return;
+	}
+	if (pmm_PageReserved(head)) {
+		pmm__bad_page(m, head, "put_page on a reserved page");
+		return;
+	}
+	if (__atomic_sub_fetch(&head->_refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		free_the_page(m, head, order);
 }

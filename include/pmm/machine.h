@@ -305,6 +305,9 @@ enum {
 	/* FLATMEM: free the memmap of holes of MAX_ORDER_NR_PAGES or more, as
 	 * arm's free_unused_memmap() does; pfn_valid() is then false there. */
 	PMM_BOOT_FREE_UNUSED_MEMMAP	= 1u << 2,
+	/* No per-CPU page lists: every allocation and free takes zone->lock
+	 * (for measuring what the lists buy). */
+	PMM_BOOT_NO_PCP			= 1u << 3,
 };
 
 /**
@@ -321,6 +324,12 @@ struct pmm_boot_opts {
 	 * kept, see pmm_boot_log()). pmm never writes to stderr itself. */
 	void		(*log)(void *arg, int level, const char *line);
 	void		*log_arg;
+	/* Called when a caller misuses a page (double free, freeing a reserved
+	 * page, a wrong order), as the kernel's bad_page(); the operation is
+	 * refused. NULL: the report goes to the log at PMM_LOG_ERR. */
+	void		(*on_bad_page)(void *arg, const struct pmm_page *page,
+				       unsigned long pfn, const char *reason);
+	void		*on_bad_page_arg;
 };
 
 /**

@@ -54,6 +54,9 @@ enum pmm_pageflags {
 	PMM_PG_hwpoison,
 	PMM_PG_young,
 	PMM_PG_idle,
+	/* pmm: allocated with __GFP_MOVABLE; stands in for the kernel's PageLRU /
+	 * __PageMovable when the allocator counts movable pages of a pageblock */
+	PMM_PG_movable,
 	PMM_NR_PAGEFLAGS
 };
 

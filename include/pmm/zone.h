@@ -76,6 +76,7 @@ enum pmm_zone_watermarks {
 };
 
 struct pmm_pglist_data;
+struct pmm_per_cpu_pages;	/* opaque: a zone's per-CPU free lists */
 
 /**
  * struct pmm_zone - one zone of one node (struct zone)
@@ -102,6 +103,9 @@ struct pmm_zone {
 	int			pageset_high;	/* per-CPU list high mark (pageset_high_min) */
 	int			pageset_batch;	/* per-CPU list batch */
 	int			initialized;	/* init_currently_empty_zone() ran */
+
+	/* per-CPU lists in front of the buddy lists, one per simulated CPU (page allocator) */
+	struct pmm_per_cpu_pages *per_cpu_pageset;
 
 	/* ->lock */
 	struct pmm_free_area	free_area[PMM_NR_PAGE_ORDERS];	/* buddy lists (page allocator issue) */

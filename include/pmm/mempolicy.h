@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * NUMA memory policies. Mirrors mm/mempolicy.c and
+ * include/uapi/linux/mempolicy.h: which node an allocation starts from and
+ * which nodes it may use.
+ *
+ *   pmm_set_mempolicy(m, &pol)     the calling thread's policy (set_mempolicy())
+ *   pmm_get_mempolicy(m, &pol)     read it back
+ *   pmm_alloc_pages_mpol(m, gfp, order, &pol)   one allocation under a policy
+ *   pmm_set_il_weight(m, nid, w)   weighted interleave weight of a node
+ */
+#ifndef PMM_MEMPOLICY_H
+#define PMM_MEMPOLICY_H
+
+#include <pmm/types.h>
+#include <pmm/nodemask.h>
+#include <pmm/page_alloc.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** enum pmm_mpol_mode - MPOL_* (values of the kernel's uapi) */
+enum pmm_mpol_mode {
+	PMM_MPOL_DEFAULT,		/* no policy: the system default, local allocation */
+	PMM_MPOL_PREFERRED,		/* start at the one node of @nodes, fall back anywhere */
+	PMM_MPOL_BIND,			/* only the nodes of @nodes */
+	PMM_MPOL_INTERLEAVE,		/* round robin over @nodes, one allocation each */
+	PMM_MPOL_LOCAL,			/* the node of the thread's CPU */
+	PMM_MPOL_PREFERRED_MANY,	/* first @nodes only, then anywhere */
+	PMM_MPOL_WEIGHTED_INTERLEAVE,	/* round robin, weight[n] allocations per node (6.9+) */
+	PMM_MPOL_MAX
+};
+
+/** struct pmm_mempolicy - a policy; zero-initialise it */
+struct pmm_mempolicy {
+	enum pmm_mpol_mode	mode;
+	pmm_nodemask_t		nodes;		/* the policy's nodes */
+	int			home_node;	/* BIND/PREFERRED_MANY: start here (0 = none, see below) */
+	int			has_home_node;	/* 1 if home_node is set (set_mempolicy_home_node()) */
+};
+
+/**
+ * pmm_set_mempolicy - set the calling thread's memory policy
+ * @m: machine
+ * @pol: the policy, or NULL for PMM_MPOL_DEFAULT
+ *
+ * As set_mempolicy(2): PREFERRED takes the first node of @nodes (an empty
+ * mask means LOCAL); BIND, INTERLEAVE, WEIGHTED_INTERLEAVE and
+ * PREFERRED_MANY need at least one node with memory; nodes without memory
+ * are dropped from the mask. The interleave cursor restarts.
+ * Context: the calling thread; per machine.
+ * Return: 0; -EINVAL for a bad mode, an empty or memory-less mask, or a bad
+ * home node; -ENOMEM.
+ */
+PMM_API int pmm_set_mempolicy(struct pmm_machine *m, const struct pmm_mempolicy *pol);
+
+/** pmm_get_mempolicy - the calling thread's policy. Context: the calling thread. Return: 0. */
+PMM_API int pmm_get_mempolicy(struct pmm_machine *m, struct pmm_mempolicy *pol);
+
+/**
+ * pmm_alloc_pages_mpol - allocate under a given policy (alloc_pages_mpol())
+ * @pol: the policy; NULL means the thread's own
+ *
+ * Interleaving advances the calling thread's cursor as the kernel's
+ * il_prev does for allocations outside a VMA, and counts numa_interleave
+ * when the page lands on the intended node.
+ * Context: any thread.
+ * Return: the first page; NULL.
+ */
+PMM_API struct pmm_page *pmm_alloc_pages_mpol(struct pmm_machine *m, pmm_gfp_t gfp,
+					      unsigned int order,
+					      const struct pmm_mempolicy *pol);
+
+/**
+ * pmm_set_il_weight - weighted interleave weight of a node
+ * (/sys/kernel/mm/mempolicy/weighted_interleave/nodeN)
+ * @weight: 1..255
+ * Context: any.
+ * Return: 0; -EINVAL.
+ */
+PMM_API int pmm_set_il_weight(struct pmm_machine *m, int nid, unsigned int weight);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PMM_MEMPOLICY_H */
