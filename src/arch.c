@@ -49,7 +49,7 @@ static const struct pmm_arch_profile arch_profiles[PMM_NR_ARCHS] = {
 		.max_physmem_bits = 52,	/* CONFIG_ARM64_PA_BITS=52 (Debian) */
 		.max_page_order = 10, .pageblock_order = 9,
 		.zones = Z(DMA) | Z(DMA32) | Z(NORMAL) | Z(MOVABLE) | Z(DEVICE),
-		.dma32_limit = SZ_4G, .dma_zone_bits_rule = 1,
+		.dma32_limit = SZ_4G, .dma_zone_bits_rule = 1, .cma = 1,
 		.block_size_rule = PMM_BLOCK_SIZE_SECTION,
 	},
 	[PMM_ARCH_ARM64_16K] = {
@@ -58,7 +58,7 @@ static const struct pmm_arch_profile arch_profiles[PMM_NR_ARCHS] = {
 		.max_physmem_bits = 48, .max_page_order = 11,
 		.pageblock_order = 11,	/* 32 MiB huge pages */
 		.zones = Z(DMA) | Z(DMA32) | Z(NORMAL) | Z(MOVABLE) | Z(DEVICE),
-		.dma32_limit = SZ_4G, .dma_zone_bits_rule = 1,
+		.dma32_limit = SZ_4G, .dma_zone_bits_rule = 1, .cma = 1,
 		.block_size_rule = PMM_BLOCK_SIZE_SECTION,
 	},
 	[PMM_ARCH_ARM64_64K] = {
@@ -67,7 +67,7 @@ static const struct pmm_arch_profile arch_profiles[PMM_NR_ARCHS] = {
 		.max_physmem_bits = 52, .max_page_order = 13,
 		.pageblock_order = 13,	/* 512 MiB huge pages */
 		.zones = Z(DMA) | Z(DMA32) | Z(NORMAL) | Z(MOVABLE) | Z(DEVICE),
-		.dma32_limit = SZ_4G, .dma_zone_bits_rule = 1,
+		.dma32_limit = SZ_4G, .dma_zone_bits_rule = 1, .cma = 1,
 		.block_size_rule = PMM_BLOCK_SIZE_SECTION,
 	},
 	[PMM_ARCH_RISCV64] = {

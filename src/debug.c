@@ -72,3 +72,161 @@ void pmm_dump_machine(const struct pmm_machine *m, FILE *f)
 	fprintf(f, "\nmemory model:\n");
 	pmm__model_dump(m, f);
 }
+
+/* ---- pmm_check: every invariant of the page allocator ------------------------------------------ */
+
+#include <stdlib.h>
+
+struct block {
+	unsigned long pfn, nr;
+};
+
+static int by_pfn(const void *a, const void *b)
+{
+	const struct block *x = a, *y = b;
+
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+#define CHECK(cond, ...) do {							\
+	if (!(cond)) {								\
+		pmm__pr_err(m, "pmm_check: " __VA_ARGS__);			\
+		bad++;								\
+	}									\
+} while (0)
+
+static int check_zone(struct pmm_machine *m, struct pmm_zone *zone)
+{
+	unsigned long nr_blocks = 0, max_blocks = 1024, free_pages = 0, pcp_pages = 0, i, pfn;
+	struct block *blocks = malloc(max_blocks * sizeof(*blocks));
+	unsigned int o;
+	int mt, cpu, bad = 0;
+
+	if (!blocks)
+		return 1;
+	for (o = 0; o <= m->max_page_order; o++) {
+		unsigned long listed = 0;
+
+		for (mt = 0; mt < PMM_MIGRATE_TYPES; mt++) {
+			const struct pmm_list_head *h = &zone->free_area[o].free_list[mt], *l;
+
+			for (l = h->next; l != h; l = l->next) {
+				struct pmm_page *page = (struct pmm_page *)((char *)l -
+						offsetof(struct pmm_page, buddy_list));
+
+				pfn = pmm_page_to_pfn(m, page);
+				listed++;
+				if (mt != PMM_MIGRATE_ISOLATE)
+					free_pages += 1UL << o;
+				CHECK(!(pfn & ((1UL << o) - 1)), "%s pfn %#lx of order %u is not aligned",
+				      zone->name, pfn, o);
+				CHECK(pmm_zone_spans_pfn(zone, pfn) &&
+				      pmm_zone_spans_pfn(zone, pfn + (1UL << o) - 1),
+				      "%s free block %#lx order %u outside the zone", zone->name, pfn, o);
+				CHECK(pmm_PageBuddy(page) && pmm_page_private(page) == o,
+				      "%s pfn %#lx on the order-%u list is not a buddy of that order",
+				      zone->name, pfn, o);
+				CHECK(!pmm_PageReserved(page) && pmm_page_ref_count(page) == 0,
+				      "%s free pfn %#lx is reserved or referenced", zone->name, pfn);
+				CHECK(pmm_page_zone(m, page) == zone, "%s free pfn %#lx belongs to zone %s",
+				      zone->name, pfn, pmm_page_zone(m, page)->name);
+				if (o >= m->pageblock_order && mt != PMM_MIGRATE_ISOLATE)
+					CHECK(pmm__get_pageblock_migratetype(m, zone, pfn) == mt,
+					      "%s free pageblock %#lx on the %d list has type %d",
+					      zone->name, pfn, mt, pmm__get_pageblock_migratetype(m, zone, pfn));
+				for (i = 1; i < (1UL << o); i++)
+					CHECK(!pmm_PageBuddy(page + i) && !pmm_PageReserved(page + i),
+					      "%s pfn %#lx inside a free block is marked", zone->name, pfn + i);
+				if (nr_blocks == max_blocks) {
+					struct block *nb = realloc(blocks, 2 * max_blocks * sizeof(*nb));
+
+					if (!nb) {
+						free(blocks);
+						return bad + 1;
+					}
+					blocks = nb;
+					max_blocks *= 2;
+				}
+				blocks[nr_blocks++] = (struct block){ pfn, 1UL << o };
+			}
+		}
+		CHECK(listed == zone->free_area[o].nr_free, "%s order %u: nr_free %lu, lists hold %lu",
+		      zone->name, o, zone->free_area[o].nr_free, listed);
+	}
+	CHECK((unsigned long)zone->vm_stat[PMM_NR_FREE_PAGES] == free_pages,
+	      "%s NR_FREE_PAGES %ld, lists hold %lu", zone->name, zone->vm_stat[PMM_NR_FREE_PAGES],
+	      free_pages);
+	for (cpu = 0; zone->per_cpu_pageset && cpu < m->nr_cpu_ids; cpu++) {
+		struct pmm_per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+		unsigned long count = 0;
+		int p;
+
+		for (p = 0; p < PMM__NR_PCP_LISTS; p++) {
+			unsigned int order = p == PMM__NR_LOWORDER_PCP_LISTS ? m->pageblock_order :
+					     (unsigned int)(p / PMM_MIGRATE_PCPTYPES);
+			const struct pmm_list_head *h = &pcp->lists[p], *l;
+
+			for (l = h->next; l != h; l = l->next) {
+				struct pmm_page *page = (struct pmm_page *)((char *)l -
+						offsetof(struct pmm_page, pcp_list));
+
+				pfn = pmm_page_to_pfn(m, page);
+				count += 1UL << order;
+				CHECK(!pmm_PageBuddy(page) && pmm_page_ref_count(page) == 0 &&
+				      !pmm_PageReserved(page) && pmm_page_zone(m, page) == zone,
+				      "%s cpu %d: per-CPU page %#lx is marked, referenced or foreign",
+				      zone->name, cpu, pfn);
+				if (nr_blocks == max_blocks) {
+					struct block *nb = realloc(blocks, 2 * max_blocks * sizeof(*nb));
+
+					if (!nb) {
+						free(blocks);
+						return bad + 1;
+					}
+					blocks = nb;
+					max_blocks *= 2;
+				}
+				blocks[nr_blocks++] = (struct block){ pfn, 1UL << order };
+			}
+		}
+		CHECK((unsigned long)pcp->count == count, "%s cpu %d: pcp count %d, lists hold %lu",
+		      zone->name, cpu, pcp->count, count);
+		pcp_pages += count;
+	}
+	/* every free page is on exactly one list */
+	qsort(blocks, nr_blocks, sizeof(*blocks), by_pfn);
+	for (i = 1; i < nr_blocks; i++)
+		CHECK(blocks[i - 1].pfn + blocks[i - 1].nr <= blocks[i].pfn,
+		      "%s free blocks %#lx and %#lx overlap (a page on two lists)", zone->name,
+		      blocks[i - 1].pfn, blocks[i].pfn);
+	free(blocks);
+	CHECK(free_pages + pcp_pages <= zone->managed_pages,
+	      "%s: %lu free and %lu per-CPU pages but %lu managed", zone->name, free_pages, pcp_pages,
+	      zone->managed_pages);
+	for (pfn = PMM__ALIGN_DOWN(zone->zone_start_pfn, 1UL << m->pageblock_order);
+	     zone->spanned_pages && pfn < pmm_zone_end_pfn(zone); pfn += 1UL << m->pageblock_order)
+		if (pmm_pfn_valid(m, PMM__MAX(pfn, zone->zone_start_pfn)))
+			CHECK(pmm__get_pageblock_migratetype(m, zone, PMM__MAX(pfn, zone->zone_start_pfn)) <
+			      PMM_MIGRATE_TYPES, "%s pageblock %#lx has an invalid type", zone->name, pfn);
+	return bad;
+}
+
+int pmm_check(struct pmm_machine *m)
+{
+	int nid, z, cpu, bad = 0;
+
+	pmm_for_each_node(nid, m)
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+			struct pmm_zone *zone = &m->view.node_data[nid]->node_zones[z];
+
+			/* lock order: per-CPU lists, then zone->lock, as the allocation path */
+			for (cpu = 0; zone->per_cpu_pageset && cpu < m->nr_cpu_ids; cpu++)
+				pmm__spin_lock(&zone->per_cpu_pageset[cpu].lock);
+			pthread_mutex_lock(&zone->lock);
+			bad += check_zone(m, zone);
+			pthread_mutex_unlock(&zone->lock);
+			for (cpu = 0; zone->per_cpu_pageset && cpu < m->nr_cpu_ids; cpu++)
+				pmm__spin_unlock(&zone->per_cpu_pageset[cpu].lock);
+		}
+	return bad ? -EUCLEAN : 0;
+}

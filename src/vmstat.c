@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Statistic item names. Mirrors vmstat_text[] of mm/vmstat.c (kernel 6.12). */
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -171,18 +172,24 @@ static void zoneinfo_show_print(const struct pmm_machine *m, FILE *f, const pmm_
 	for (i = 0; i < PMM_NR_VM_ZONE_STAT_ITEMS; i++)
 		if (zone_stat_shown(m, i))
 			fprintf(f, "\n      %-12s %lu", pmm_zone_stat_names[i],
-				(unsigned long)zone->vm_stat[i]);
+				(unsigned long)__atomic_load_n(&zone->vm_stat[i], __ATOMIC_RELAXED));
 	if (m->arch->numa)
 		for (i = 0; i < PMM_NR_VM_NUMA_EVENT_ITEMS; i++)
-			fprintf(f, "\n      %-12s %lu", pmm_numa_stat_names[i], zone->vm_numa_event[i]);
+			fprintf(f, "\n      %-12s %lu", pmm_numa_stat_names[i],
+				pmm_zone_event(m, zone, PMM_NR_ZONE_EVENTS + (unsigned int)i));
 	fprintf(f, "\n  pagesets");
 	pmm_for_each_node(nid, m) {
 		pmm_for_each_cpu(cpu, &m->node_cpus[nid]) {
+			const struct pmm_per_cpu_pages *pcp =
+				zone->per_cpu_pageset && cpu < m->nr_cpu_ids ?
+				&zone->per_cpu_pageset[cpu] : NULL;
+
 			fprintf(f, "\n    cpu: %i"
 				   "\n              count: %i"
 				   "\n              high:  %i"
 				   "\n              batch: %i",
-				cpu, 0, zone->pageset_high, zone->pageset_batch);
+				cpu, pcp ? __atomic_load_n(&pcp->count, __ATOMIC_RELAXED) : 0,
+				zone->pageset_high, zone->pageset_batch);
 			fprintf(f, "\n  vm stats threshold: %d", stat_threshold(m, zone));
 		}
 	}
@@ -207,6 +214,208 @@ int pmm_print_zoneinfo(const struct pmm_machine *m, FILE *f)
 				continue;
 			seen_populated |= first;
 			zoneinfo_show_print(m, f, pgdat, zone, first);
+		}
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ---- /proc/buddyinfo and /proc/pagetypeinfo (frag_show, pagetypeinfo_show) ------------------------- */
+
+static const char *const migratetype_names[PMM_MIGRATE_TYPES] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
+};
+
+static bool migratetype_shown(const struct pmm_machine *m, int mt)
+{
+	return mt != PMM_MIGRATE_CMA || m->arch->cma;
+}
+
+int pmm_print_buddyinfo(const struct pmm_machine *m, FILE *f)
+{
+	int nid, z;
+	unsigned int o;
+
+	pmm_for_each_online_node(nid, m) {
+		pmm_pg_data_t *pgdat = pmm_node_data(m, nid);
+
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+			struct pmm_zone *zone = &pgdat->node_zones[z];
+
+			if (!pmm_populated_zone(zone))
+				continue;
+			pthread_mutex_lock(&zone->lock);
+			fprintf(f, "Node %d, zone %8s ", nid, zone->name);
+			for (o = 0; o <= m->max_page_order; o++)
+				fprintf(f, "%6lu ", zone->free_area[o].nr_free);
+			fprintf(f, "\n");
+			pthread_mutex_unlock(&zone->lock);
+		}
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+static unsigned long list_length(const struct pmm_list_head *h, unsigned long cap, bool *overflow)
+{
+	const struct pmm_list_head *p;
+	unsigned long n = 0;
+
+	*overflow = false;
+	for (p = h->next; p != h; p = p->next)
+		if (++n >= cap) {
+			*overflow = true;
+			break;
+		}
+	return n;
+}
+
+int pmm_print_pagetypeinfo(const struct pmm_machine *m, FILE *f)
+{
+	unsigned long pageblock = 1UL << m->pageblock_order;
+	int nid, z, mt;
+	unsigned int o;
+
+	pmm_for_each_online_node(nid, m) {
+		pmm_pg_data_t *pgdat = pmm_node_data(m, nid);
+
+		if (!pmm_node_state(m, nid, PMM_N_MEMORY))
+			continue;
+		fprintf(f, "Page block order: %u\n", m->pageblock_order);
+		fprintf(f, "Pages per block:  %lu\n\n", pageblock);
+		fprintf(f, "%-43s ", "Free pages count per migrate type at order");
+		for (o = 0; o <= m->max_page_order; o++)
+			fprintf(f, "%6u ", o);
+		fprintf(f, "\n");
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+			struct pmm_zone *zone = &pgdat->node_zones[z];
+
+			if (!pmm_populated_zone(zone))
+				continue;
+			pthread_mutex_lock(&zone->lock);
+			for (mt = 0; mt < PMM_MIGRATE_TYPES; mt++) {
+				if (!migratetype_shown(m, mt))
+					continue;
+				fprintf(f, "Node %4d, zone %8s, type %12s ", nid, zone->name,
+					migratetype_names[mt]);
+				for (o = 0; o <= m->max_page_order; o++) {
+					bool overflow;
+					unsigned long n = list_length(&zone->free_area[o].free_list[mt],
+								      100000, &overflow);
+
+					fprintf(f, "%s%6lu ", overflow ? ">" : "", n);
+				}
+				fprintf(f, "\n");
+			}
+			pthread_mutex_unlock(&zone->lock);
+		}
+		fprintf(f, "\n%-23s", "Number of blocks type ");
+		for (mt = 0; mt < PMM_MIGRATE_TYPES; mt++)
+			if (migratetype_shown(m, mt))
+				fprintf(f, "%12s ", migratetype_names[mt]);
+		fprintf(f, "\n");
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+			struct pmm_zone *zone = &pgdat->node_zones[z];
+			unsigned long count[PMM_MIGRATE_TYPES] = { 0 }, pfn;
+
+			if (!pmm_populated_zone(zone))
+				continue;
+			for (pfn = zone->zone_start_pfn; pfn < pmm_zone_end_pfn(zone); pfn += pageblock) {
+				const struct pmm_mem_section *ms = pmm_pfn_to_section(m, pfn);
+				struct pmm_page *page;
+
+				/* pfn_to_online_page() */
+				if (!pmm_pfn_valid(m, pfn) || (PMM_CONFIG_SPARSEMEM && !pmm_online_section(ms)))
+					continue;
+				page = pmm_pfn_to_page(m, pfn);
+				if (pmm_page_zone(m, page) != zone)
+					continue;
+				mt = pmm__get_pageblock_migratetype((struct pmm_machine *)m, zone, pfn);
+				if (mt < PMM_MIGRATE_TYPES)
+					count[mt]++;
+			}
+			fprintf(f, "Node %d, zone %8s ", nid, zone->name);
+			for (mt = 0; mt < PMM_MIGRATE_TYPES; mt++)
+				if (migratetype_shown(m, mt))
+					fprintf(f, "%12lu ", count[mt]);
+			fprintf(f, "\n");
+		}
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ---- fragmentation (mm/vmstat.c fill_contig_page_info) --------------------------------------------------- */
+
+struct contig_page_info {
+	unsigned long free_pages, free_blocks_total, free_blocks_suitable;
+};
+
+static void fill_contig_page_info(const struct pmm_zone *zone, unsigned int suitable_order,
+				  struct contig_page_info *info)
+{
+	unsigned int o;
+
+	memset(info, 0, sizeof(*info));
+	for (o = 0; o < PMM_NR_PAGE_ORDERS; o++) {
+		unsigned long blocks = zone->free_area[o].nr_free;
+
+		info->free_blocks_total += blocks;
+		info->free_pages += blocks << o;
+		if (o >= suitable_order)
+			info->free_blocks_suitable += blocks << (o - suitable_order);
+	}
+}
+
+int pmm_fragmentation_index(const struct pmm_zone *zone, unsigned int order)
+{
+	struct contig_page_info info;
+	unsigned long requested = 1UL << order;
+
+	if (order >= PMM_NR_PAGE_ORDERS)
+		return 0;
+	fill_contig_page_info(zone, order, &info);
+	if (!info.free_blocks_total)
+		return 0;
+	if (info.free_blocks_suitable)
+		return -1000;
+	return (int)(1000 - ((1000 + (info.free_pages * 1000 / requested)) / info.free_blocks_total));
+}
+
+int pmm_unusable_free_index(const struct pmm_zone *zone, unsigned int order)
+{
+	struct contig_page_info info;
+
+	fill_contig_page_info(zone, order, &info);
+	if (!info.free_pages)
+		return 1000;
+	return (int)((info.free_pages - (info.free_blocks_suitable << order)) * 1000 /
+		     info.free_pages);
+}
+
+int pmm_print_extfrag(const struct pmm_machine *m, FILE *f, enum pmm_extfrag_file which)
+{
+	int nid, z;
+	unsigned int o;
+
+	pmm_for_each_online_node(nid, m) {
+		pmm_pg_data_t *pgdat = pmm_node_data(m, nid);
+
+		if (!pmm_node_state(m, nid, PMM_N_MEMORY))
+			continue;
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+			struct pmm_zone *zone = &pgdat->node_zones[z];
+
+			if (!pmm_populated_zone(zone))
+				continue;
+			pthread_mutex_lock(&zone->lock);
+			fprintf(f, "Node %d, zone %8s ", nid, zone->name);
+			for (o = 0; o <= m->max_page_order; o++) {
+				int idx = which == PMM_EXTFRAG_INDEX ? pmm_fragmentation_index(zone, o) :
+								       pmm_unusable_free_index(zone, o);
+
+				fprintf(f, which == PMM_EXTFRAG_INDEX ? "%2d.%03d " : "%d.%03d ",
+					idx / 1000, (idx < 0 ? -idx : idx) % 1000);
+			}
+			fprintf(f, "\n");
+			pthread_mutex_unlock(&zone->lock);
 		}
 	}
 	return ferror(f) ? -EIO : 0;

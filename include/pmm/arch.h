@@ -57,6 +57,7 @@ struct pmm_arch_profile {
 	unsigned int	dma_zone_bits_rule;	/* arm64: zone DMA from zone_dma_bits (1) */
 	unsigned int	numa;			/* 1: CONFIG_NUMA in the reference kernel */
 	unsigned int	memory_hotplug;		/* 1: CONFIG_MEMORY_HOTPLUG (memory blocks) */
+	unsigned int	cma;			/* 1: CONFIG_CMA (MIGRATE_CMA is shown in reports) */
 	unsigned int	struct_page_size;	/* sizeof(struct page) of the reference kernel */
 };
 

@@ -6,6 +6,11 @@
  *   pmm_print_node_states(m, f)    /sys/devices/system/node/{possible,online,...}, one per line
  *   pmm_print_memory_blocks(m, f)  /sys/devices/system/memory, as the fixtures' memory_blocks.txt
  *   pmm_print_diagram(m, f)        the node/zone diagrams of physical_memory.rst
+ *   pmm_print_buddyinfo(m, f)      /proc/buddyinfo
+ *   pmm_print_pagetypeinfo(m, f)   /proc/pagetypeinfo
+ *   pmm_print_extfrag(m, f, which) /sys/kernel/debug/extfrag/{extfrag_index,unusable_index}
+ *   pmm_fragmentation_index(zone, order)   __fragmentation_index(), in thousandths
+ *   pmm_unusable_free_index(zone, order)   unusable_free_index(), in thousandths
  */
 #ifndef PMM_REPORT_H
 #define PMM_REPORT_H
@@ -59,6 +64,53 @@ PMM_API int pmm_print_memory_blocks(const struct pmm_machine *m, FILE *f);
  * Return: 0; -EIO if writing failed.
  */
 PMM_API int pmm_print_diagram(const struct pmm_machine *m, FILE *f);
+
+/**
+ * pmm_print_buddyinfo - print /proc/buddyinfo: free blocks per order of each populated zone
+ * Context: takes each zone->lock in turn.
+ * Return: 0; -EIO.
+ */
+PMM_API int pmm_print_buddyinfo(const struct pmm_machine *m, FILE *f);
+
+/**
+ * pmm_print_pagetypeinfo - print /proc/pagetypeinfo: free blocks per migratetype and
+ * order, and pageblocks per migratetype, for each node with memory
+ * Context: takes each zone->lock in turn.
+ * Return: 0; -EIO.
+ */
+PMM_API int pmm_print_pagetypeinfo(const struct pmm_machine *m, FILE *f);
+
+/** Which debugfs extfrag file to print. */
+enum pmm_extfrag_file {
+	PMM_EXTFRAG_INDEX,	/* extfrag_index: the fragmentation index */
+	PMM_UNUSABLE_INDEX,	/* unusable_index: the unusable free space index */
+};
+
+/**
+ * pmm_print_extfrag - print one of debugfs's extfrag files
+ * Context: takes each zone->lock in turn.
+ * Return: 0; -EIO.
+ */
+PMM_API int pmm_print_extfrag(const struct pmm_machine *m, FILE *f, enum pmm_extfrag_file which);
+
+struct pmm_zone;
+
+/**
+ * pmm_fragmentation_index - why an allocation of 2^order pages would fail
+ * (__fragmentation_index()): towards 0 for lack of memory, towards 1000 for
+ * external fragmentation; -1000 if it would succeed; 0 without free pages
+ * Context: the caller holds zone->lock, or accepts a snapshot.
+ * Return: the index in thousandths.
+ */
+PMM_API int pmm_fragmentation_index(const struct pmm_zone *zone, unsigned int order);
+
+/**
+ * pmm_unusable_free_index - the share of free memory unusable for 2^order
+ * pages (unusable_free_index()); 1000 without free pages
+ * Context: as pmm_fragmentation_index().
+ * Return: the index in thousandths.
+ */
+PMM_API int pmm_unusable_free_index(const struct pmm_zone *zone, unsigned int order);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,7 @@
 
 static const char *const commands[] = {
 	"boot-log", "zoneinfo", "node-states", "memory-blocks", "diagram", "summary",
+	"buddyinfo", "pagetypeinfo", "extfrag", "unusable",
 };
 
 static void usage(FILE *f)
@@ -44,6 +45,10 @@ static void usage(FILE *f)
 		"  node-states        /sys/devices/system/node masks, one per line\n"
 		"  memory-blocks      /sys/devices/system/memory blocks\n"
 		"  diagram            nodes and zones drawn as in physical_memory.rst\n"
+		"  buddyinfo          /proc/buddyinfo\n"
+		"  pagetypeinfo       /proc/pagetypeinfo\n"
+		"  extfrag            debugfs extfrag/extfrag_index\n"
+		"  unusable           debugfs extfrag/unusable_index\n"
 		"  summary            memory model, nodes, ranges, zones and sections\n");
 }
 
@@ -209,6 +214,14 @@ int main(int argc, char **argv)
 		err = pmm_print_memory_blocks(m, stdout);
 	else if (!strcmp(cmd, "diagram"))
 		err = pmm_print_diagram(m, stdout);
+	else if (!strcmp(cmd, "buddyinfo"))
+		err = pmm_print_buddyinfo(m, stdout);
+	else if (!strcmp(cmd, "pagetypeinfo"))
+		err = pmm_print_pagetypeinfo(m, stdout);
+	else if (!strcmp(cmd, "extfrag"))
+		err = pmm_print_extfrag(m, stdout, PMM_EXTFRAG_INDEX);
+	else if (!strcmp(cmd, "unusable"))
+		err = pmm_print_extfrag(m, stdout, PMM_UNUSABLE_INDEX);
 	else
 		pmm_dump_machine(m, stdout);
 	pmm_shutdown(m);
