@@ -131,7 +131,7 @@ static int check_zone(struct pmm_machine *m, struct pmm_zone *zone)
 				CHECK(pmm_page_zone(m, page) == zone, "%s free pfn %#lx belongs to zone %s",
 				      zone->name, pfn, pmm_page_zone(m, page)->name);
 				if (o >= m->pageblock_order && mt != PMM_MIGRATE_ISOLATE)
-					CHECK(pmm__get_pageblock_migratetype(m, zone, pfn) == mt,
+					CHECK((int)pmm__get_pageblock_migratetype(m, zone, pfn) == mt,
 					      "%s free pageblock %#lx on the %d list has type %d",
 					      zone->name, pfn, mt, pmm__get_pageblock_migratetype(m, zone, pfn));
 				for (i = 1; i < (1UL << o); i++)
