@@ -1065,6 +1065,10 @@ static bool free_is_bad(struct pmm_machine *m, struct pmm_page *page, unsigned i
 		pmm__bad_page(m, page, "order above MAX_PAGE_ORDER");
 		return true;
 	}
+	if (pmm_PageTail(page)) {
+		pmm__bad_page(m, page, "freeing a tail page");
+		return true;
+	}
 	if (pmm_PageBuddy(page)) {
 		pmm__bad_page(m, page, "double free: the page is already free");
 		return true;
@@ -1075,10 +1079,6 @@ static bool free_is_bad(struct pmm_machine *m, struct pmm_page *page, unsigned i
 	}
 	if (pmm_PageReserved(page)) {
 		pmm__bad_page(m, page, "PAGE_FLAGS_CHECK_AT_FREE flag(s) set: freeing a reserved page");
-		return true;
-	}
-	if (pmm_PageTail(page)) {
-		pmm__bad_page(m, page, "freeing a tail page");
 		return true;
 	}
 	if (pmm_PageHead(page)) {
