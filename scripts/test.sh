@@ -1,9 +1,20 @@
 #!/bin/sh
 # Install what is missing, build every memory-model variant and run the
 # whole test suite (FLATMEM, SPARSEMEM, SPARSEMEM+EXTREME, SPARSEMEM_VMEMMAP).
-# usage: scripts/test.sh [--sanitize]   (--sanitize: clang, AddressSanitizer + UBSan)
+# usage: scripts/test.sh [--sanitize | --tsan]
+#   --sanitize: clang, AddressSanitizer + UBSan, every test
+#   --tsan:     clang, ThreadSanitizer, the multi-threaded tests
 set -e
 cd "$(dirname "$0")/.."
+if [ "$1" = "--tsan" ]; then
+	sh scripts/deps.sh --sanitize
+	cmake -S . -B build-tsan -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+		-DCMAKE_BUILD_TYPE=Debug -DPMM_SANITIZE=thread -DPMM_BUILD_BENCH=OFF \
+		-DPMM_BUILD_EXAMPLES=OFF >/dev/null
+	cmake --build build-tsan -j"$(nproc)" --target test_page_alloc_vmemmap test_page_alloc_sparsemem
+	cd build-tsan
+	exec ctest --output-on-failure -R 'page_alloc' -L 'vmemmap|sparsemem'
+fi
 if [ "$1" = "--sanitize" ]; then
 	sh scripts/deps.sh --sanitize
 	dir=build-asan

@@ -36,18 +36,20 @@ static inline void list_init(struct pmm_list_head *h)
 	h->next = h->prev = h;
 }
 
+/* ->next is also read without the lock (the watermark check peeks at free
+ * lists, as the kernel's data_race() readers do), so it is written atomically. */
 static inline bool list_empty(const struct pmm_list_head *h)
 {
-	return h->next == h;
+	return __atomic_load_n(&h->next, __ATOMIC_RELAXED) == h;
 }
 
 static inline void list_insert(struct pmm_list_head *n, struct pmm_list_head *prev,
 			       struct pmm_list_head *next)
 {
 	next->prev = n;
-	n->next = next;
+	__atomic_store_n(&n->next, next, __ATOMIC_RELAXED);
 	n->prev = prev;
-	prev->next = n;
+	__atomic_store_n(&prev->next, n, __ATOMIC_RELAXED);
 }
 
 static inline void list_add(struct pmm_list_head *n, struct pmm_list_head *h)
@@ -63,8 +65,19 @@ static inline void list_add_tail(struct pmm_list_head *n, struct pmm_list_head *
 static inline void list_del(struct pmm_list_head *n)
 {
 	n->next->prev = n->prev;
-	n->prev->next = n->next;
-	n->next = n->prev = n;
+	__atomic_store_n(&n->prev->next, n->next, __ATOMIC_RELAXED);
+	__atomic_store_n(&n->next, n, __ATOMIC_RELAXED);
+	n->prev = n;
+}
+
+static inline unsigned long nr_free(const struct pmm_free_area *area)
+{
+	return __atomic_load_n(&area->nr_free, __ATOMIC_RELAXED);
+}
+
+static inline void mod_nr_free(struct pmm_free_area *area, long n)
+{
+	__atomic_store_n(&area->nr_free, area->nr_free + (unsigned long)n, __ATOMIC_RELAXED);
 }
 
 #define page_of(l, member) \
@@ -123,7 +136,7 @@ static inline unsigned int buddy_order(const struct pmm_page *page)
 /* page_zone_id(): node and zone, the identity buddies must share */
 static inline unsigned long page_zone_id(const struct pmm_page *page)
 {
-	return page->flags >> PMM_ZONES_PGSHIFT &
+	return __atomic_load_n(&page->flags, __ATOMIC_RELAXED) >> PMM_ZONES_PGSHIFT &
 	       ((1UL << (PMM_ZONES_WIDTH + PMM_NODES_WIDTH)) - 1);
 }
 
@@ -143,7 +156,7 @@ static inline void add_to_free_list(struct pmm_page *page, struct pmm_zone *zone
 		list_add_tail(&page->buddy_list, &area->free_list[mt]);
 	else
 		list_add(&page->buddy_list, &area->free_list[mt]);
-	area->nr_free++;
+	mod_nr_free(area, 1);
 }
 
 static inline void del_page_from_free_list(struct pmm_page *page, struct pmm_zone *zone,
@@ -152,7 +165,7 @@ static inline void del_page_from_free_list(struct pmm_page *page, struct pmm_zon
 	list_del(&page->buddy_list);
 	pmm_page_clear_type(page);
 	pmm_set_page_private(page, 0);
-	zone->free_area[order].nr_free--;
+	mod_nr_free(&zone->free_area[order], -1);
 }
 
 static inline void move_to_free_list(struct pmm_page *page, struct pmm_zone *zone,
@@ -353,7 +366,7 @@ static int find_suitable_fallback(const struct pmm_machine *m, struct pmm_zone *
 	int i;
 
 	*can_steal = false;
-	if (!zone->free_area[order].nr_free)
+	if (!nr_free(&zone->free_area[order]))
 		return -1;
 	for (i = 0; i < 2; i++) {
 		int fmt = fallbacks[mt][i];
@@ -832,7 +845,7 @@ static bool zone_watermark_ok(struct pmm_machine *m, struct pmm_zone *z, unsigne
 	for (o = order; o <= m->max_page_order; o++) {
 		int mt;
 
-		if (!z->free_area[o].nr_free)
+		if (!nr_free(&z->free_area[o]))
 			continue;
 		for (mt = 0; mt < PMM_MIGRATE_PCPTYPES; mt++)
 			if (!list_empty(&z->free_area[o].free_list[mt]))
@@ -1119,15 +1132,15 @@ static void free_pages_prepare(struct pmm_page *page, unsigned int order)
 			page[i].mapping = NULL;
 			pmm_set_page_private(page + i, 0);
 		}
-		page[1].flags &= ~0xffUL;	/* the folio order in _flags_1 */
+		__atomic_fetch_and(&page[1].flags, ~0xffUL, __ATOMIC_RELAXED);	/* folio order */
 		page[1].index = 0;
-		page[1]._mapcount = -1;
-		page[1]._refcount = 0;
+		pmm_page_clear_type(page + 1);
+		pmm_set_page_count(page + 1, 0);
 		pmm_page_clear_flag(page, PMM_PG_head);
 	}
 	pmm_page_clear_flag(page, PMM_PG_movable);
 	page->mapping = NULL;
-	page->_mapcount = -1;
+	pmm_page_clear_type(page);	/* _mapcount = -1 */
 }
 
 static void free_the_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order)

@@ -284,6 +284,103 @@ static void compare_log(const char *ctx, const char *got_text, const char *want_
 	free_lines(&want);
 }
 
+/* ---- free lists after memblock_free_all() ---------------------------------------------------------- */
+
+/* The free pfns of a zone (memory minus reserved, per zone) split into the
+ * largest naturally aligned blocks: what the buddy allocator must hold after
+ * boot, whatever order the pages were freed in. */
+static void expected_blocks(const struct pmm_machine *m, const struct pmm_zone *zone,
+			    unsigned long *counts)
+{
+	unsigned int shift = pmm_machine_arch(m)->page_shift, max = pmm_machine_arch(m)->max_page_order;
+	unsigned int i, j, nmem = pmm_memblock_count(m, PMM_MEMBLOCK_MEMORY);
+	unsigned int nres = pmm_memblock_count(m, PMM_MEMBLOCK_RESERVED);
+	unsigned long zs = zone->zone_start_pfn, ze = pmm_zone_end_pfn(zone);
+	unsigned long nblocks = pmm_memory_block_count(m);
+
+	memset(counts, 0, sizeof(long) * (max + 1));
+	/* boot memory, then the hot-added blocks that are online */
+	for (i = 0; i < nmem + nblocks; i++) {
+		struct pmm_memblock_region r;
+		unsigned long s, e, pfn;
+
+		if (i < nmem) {
+			pmm_memblock_region(m, PMM_MEMBLOCK_MEMORY, i, &r);
+		} else {
+			struct pmm_memory_block_info b;
+
+			pmm_memory_block_info(m, i - nmem, &b);
+			if (b.early || b.state != PMM_MEM_ONLINE)
+				continue;
+			r.base = b.start;
+			r.size = pmm_memory_block_size(m);
+			r.nid = b.nid;
+		}
+		if (r.nid != zone->node)
+			continue;
+		s = (unsigned long)((r.base + (1ULL << shift) - 1) >> shift);
+		e = (unsigned long)((r.base + r.size) >> shift);
+		s = s < zs ? zs : s;
+		e = e > ze ? ze : e;
+		for (pfn = s; pfn < e;) {
+			unsigned long run_end = e, o;
+
+			/* skip reserved pages, find the end of this free run */
+			for (j = 0; j < nres; j++) {
+				struct pmm_memblock_region q;
+				unsigned long qs, qe;
+
+				pmm_memblock_region(m, PMM_MEMBLOCK_RESERVED, j, &q);
+				qs = (unsigned long)(q.base >> shift);
+				qe = (unsigned long)((q.base + q.size + (1ULL << shift) - 1) >> shift);
+				if (qs <= pfn && pfn < qe) {
+					pfn = qe;
+					j = (unsigned int)-1;	/* rescan from the new pfn */
+					if (pfn >= e)
+						break;
+					continue;
+				}
+				if (qs > pfn && qs < run_end)
+					run_end = qs;
+			}
+			if (pfn >= e)
+				break;
+			while (pfn < run_end) {
+				o = pfn ? (unsigned long)__builtin_ctzl(pfn) : max;
+				if (o > max)
+					o = max;
+				while (pfn + (1UL << o) > run_end)
+					o--;
+				counts[o]++;
+				pfn += 1UL << o;
+			}
+		}
+	}
+}
+
+static void compare_free_lists(const char *ctx, struct pmm_machine *m)
+{
+	unsigned long want[16];
+	unsigned int o, max = pmm_machine_arch(m)->max_page_order;
+	int nid, z;
+
+	if (pmm_check(m))
+		MISMATCH("%s: pmm_check found inconsistencies (see the log)\n", ctx);
+	pmm_for_each_online_node(nid, m)
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+			const struct pmm_zone *zone = &pmm_node_data(m, nid)->node_zones[z];
+
+			if (!pmm_populated_zone(zone))
+				continue;
+			expected_blocks(m, zone, want);
+			for (o = 0; o <= max; o++)
+				if (zone->free_area[o].nr_free != want[o])
+					MISMATCH("%s node %d %s: %lu free blocks of order %u, want %lu\n",
+						 ctx, nid, zone->name, zone->free_area[o].nr_free, o,
+						 want[o]);
+		}
+}
+
 /* ---- one fixture ------------------------------------------------------------------------------------ */
 
 static bool fixture_model_matches(const struct pmm_machine *m)
@@ -348,6 +445,7 @@ static void check_fixture(const char *dir, const char *name)
 	compare_exact(ctx, "node_states", got, want);
 	free(got);
 	free(want);
+	compare_free_lists(ctx, m);
 	if (blocks_ok) {
 		got = capture(m, pmm_print_memory_blocks);
 		want = read_file(dir, "memory_blocks_before_online.txt");
@@ -394,6 +492,7 @@ static void check_fixture(const char *dir, const char *name)
 		compare_exact(ctx, "memory_blocks", got, want);
 		free(got);
 		free(want);
+		compare_free_lists(ctx, m);
 		want = read_file(dir, "dmesg.txt");
 		compare_log(ctx, pmm_boot_log(m), want, model_ok, -1, model_ok ? 0 : 10);
 		free(want);

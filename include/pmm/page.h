@@ -269,14 +269,17 @@ static inline int pmm_PageReserved(const struct pmm_page *page)
 	return pmm_page_test_flag(page, PMM_PG_reserved);
 }
 
+/* private and page_type are read by the buddy allocator without the owner's
+ * knowledge (it checks whether a neighbour is a free buddy), so they are
+ * accessed atomically, as the kernel reads them with data_race(). */
 static inline unsigned long pmm_page_private(const struct pmm_page *page)
 {
-	return page->PMM__PRIV;
+	return __atomic_load_n(&page->PMM__PRIV, __ATOMIC_RELAXED);
 }
 
 static inline void pmm_set_page_private(struct pmm_page *page, unsigned long v)
 {
-	page->PMM__PRIV = v;
+	__atomic_store_n(&page->PMM__PRIV, v, __ATOMIC_RELAXED);
 }
 
 /* ---- counts and types --------------------------------------------------------------- */
@@ -297,15 +300,21 @@ static inline int pmm_page_mapcount(const struct pmm_page *page)
 	return page->_mapcount + 1;
 }
 
+static inline unsigned int pmm__page_type(const struct pmm_page *page)
+{
+	return __atomic_load_n(&page->page_type, __ATOMIC_RELAXED);
+}
+
 static inline int pmm_page_has_type(const struct pmm_page *page)
 {
-	return page->page_type != PMM_PAGE_TYPE_NONE &&
-	       (page->page_type >> 24) >= 0xf0;
+	unsigned int t = pmm__page_type(page);
+
+	return t != PMM_PAGE_TYPE_NONE && (t >> 24) >= 0xf0;
 }
 
 static inline int pmm_page_has_pgty(const struct pmm_page *page, enum pmm_pagetype t)
 {
-	return (page->page_type >> 24) == (unsigned int)t;
+	return (pmm__page_type(page) >> 24) == (unsigned int)t;
 }
 
 static inline int pmm_PageBuddy(const struct pmm_page *page)
@@ -321,13 +330,13 @@ static inline int pmm_PageOffline(const struct pmm_page *page)
 /* Give an untyped page the type t (__SetPageBuddy etc.). */
 static inline void pmm_page_set_type(struct pmm_page *page, enum pmm_pagetype t)
 {
-	page->page_type = (unsigned int)t << 24;
+	__atomic_store_n(&page->page_type, (unsigned int)t << 24, __ATOMIC_RELAXED);
 }
 
 /* Remove the type: back to "not mapped" (-1). */
 static inline void pmm_page_clear_type(struct pmm_page *page)
 {
-	page->page_type = PMM_PAGE_TYPE_NONE;
+	__atomic_store_n(&page->page_type, PMM_PAGE_TYPE_NONE, __ATOMIC_RELAXED);
 }
 
 /* ---- compound pages and folios ------------------------------------------------------------ */
@@ -417,7 +426,7 @@ static inline void pmm_prep_compound_page(struct pmm_page *page, unsigned int or
 
 		p->mapping = PMM_TAIL_MAPPING;
 		pmm_set_compound_head(p, page);
-		p->PMM__PRIV = 0;
+		pmm_set_page_private(p, 0);
 	}
 	folio->_flags_1 = (folio->_flags_1 & ~0xffUL) | order;
 	folio->_folio_nr_pages = (unsigned int)nr;
