@@ -13,7 +13,7 @@ if [ "$1" = "--tsan" ]; then
 		-DPMM_BUILD_EXAMPLES=OFF >/dev/null
 	cmake --build build-tsan -j"$(nproc)" --target test_page_alloc_vmemmap test_page_alloc_sparsemem
 	cd build-tsan
-	exec ctest --output-on-failure -R 'page_alloc' -L 'vmemmap|sparsemem'
+	exec ctest --output-on-failure -R '^(vmemmap|sparsemem)/page_alloc$'
 fi
 if [ "$1" = "--sanitize" ]; then
 	sh scripts/deps.sh --sanitize
