@@ -236,9 +236,11 @@ struct pmm_machine {
 	struct pmm__host	*host;		/* host topology; NULL when not binding */
 	struct pmm__node_host	node_host[PMM_MAX_NUMNODES];
 	int			*host_cpu_to_sim;	/* by host CPU os index */
+	short			cpu_nid[PMM_NR_CPUS];	/* cpu_to_node(), -1 for no such CPU */
 	int			nr_host_cpus;
 	pthread_key_t		cpu_key;		/* this thread's simulated CPU + 1 */
 	bool			cpu_key_valid;
+	unsigned long		id;			/* unique in the process, never reused */
 	size_t			direct_map_bytes;	/* reservation at view.direct_map */
 
 	/* locks (docs/locking.md): hotplug_lock > node_size_lock > zone->lock */

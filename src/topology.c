@@ -22,15 +22,22 @@ int pmm_nr_cpus(const struct pmm_machine *m)
 
 int pmm_cpu_to_node(const struct pmm_machine *m, int cpu)
 {
-	int nid;
-
 	if (cpu < 0 || cpu >= PMM_NR_CPUS)
 		return PMM_NUMA_NO_NODE;
-	pmm_for_each_node(nid, m)
-		if (pmm_cpumask_test_cpu(cpu, &m->node_cpus[nid]))
-			return nid;
-	return PMM_NUMA_NO_NODE;
+	return m->cpu_nid[cpu];
 }
+
+/*
+ * The thread's last pmm_set_cpu(), cached: the allocator asks on every call,
+ * and a thread mostly drives one machine. Keyed by the machine's id, which
+ * no later machine reuses even at the same address.
+ */
+static __thread struct {
+	unsigned long	machine_id;
+	int		cpu;
+} cpu_cache;
+
+static unsigned long next_machine_id = 1;
 
 int pmm_set_cpu(struct pmm_machine *m, int cpu)
 {
@@ -40,16 +47,24 @@ int pmm_set_cpu(struct pmm_machine *m, int cpu)
 		return -ENOMEM;
 	if (pthread_setspecific(m->cpu_key, (void *)(uintptr_t)(cpu + 1)))
 		return -ENOMEM;
+	cpu_cache.machine_id = cpu == -1 ? 0 : m->id;
+	cpu_cache.cpu = cpu;
 	return 0;
 }
 
 int pmm_get_cpu(struct pmm_machine *m)
 {
-	uintptr_t set = m->cpu_key_valid ? (uintptr_t)pthread_getspecific(m->cpu_key) : 0;
+	uintptr_t set;
 	int host_cpu, nid, cpu, n = 0, nr;
 
-	if (set)
-		return (int)set - 1;
+	if (cpu_cache.machine_id == m->id && m->id)
+		return cpu_cache.cpu;
+	set = m->cpu_key_valid ? (uintptr_t)pthread_getspecific(m->cpu_key) : 0;
+	if (set) {
+		cpu_cache.machine_id = m->id;
+		cpu_cache.cpu = (int)set - 1;
+		return cpu_cache.cpu;
+	}
 	host_cpu = sched_getcpu();
 	if (host_cpu >= 0 && host_cpu < m->nr_host_cpus)
 		return m->host_cpu_to_sim[host_cpu];
@@ -76,6 +91,14 @@ int pmm_numa_node_id(struct pmm_machine *m)
 
 int pmm__cpus_init(struct pmm_machine *m, const struct pmm_machine_desc *d)
 {
+	int cpu, nid;
+
+	for (cpu = 0; cpu < PMM_NR_CPUS; cpu++)
+		m->cpu_nid[cpu] = PMM_NUMA_NO_NODE;
+	pmm_for_each_node(nid, m)
+		pmm_for_each_cpu(cpu, &m->node_cpus[nid])
+			m->cpu_nid[cpu] = (short)nid;
+	m->id = __atomic_fetch_add(&next_machine_id, 1, __ATOMIC_RELAXED);
 	if (pthread_key_create(&m->cpu_key, NULL))
 		return -ENOMEM;
 	m->cpu_key_valid = true;

@@ -281,6 +281,53 @@ static void test_cpus(void **state)
 	pmm_shutdown(m);
 }
 
+/* a thread driving several machines keeps one CPU per machine, and a new
+ * machine (even at a dead one's address) starts unset */
+static void test_cpus_many_machines(void **state)
+{
+	struct pmm_machine *a, *b, *c;
+	char err[256];
+	struct pmm_machine_desc *d;
+
+	assert_int_equal(pmm_machine_from_hwloc_synthetic("numa:4 core:2 pu:1", 256 * SZ_1M, NULL, &d,
+							  err, sizeof(err)), 0);
+	a = pmm_test_boot_desc(d, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
+	assert_int_equal(pmm_machine_from_hwloc_synthetic("numa:4 core:2 pu:1", 256 * SZ_1M, NULL, &d,
+							  err, sizeof(err)), 0);
+	b = pmm_test_boot_desc(d, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
+	assert_int_equal(pmm_set_cpu(a, 6), 0);
+	assert_int_equal(pmm_set_cpu(b, 1), 0);
+	assert_int_equal(pmm_get_cpu(a), 6);
+	assert_int_equal(pmm_get_cpu(b), 1);
+	assert_int_equal(pmm_get_cpu(a), 6);
+	assert_int_equal(pmm_numa_node_id(a), 3);
+	assert_int_equal(pmm_numa_node_id(b), 0);
+	assert_int_equal(pmm_get_cpu(a), 6);
+	pmm_shutdown(a);
+	/* one CPU: unset, whatever the host CPU, it is CPU 0, not a's cached 6 */
+	assert_int_equal(pmm_machine_from_hwloc_synthetic("numa:1 core:1 pu:1", 256 * SZ_1M, NULL, &d,
+							  err, sizeof(err)), 0);
+	c = pmm_test_boot_desc(d, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
+	assert_int_equal(pmm_get_cpu(c), 0);
+	pmm_shutdown(c);
+	assert_int_equal(pmm_machine_from_hwloc_synthetic("numa:4 core:2 pu:1", 256 * SZ_1M, NULL, &d,
+							  err, sizeof(err)), 0);
+	c = pmm_test_boot_desc(d, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
+	assert_int_equal(pmm_set_cpu(c, 2), 0);
+	assert_int_equal(pmm_get_cpu(b), 1);
+	assert_int_equal(pmm_get_cpu(c), 2);
+	pmm_shutdown(c);
+	/* same for a machine that was never set on this thread */
+	assert_int_equal(pmm_machine_from_hwloc_synthetic("numa:4 core:2 pu:1", 256 * SZ_1M, NULL, &d,
+							  err, sizeof(err)), 0);
+	c = pmm_test_boot_desc(d, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
+	assert_int_equal(pmm_set_cpu(b, -1), 0);
+	assert_true(pmm_get_cpu(c) >= 0 && pmm_get_cpu(c) < 8);
+	assert_true(pmm_get_cpu(b) >= 0 && pmm_get_cpu(b) < 8);
+	pmm_shutdown(c);
+	pmm_shutdown(b);
+}
+
 /* ---- binding and placement ---------------------------------------------------------------------- */
 
 struct mismatch_log {
@@ -456,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_xml_fixtures),
 		cmocka_unit_test(test_xml_24_nodes),
 		cmocka_unit_test(test_cpus),
+		cmocka_unit_test(test_cpus_many_machines),
 		cmocka_unit_test(test_placement),
 		cmocka_unit_test(test_not_this_system),
 		cmocka_unit_test(test_bad_inputs),
