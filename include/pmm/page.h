@@ -264,6 +264,25 @@ static inline void pmm_page_clear_flag(struct pmm_page *page, enum pmm_pageflags
 	__atomic_fetch_and(&page->flags, ~(1UL << bit), __ATOMIC_RELAXED);
 }
 
+/*
+ * The non-atomic forms, the kernel's __SetPageFoo()/__ClearPageFoo(): for a
+ * page whose flags nobody else writes meanwhile (one being allocated or
+ * freed by its owner). Concurrent readers are fine; a concurrent writer's
+ * update would be lost.
+ */
+static inline void pmm___page_set_flag(struct pmm_page *page, enum pmm_pageflags bit)
+{
+	__atomic_store_n(&page->flags, __atomic_load_n(&page->flags, __ATOMIC_RELAXED) | 1UL << bit,
+			 __ATOMIC_RELAXED);
+}
+
+static inline void pmm___page_clear_flag(struct pmm_page *page, enum pmm_pageflags bit)
+{
+	__atomic_store_n(&page->flags,
+			 __atomic_load_n(&page->flags, __ATOMIC_RELAXED) & ~(1UL << bit),
+			 __ATOMIC_RELAXED);
+}
+
 static inline int pmm_PageReserved(const struct pmm_page *page)
 {
 	return pmm_page_test_flag(page, PMM_PG_reserved);
