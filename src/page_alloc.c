@@ -537,13 +537,23 @@ static inline unsigned int pindex_to_order(const struct pmm_machine *m, int pind
 						      (unsigned int)(pindex / PMM_MIGRATE_PCPTYPES);
 }
 
-static inline struct pmm_per_cpu_pages *this_pcp(struct pmm_machine *m, struct pmm_zone *zone)
+/* The calling thread's simulated CPU, as an index of the per-CPU lists. */
+static inline int this_cpu(struct pmm_machine *m)
 {
 	int cpu = pmm_get_cpu(m);
 
-	if (cpu < 0 || cpu >= m->nr_cpu_ids)
-		cpu = 0;
+	return cpu >= 0 && cpu < m->nr_cpu_ids ? cpu : 0;
+}
+
+static inline struct pmm_per_cpu_pages *pcp_of(struct pmm_zone *zone, int cpu)
+{
 	return &zone->per_cpu_pageset[cpu];
+}
+
+/* A counter of a per-CPU list whose lock the caller holds: a plain add, read atomically. */
+static inline void pcp_add(unsigned long *counter, unsigned long n)
+{
+	__atomic_store_n(counter, *counter + n, __ATOMIC_RELAXED);
 }
 
 /* free_pcppages_bulk(): count pages back to the buddy lists, round robin over the lists. */
@@ -646,7 +656,7 @@ static int nr_pcp_free(struct pmm_per_cpu_pages *pcp, int high, int batch)
 }
 
 static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct pmm_page *page,
-			    unsigned long pfn, unsigned int order)
+			    unsigned long pfn, unsigned int order, int cpu)
 {
 	int mt = pmm__get_pageblock_migratetype(m, zone, pfn);
 	struct pmm_per_cpu_pages *pcp;
@@ -660,12 +670,12 @@ static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct
 		}
 		mt = PMM_MIGRATE_MOVABLE;
 	}
-	pcp = this_pcp(m, zone);
+	pcp = pcp_of(zone, cpu);
 	pmm__spin_lock(&pcp->lock);
 	page->index = (unsigned long)mt;
 	list_add(&page->pcp_list, &pcp->lists[order_to_pindex(m, mt, order)]);
 	pcp->count += 1 << order;
-	pcp->events[PMM_PGFREE] += 1UL << order;
+	pcp_add(&pcp->events[PMM_PGFREE], 1UL << order);
 	if (pcp->count >= pcp->high)
 		free_pcppages_bulk(m, zone, nr_pcp_free(pcp, pcp->high, pcp->batch), pcp,
 				   order_to_pindex(m, mt, order));
@@ -770,26 +780,30 @@ unsigned long pmm_zone_event(const struct pmm_machine *m, const struct pmm_zone 
 	return sum;
 }
 
-static void count_event(struct pmm_machine *m, struct pmm_zone *zone, int item, unsigned long n)
+/* A counter outside any per-CPU list lock. */
+static void count_event(struct pmm_zone *zone, int cpu, int item, unsigned long n)
 {
-	__atomic_fetch_add(&this_pcp(m, zone)->events[item], n, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&pcp_of(zone, cpu)->events[item], n, __ATOMIC_RELAXED);
 }
 
-/* zone_statistics() */
-static void zone_statistics(struct pmm_machine *m, struct pmm_zone *preferred, struct pmm_zone *z,
-			    unsigned long nr, int local_nid)
+/* zone_statistics(); locked: the caller holds the lock of z's per-CPU list */
+static void zone_statistics(struct pmm_zone *preferred, struct pmm_zone *z, int cpu, int local_nid,
+			    bool locked)
 {
-	struct pmm_per_cpu_pages *pcp = this_pcp(m, z);
+	struct pmm_per_cpu_pages *pcp = pcp_of(z, cpu);
+	int item = z->node == local_nid ? PMM_NUMA_LOCAL : PMM_NUMA_OTHER;
 
-	if (z->node == preferred->node) {
-		__atomic_fetch_add(&pcp->numa_events[PMM_NUMA_HIT], nr, __ATOMIC_RELAXED);
+	if (locked) {
+		pcp_add(&pcp->numa_events[z->node == preferred->node ? PMM_NUMA_HIT : PMM_NUMA_MISS], 1);
+		pcp_add(&pcp->numa_events[item], 1);
 	} else {
-		__atomic_fetch_add(&pcp->numa_events[PMM_NUMA_MISS], nr, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&this_pcp(m, preferred)->numa_events[PMM_NUMA_FOREIGN], nr,
-				   __ATOMIC_RELAXED);
+		__atomic_fetch_add(&pcp->numa_events[z->node == preferred->node ? PMM_NUMA_HIT :
+						     PMM_NUMA_MISS], 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&pcp->numa_events[item], 1, __ATOMIC_RELAXED);
 	}
-	__atomic_fetch_add(&pcp->numa_events[z->node == local_nid ? PMM_NUMA_LOCAL : PMM_NUMA_OTHER],
-			   nr, __ATOMIC_RELAXED);
+	if (z->node != preferred->node)
+		__atomic_fetch_add(&pcp_of(preferred, cpu)->numa_events[PMM_NUMA_FOREIGN], 1,
+				   __ATOMIC_RELAXED);
 }
 
 /* ---- gfp --------------------------------------------------------------------------------------------- */
@@ -863,6 +877,7 @@ struct alloc_context {
 	int			highest_zoneidx;
 	int			migratetype;
 	int			local_nid;
+	int			cpu;
 };
 
 static const struct pmm_zoneref *first_zone(const struct pmm_zoneref *z, int highest,
@@ -880,7 +895,7 @@ static void prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned
 	pmm_set_page_private(page, 0);
 	pmm_set_page_count(page, 1);
 	if (gfp & __PMM_GFP_MOVABLE)
-		pmm_page_set_flag(page, PMM_PG_movable);
+		pmm___page_set_flag(page, PMM_PG_movable);
 	if ((gfp & __PMM_GFP_ZERO) && m->view.direct_map)
 		memset(pmm_page_address(m, page), 0, pmm_page_size(m) << order);
 	if (order && (gfp & __PMM_GFP_COMP))
@@ -888,32 +903,36 @@ static void prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned
 }
 
 static struct pmm_page *rmqueue(struct pmm_machine *m, struct pmm_zone *zone, unsigned int order,
-				int mt, unsigned int alloc_flags)
+				unsigned int alloc_flags, const struct alloc_context *ac)
 {
 	bool fell_back = false;
 	struct pmm_page *page;
 
 	if (pcp_allowed_order(m, order) && !(m->flags & PMM_BOOT_NO_PCP)) {
-		struct pmm_per_cpu_pages *pcp = this_pcp(m, zone);
+		struct pmm_per_cpu_pages *pcp = pcp_of(zone, ac->cpu);
 
 		pmm__spin_lock(&pcp->lock);
-		page = rmqueue_pcplist(m, zone, pcp, order, mt, alloc_flags, &fell_back);
-		if (page)
-			pcp->events[PMM_PGALLOC] += 1UL << order;
+		page = rmqueue_pcplist(m, zone, pcp, order, ac->migratetype, alloc_flags, &fell_back);
+		if (page) {
+			pcp_add(&pcp->events[PMM_PGALLOC], 1UL << order);
+			zone_statistics(ac->preferred_zone, zone, ac->cpu, ac->local_nid, true);
+		}
 		if (fell_back)
-			pcp->events[PMM_PGALLOC_FALLBACK]++;
+			pcp_add(&pcp->events[PMM_PGALLOC_FALLBACK], 1);
 		pmm__spin_unlock(&pcp->lock);
 		return page;
 	}
 	pthread_mutex_lock(&zone->lock);
-	page = rmqueue_locked(m, zone, order, mt, alloc_flags, &fell_back);
+	page = rmqueue_locked(m, zone, order, ac->migratetype, alloc_flags, &fell_back);
 	if (page)
 		mod_free_pages(zone, -(1L << order));
 	pthread_mutex_unlock(&zone->lock);
-	if (page)
-		count_event(m, zone, PMM_PGALLOC, 1UL << order);
+	if (page) {
+		count_event(zone, ac->cpu, PMM_PGALLOC, 1UL << order);
+		zone_statistics(ac->preferred_zone, zone, ac->cpu, ac->local_nid, false);
+	}
 	if (fell_back)
-		count_event(m, zone, PMM_PGALLOC_FALLBACK, 1);
+		count_event(zone, ac->cpu, PMM_PGALLOC_FALLBACK, 1);
 	return page;
 }
 
@@ -922,9 +941,10 @@ static unsigned int alloc_flags_nofragment(struct pmm_machine *m, struct pmm_zon
 {
 	if (!pmm_zone_type_configured(m, PMM_ZONE_DMA32) || !zone || pmm_zone_idx(zone) != PMM_ZONE_NORMAL)
 		return 0;
-	if (pmm_num_node_state(m, PMM_N_MEMORY) == 1)
+	/* "nr_online_nodes > 1 && !populated_zone(DMA32)": the cheap test first */
+	if (pmm_populated_zone(&zone->zone_pgdat->node_zones[PMM_ZONE_DMA32]))
 		return ALLOC_NOFRAGMENT;
-	return pmm_populated_zone(&zone->zone_pgdat->node_zones[PMM_ZONE_DMA32]) ? ALLOC_NOFRAGMENT : 0;
+	return pmm_num_node_state(m, PMM_N_ONLINE) == 1 ? ALLOC_NOFRAGMENT : 0;
 }
 
 static struct pmm_page *get_page_from_freelist(struct pmm_machine *m, pmm_gfp_t gfp,
@@ -950,10 +970,9 @@ retry:
 		    !zone_watermark_ok(m, zone, order, mark, ac->highest_zoneidx, alloc_flags,
 				       (long)pmm_zone_free_pages(zone)))
 			continue;
-		page = rmqueue(m, zone, order, ac->migratetype, alloc_flags);
+		page = rmqueue(m, zone, order, alloc_flags, ac);
 		if (page) {
 			prep_new_page(m, page, order, gfp);
-			zone_statistics(m, ac->preferred_zone, zone, 1, ac->local_nid);
 			return page;
 		}
 	}
@@ -973,7 +992,8 @@ static bool prepare_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int ord
 	ac->highest_zoneidx = pmm_gfp_zone(m, gfp);
 	if (ac->highest_zoneidx < 0 || order > m->max_page_order)
 		return false;
-	ac->local_nid = pmm_numa_node_id(m);
+	ac->cpu = this_cpu(m);
+	ac->local_nid = m->cpu_nid[ac->cpu] >= 0 ? m->cpu_nid[ac->cpu] : m->boot_cpu_nid;
 	if (preferred_nid == PMM_NUMA_NO_NODE)
 		preferred_nid = ac->local_nid;
 	pgdat = pmm_node_data(m, preferred_nid);
@@ -1026,7 +1046,7 @@ struct pmm_page *pmm_alloc_pages_nodemask(struct pmm_machine *m, pmm_gfp_t gfp, 
 	page = get_page_from_freelist(m, gfp, order, alloc_flags, &ac);
 	if (page)
 		return page;
-	count_event(m, ac.preferred_zone, PMM_PGALLOC_FAIL, 1);
+	count_event(ac.preferred_zone, ac.cpu, PMM_PGALLOC_FAIL, 1);
 	warn_alloc(m, gfp, order, nodemask);
 	return NULL;
 }
@@ -1108,7 +1128,9 @@ static bool free_is_bad(struct pmm_machine *m, struct pmm_page *page, unsigned i
 		pmm__bad_page(m, page, "wrong order: block not aligned or beyond the zone");
 		return true;
 	}
-	for (i = 1; i < (1UL << order); i++) {
+	/* the buddy of each order below is at page[2^i]: a page freed with too big
+	 * an order meets the head of a block that is free or someone else's there */
+	for (i = 1; i < (1UL << order); i <<= 1) {
 		const struct pmm_page *p = page + i;
 
 		if (pmm_PageBuddy(p) || pmm_PageReserved(p) || pmm_page_ref_count(p) ||
@@ -1136,9 +1158,9 @@ static void free_pages_prepare(struct pmm_page *page, unsigned int order)
 		page[1].index = 0;
 		pmm_page_clear_type(page + 1);
 		pmm_set_page_count(page + 1, 0);
-		pmm_page_clear_flag(page, PMM_PG_head);
+		pmm___page_clear_flag(page, PMM_PG_head);
 	}
-	pmm_page_clear_flag(page, PMM_PG_movable);
+	pmm___page_clear_flag(page, PMM_PG_movable);
 	page->mapping = NULL;
 	pmm_page_clear_type(page);	/* _mapcount = -1 */
 }
@@ -1150,14 +1172,14 @@ static void free_the_page(struct pmm_machine *m, struct pmm_page *page, unsigned
 
 	free_pages_prepare(page, order);
 	if (pcp_allowed_order(m, order) && !(m->flags & PMM_BOOT_NO_PCP)) {
-		free_unref_page(m, zone, page, pfn, order);
+		free_unref_page(m, zone, page, pfn, order, this_cpu(m));
 		return;
 	}
 	pthread_mutex_lock(&zone->lock);
 	free_one_page_locked(m, zone, page, pfn, order,
 			     pmm__get_pageblock_migratetype(m, zone, pfn), FPI_NONE);
 	pthread_mutex_unlock(&zone->lock);
-	count_event(m, zone, PMM_PGFREE, 1UL << order);
+	count_event(zone, this_cpu(m), PMM_PGFREE, 1UL << order);
 }
 
 void pmm_free_pages(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
