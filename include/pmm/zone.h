@@ -9,6 +9,7 @@
  *   pmm_populated_zone(zone)      present_pages != 0
  *   pmm_managed_zone(zone)        managed_pages != 0
  *   pmm_zone_idx(zone)            its enum pmm_zone_type
+ *   pmm_zone_page_state(zone, i)  a zone counter (zone_page_state()), e.g. NR_FREE_PAGES
  *   pmm_zone_names[]              "DMA", "DMA32", "Normal", "HighMem", "Movable", "Device"
  */
 #ifndef PMM_ZONE_H
@@ -142,6 +143,19 @@ static inline int pmm_populated_zone(const struct pmm_zone *zone)
 static inline int pmm_managed_zone(const struct pmm_zone *zone)
 {
 	return __atomic_load_n(&zone->managed_pages, __ATOMIC_RELAXED) != 0;
+}
+
+/**
+ * pmm_zone_page_state - a zone counter, as zone_page_state() reads it
+ * Context: any; lock-free, a snapshot while others allocate.
+ * Return: the counter, 0 if transiently negative.
+ */
+static inline unsigned long pmm_zone_page_state(const struct pmm_zone *zone,
+						enum pmm_zone_stat_item item)
+{
+	long x = __atomic_load_n(&zone->vm_stat[item], __ATOMIC_RELAXED);
+
+	return x < 0 ? 0 : (unsigned long)x;
 }
 
 #ifdef __cplusplus
