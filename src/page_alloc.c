@@ -182,6 +182,16 @@ static inline void mod_free_pages(struct pmm_zone *zone, long nr)
 
 /* ---- freeing: __free_one_page ---------------------------------------------------------------------- */
 
+/*
+ * The page of @target, from @page of @pfn in the same MAX_PAGE_ORDER block
+ * (one memmap piece in every model); the offset may be negative.
+ */
+static inline struct pmm_page *pfn_offset(struct pmm_page *page, unsigned long pfn,
+					  unsigned long target)
+{
+	return page + ((long)target - (long)pfn);
+}
+
 /* Caller holds zone->lock. */
 static void free_one_page_locked(struct pmm_machine *m, struct pmm_zone *zone,
 				 struct pmm_page *page, unsigned long pfn, unsigned int order,
@@ -197,7 +207,7 @@ static void free_one_page_locked(struct pmm_machine *m, struct pmm_zone *zone,
 		struct pmm_page *buddy;
 
 		buddy_pfn = pfn ^ (1UL << order);
-		buddy = page + (buddy_pfn - pfn);
+		buddy = pfn_offset(page, pfn, buddy_pfn);
 		if (!page_is_buddy(page, buddy, order))
 			break;
 		if (order >= m->pageblock_order) {
@@ -209,7 +219,7 @@ static void free_one_page_locked(struct pmm_machine *m, struct pmm_zone *zone,
 				break;
 		}
 		del_page_from_free_list(buddy, zone, order);
-		page = page + ((buddy_pfn & pfn) - pfn);
+		page = pfn_offset(page, pfn, buddy_pfn & pfn);
 		pfn = buddy_pfn & pfn;
 		order++;
 	}
@@ -218,7 +228,7 @@ static void free_one_page_locked(struct pmm_machine *m, struct pmm_zone *zone,
 	if (!to_tail && order < max_order - 1) {
 		/* buddy_merge_likely(): the next bigger buddy is free, so this may merge soon */
 		unsigned long higher = (pfn & ~((2UL << order) - 1)) ^ (2UL << order);
-		struct pmm_page *hb = page + (higher - pfn);
+		struct pmm_page *hb = pfn_offset(page, pfn, higher);
 
 		to_tail = pmm_pfn_valid(m, higher) && page_is_buddy(page, hb, order + 1);
 	}
@@ -407,7 +417,7 @@ static int move_freepages_block(struct pmm_machine *m, struct pmm_zone *zone,
 	if (start < zone->zone_start_pfn || end > pmm_zone_end_pfn(zone))
 		return 0;	/* the block straddles the zone: leave it */
 	for (p = start; p < end;) {
-		struct pmm_page *pg = page + (p - pfn);
+		struct pmm_page *pg = pfn_offset(page, pfn, p);
 
 		if (!pmm_pfn_valid(m, p)) {
 			p++;
@@ -610,7 +620,7 @@ static int rmqueue_bulk(struct pmm_machine *m, struct pmm_zone *zone, unsigned i
 		page->index = (unsigned long)mt;	/* set_pcppage_migratetype() */
 		list_add_tail(&page->pcp_list, list);
 	}
-	mod_free_pages(zone, -(long)i << order);
+	mod_free_pages(zone, -((long)i << order));
 	pthread_mutex_unlock(&zone->lock);
 	return i;
 }
