@@ -381,6 +381,104 @@ static void compare_free_lists(const char *ctx, struct pmm_machine *m)
 		}
 }
 
+/* ---- the zonelist walk ------------------------------------------------------------------------------ */
+
+#define WALK_NODES 64
+
+/* dmesg's last "Fallback order for Node N: a b c" line for each node; n[N] < 0 if none */
+static void parse_fallback(const char *dmesg, int order[WALK_NODES][WALK_NODES], int n[WALK_NODES])
+{
+	const char *s = dmesg;
+	int i;
+
+	for (i = 0; i < WALK_NODES; i++)
+		n[i] = -1;
+	while (s && (s = strstr(s, "Fallback order for Node "))) {
+		int nid, len, node;
+		char *end;
+
+		s += strlen("Fallback order for Node ");
+		if (sscanf(s, "%d:%n", &nid, &len) != 1 || nid < 0 || nid >= WALK_NODES)
+			continue;
+		s += len;
+		n[nid] = 0;
+		for (;;) {
+			node = (int)strtol(s, &end, 10);
+			if (end == s || *s == '\n')
+				break;
+			if (n[nid] < WALK_NODES)
+				order[nid][n[nid]++] = node;
+			s = end;
+		}
+	}
+}
+
+/*
+ * Exhausting memory from node N visits the nodes in the order of its
+ * "Fallback order" line: every zone down to its low watermark, node by
+ * node, then again (the slow path) down to the min watermarks, so the
+ * nodes come in that order once, then in that order again (a node whose
+ * zones have no room left between low and min is skipped the second time).
+ * Everything freed, the free lists are as after boot.
+ */
+static void check_fallback_walk(const char *ctx, struct pmm_machine *m, const char *dmesg)
+{
+	static int order[WALK_NODES][WALK_NODES];
+	unsigned int o = pmm_machine_arch(m)->max_page_order < 9 ? pmm_machine_arch(m)->max_page_order : 9;
+	struct pmm_page **pages;
+	unsigned long cap = 1024, nr, i;
+	int n[WALK_NODES], seq[4 * WALK_NODES], nr_seq, nid, k, j;
+
+	parse_fallback(dmesg, order, n);
+	pages = malloc(cap * sizeof(*pages));
+	assert_non_null(pages);
+	for (nid = 0; nid < WALK_NODES; nid++) {
+		if (n[nid] < 0)
+			continue;
+		nr = 0;
+		nr_seq = 0;
+		for (;;) {
+			struct pmm_page *p = pmm_alloc_pages_node(m, nid, PMM_GFP_HIGHUSER_MOVABLE |
+								  __PMM_GFP_NOWARN, o);
+
+			if (!p)
+				break;
+			if (nr == cap) {
+				cap *= 2;
+				pages = realloc(pages, cap * sizeof(*pages));
+				assert_non_null(pages);
+			}
+			pages[nr++] = p;
+			if ((!nr_seq || seq[nr_seq - 1] != pmm_page_to_nid(p)) &&
+			    nr_seq < (int)(sizeof(seq) / sizeof(seq[0])))
+				seq[nr_seq++] = pmm_page_to_nid(p);
+		}
+		/* the first pass: exactly the printed order */
+		for (k = 0; k < n[nid]; k++)
+			if (k >= nr_seq || seq[k] != order[nid][k]) {
+				MISMATCH("%s: allocating from node %d, visit %d went to node %d, "
+					 "the fallback order says node %d\n", ctx, nid, k,
+					 k < nr_seq ? seq[k] : -1, order[nid][k]);
+				break;
+			}
+		/* the second: the same order, some nodes perhaps skipped */
+		for (j = 0; k < nr_seq; k++) {
+			while (j < n[nid] && order[nid][j] != seq[k])
+				j++;
+			if (j++ == n[nid]) {
+				MISMATCH("%s: allocating from node %d, visit %d (node %d) breaks the "
+					 "fallback order\n", ctx, nid, k, seq[k]);
+				break;
+			}
+		}
+		for (i = 0; i < nr; i++)
+			pmm_free_pages(m, pages[i], o);
+		pmm_drain_all_pages(m);
+		compare_free_lists(ctx, m);
+	}
+	free(pages);
+}
+
 /* ---- one fixture ------------------------------------------------------------------------------------ */
 
 static bool fixture_model_matches(const struct pmm_machine *m)
@@ -498,6 +596,9 @@ static void check_fixture(const char *dir, const char *name)
 		free(want);
 	}
 	free(cmdline);
+	want = read_file(dir, "dmesg.txt");
+	check_fallback_walk(ctx, m, want);
+	free(want);
 dmesg:
 	pmm_shutdown(m);
 
