@@ -254,6 +254,7 @@ struct pmm_machine {
 	unsigned char		il_weight[PMM_MAX_NUMNODES];	/* weighted interleave */
 	pthread_key_t		mpol_key;			/* the thread's mempolicy */
 	bool			mpol_key_valid;
+	bool			cpusets_enabled;	/* a thread has set its cpuset's mems */
 
 	/* log */
 	void			(*log_fn)(void *arg, int level, const char *line);
@@ -388,6 +389,8 @@ void pmm__zone_pcp_update(struct pmm_machine *m, struct pmm_zone *zone);
 
 int pmm__mempolicy_init(struct pmm_machine *m);
 void pmm__mempolicy_fini(struct pmm_machine *m);
+/* the calling thread's cpuset mems, NULL in the root cpuset (all nodes) */
+const pmm_nodemask_t *pmm__cpuset_current_mems(struct pmm_machine *m);
 
 /* ---- page_alloc_init.c: zonelists, watermarks, reserves ----------------------------------------------------------- */
 

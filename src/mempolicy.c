@@ -14,6 +14,8 @@ struct thread_policy {
 	struct pmm_mempolicy	pol;
 	int			il_prev;	/* current->il_prev */
 	unsigned int		il_weight;	/* current->il_weight */
+	bool			has_cpuset;	/* in a cpuset of its own, not the root one */
+	pmm_nodemask_t		mems_allowed;	/* current->mems_allowed */
 };
 
 static void free_thread_policy(void *p)
@@ -60,8 +62,45 @@ static struct thread_policy *thread_policy(struct pmm_machine *m, bool create)
 	return tp;
 }
 
+int pmm_set_mems_allowed(struct pmm_machine *m, const pmm_nodemask_t *mems)
+{
+	struct thread_policy *tp;
+
+	/* cpuset.mems: a non-empty subset of the root cpuset's, the nodes with memory */
+	if (mems && (pmm_nodes_empty(mems) || !pmm_nodes_subset(mems, pmm_node_states(m, PMM_N_MEMORY))))
+		return -EINVAL;
+	tp = thread_policy(m, mems != NULL);
+	if (!tp)
+		return mems ? -ENOMEM : 0;
+	tp->has_cpuset = mems != NULL;
+	if (mems) {
+		tp->mems_allowed = *mems;
+		__atomic_store_n(&m->cpusets_enabled, true, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+int pmm_get_mems_allowed(struct pmm_machine *m, pmm_nodemask_t *mems)
+{
+	const pmm_nodemask_t *cur = pmm__cpuset_current_mems(m);
+
+	*mems = cur ? *cur : *pmm_node_states(m, PMM_N_MEMORY);
+	return 0;
+}
+
+const pmm_nodemask_t *pmm__cpuset_current_mems(struct pmm_machine *m)
+{
+	struct thread_policy *tp;
+
+	if (!__atomic_load_n(&m->cpusets_enabled, __ATOMIC_RELAXED))
+		return NULL;	/* cpusets_enabled(): nobody has left the root cpuset */
+	tp = thread_policy(m, false);
+	return tp && tp->has_cpuset ? &tp->mems_allowed : NULL;
+}
+
 int pmm_set_mempolicy(struct pmm_machine *m, const struct pmm_mempolicy *pol)
 {
+	const pmm_nodemask_t *cpuset = pmm__cpuset_current_mems(m);
 	struct pmm_mempolicy p = { 0 };
 	struct thread_policy *tp;
 
@@ -73,8 +112,10 @@ int pmm_set_mempolicy(struct pmm_machine *m, const struct pmm_mempolicy *pol)
 			return -EINVAL;
 		if (p.has_home_node && !pmm_node_state(m, p.home_node, PMM_N_MEMORY))
 			return -EINVAL;
-		/* mpol_new()/mpol_set_nodemask(): only nodes with memory count */
+		/* mpol_new()/mpol_set_nodemask(): only nodes with memory in the cpuset count */
 		pmm_nodes_and(&p.nodes, &p.nodes, pmm_node_states(m, PMM_N_MEMORY));
+		if (cpuset)
+			pmm_nodes_and(&p.nodes, &p.nodes, cpuset);
 		switch (p.mode) {
 		case PMM_MPOL_DEFAULT:
 		case PMM_MPOL_LOCAL:

@@ -19,6 +19,7 @@
 #define ALLOC_NO_WATERMARKS	0x04
 #define ALLOC_MIN_RESERVE	0x08	/* __GFP_HIGH */
 #define ALLOC_NON_BLOCK		0x10	/* cannot reclaim */
+#define ALLOC_CPUSET		0x40	/* check the thread's cpuset */
 #define ALLOC_NOFRAGMENT	0x100	/* fall back only by whole pageblocks */
 #define ALLOC_KSWAPD		0x800
 
@@ -888,6 +889,7 @@ struct alloc_context {
 	int			migratetype;
 	int			local_nid;
 	int			cpu;
+	const pmm_nodemask_t	*cpuset_mems;	/* the thread's cpuset, NULL in the root one */
 };
 
 static const struct pmm_zoneref *first_zone(const struct pmm_zoneref *z, int highest,
@@ -957,6 +959,17 @@ static unsigned int alloc_flags_nofragment(struct pmm_machine *m, struct pmm_zon
 	return pmm_num_node_state(m, PMM_N_ONLINE) == 1 ? ALLOC_NOFRAGMENT : 0;
 }
 
+/*
+ * __cpuset_zone_allowed(): a node of the thread's cpuset; else, unless
+ * __GFP_HARDWALL, a node of the nearest hardwall ancestor, which in pmm's
+ * flat cpusets is the root one: every node.
+ */
+static bool cpuset_zone_allowed(const struct alloc_context *ac, const struct pmm_zone *zone,
+				pmm_gfp_t gfp)
+{
+	return pmm_node_isset(zone->node, ac->cpuset_mems) || !(gfp & __PMM_GFP_HARDWALL);
+}
+
 static struct pmm_page *get_page_from_freelist(struct pmm_machine *m, pmm_gfp_t gfp,
 					       unsigned int order, unsigned int alloc_flags,
 					       const struct alloc_context *ac)
@@ -970,6 +983,8 @@ retry:
 		unsigned long mark;
 		struct pmm_page *page;
 
+		if ((alloc_flags & ALLOC_CPUSET) && !cpuset_zone_allowed(ac, zone, gfp))
+			continue;
 		/* fragment the local node before going to a remote one */
 		if ((alloc_flags & ALLOC_NOFRAGMENT) && zone->node != ac->preferred_zone->node) {
 			alloc_flags &= ~ALLOC_NOFRAGMENT;
@@ -1015,6 +1030,7 @@ static bool prepare_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int ord
 	ac->migratetype = m->page_group_by_mobility_disabled ? PMM_MIGRATE_UNMOVABLE :
 							       (int)pmm_gfp_migratetype(gfp);
 	ac->preferred_zone = first_zone(ac->zonelist, ac->highest_zoneidx, nodemask)->zone;
+	ac->cpuset_mems = pmm__cpuset_current_mems(m);
 	return ac->preferred_zone != NULL;
 }
 
@@ -1043,16 +1059,35 @@ struct pmm_page *pmm_alloc_pages_nodemask(struct pmm_machine *m, pmm_gfp_t gfp, 
 		return NULL;
 	}
 	/* the fast path: the low watermark */
-	alloc_flags = ALLOC_WMARK_LOW | alloc_flags_nofragment(m, ac.preferred_zone);
-	page = get_page_from_freelist(m, gfp, order, alloc_flags, &ac);
+	alloc_flags = ALLOC_WMARK_LOW;
+	if (ac.cpuset_mems) {
+		/* prepare_alloc_pages(): the fast path stays in the cpuset, hardwalled */
+		if (!nodemask) {
+			ac.nodemask = ac.cpuset_mems;
+			ac.preferred_zone = first_zone(ac.zonelist, ac.highest_zoneidx,
+						       ac.nodemask)->zone;
+		} else {
+			alloc_flags |= ALLOC_CPUSET;
+		}
+	}
+	alloc_flags |= alloc_flags_nofragment(m, ac.preferred_zone);
+	page = ac.preferred_zone ? get_page_from_freelist(m, ac.cpuset_mems ? gfp | __PMM_GFP_HARDWALL :
+								  gfp, order, alloc_flags, &ac) : NULL;
 	if (page)
 		return page;
-	/* the slow path (gfp_to_alloc_flags()): the min watermark; no reclaim to wait for */
-	alloc_flags = ALLOC_WMARK_MIN;
+	/* the slow path (gfp_to_alloc_flags()): the min watermark; no reclaim to wait
+	 * for; the caller's nodemask again, the cpuset only hardwalled for
+	 * __GFP_HARDWALL, and not at all for atomic __GFP_HIGH requests */
+	ac.nodemask = nodemask;
+	ac.preferred_zone = first_zone(ac.zonelist, ac.highest_zoneidx, nodemask)->zone;
+	alloc_flags = ALLOC_WMARK_MIN | (ac.cpuset_mems ? ALLOC_CPUSET : 0);
 	if (gfp & __PMM_GFP_HIGH)
 		alloc_flags |= ALLOC_MIN_RESERVE;
-	if (!(gfp & __PMM_GFP_DIRECT_RECLAIM))
+	if (!(gfp & __PMM_GFP_DIRECT_RECLAIM)) {
 		alloc_flags |= ALLOC_NON_BLOCK;
+		if (alloc_flags & ALLOC_MIN_RESERVE)
+			alloc_flags &= ~ALLOC_CPUSET;
+	}
 	page = get_page_from_freelist(m, gfp, order, alloc_flags, &ac);
 	if (page)
 		return page;

@@ -429,6 +429,109 @@ static void test_mempolicies(void **state)
 	pmm_shutdown(m);
 }
 
+/* ---- cpusets and __GFP_HARDWALL ----------------------------------------------------------------------- */
+
+static void *other_thread_nid(void *arg)
+{
+	struct pmm_machine *m = arg;
+	struct pmm_page *p;
+	long nid;
+
+	/* a thread of its own: the root cpuset, its CPU on node 0 */
+	pmm_set_cpu(m, 0);
+	p = pmm_alloc_pages(m, PMM_GFP_USER, 0);
+	nid = p ? pmm_page_to_nid(p) : -1;
+	if (p)
+		pmm_free_pages(m, p, 0);
+	return (void *)nid;
+}
+
+/* __cpuset_zone_allowed(): the fast path keeps to the cpuset; the slow path
+ * only for __GFP_HARDWALL; atomic __GFP_HIGH requests ignore it */
+static void test_cpusets(void **state)
+{
+	struct pmm_machine *m = boot(pmm_test_desc_x86_2node(), PMM_BOOT_NO_DIRECT_MAP, NULL);
+	pmm_nodemask_t one, zero, got, bad;
+	struct pmm_mempolicy pol = { 0 };
+	struct pmm_page *p, *held = NULL;
+	pthread_t t;
+	void *nid;
+
+	pmm_nodelist_parse("1", &one);
+	pmm_nodelist_parse("0", &zero);
+	assert_int_equal(pmm_set_cpu(m, 0), 0);
+	assert_int_equal(pmm_get_mems_allowed(m, &got), 0);
+	assert_true(pmm_nodes_equal(&got, pmm_node_states(m, PMM_N_MEMORY)));
+
+	/* bad masks */
+	pmm_nodes_clear(&bad);
+	assert_int_equal(pmm_set_mems_allowed(m, &bad), -EINVAL);
+	pmm_node_set(7, &bad);	/* no memory there */
+	assert_int_equal(pmm_set_mems_allowed(m, &bad), -EINVAL);
+
+	/* CPU on node 0, cpuset {1}: local allocations go to node 1 */
+	assert_int_equal(pmm_set_mems_allowed(m, &one), 0);
+	assert_int_equal(pmm_get_mems_allowed(m, &got), 0);
+	assert_true(pmm_nodes_equal(&got, &one));
+	assert_int_equal(alloc_nid(m, NULL), 1);
+	assert_int_equal(pmm_alloc_pages_node(m, 0, PMM_GFP_KERNEL, 0) != NULL, 1);
+
+	/* an explicit nodemask outside the cpuset: refused for a hardwall request,
+	 * allowed in the slow path otherwise */
+	assert_null(pmm_alloc_pages_nodemask(m, PMM_GFP_USER | __PMM_GFP_NOWARN, 0,
+					     PMM_NUMA_NO_NODE, &zero));
+	p = pmm_alloc_pages_nodemask(m, PMM_GFP_KERNEL, 0, PMM_NUMA_NO_NODE, &zero);
+	assert_non_null(p);
+	assert_int_equal(pmm_page_to_nid(p), 0);
+	pmm_free_pages(m, p, 0);
+
+	/* policies are limited to the cpuset */
+	pol.mode = PMM_MPOL_BIND;
+	pmm_nodelist_parse("0-1", &pol.nodes);
+	assert_int_equal(pmm_set_mempolicy(m, &pol), 0);
+	assert_int_equal(pmm_get_mempolicy(m, &pol), 0);
+	assert_true(pmm_nodes_equal(&pol.nodes, &one));
+	pol.mode = PMM_MPOL_BIND;
+	pol.nodes = zero;
+	assert_int_equal(pmm_set_mempolicy(m, &pol), -EINVAL);
+	assert_int_equal(pmm_set_mempolicy(m, NULL), 0);
+
+	/* run node 1 dry with hardwalled requests: never node 0 */
+	while ((p = pmm_alloc_pages(m, PMM_GFP_USER | __PMM_GFP_NOWARN, 9))) {
+		assert_int_equal(pmm_page_to_nid(p), 1);
+		p->lru.next = (struct pmm_list_head *)held;
+		held = p;
+	}
+	/* GFP_KERNEL escapes to the root cpuset in the slow path, as does GFP_ATOMIC */
+	p = pmm_alloc_pages(m, PMM_GFP_KERNEL, 9);
+	assert_non_null(p);
+	assert_int_equal(pmm_page_to_nid(p), 0);
+	pmm_free_pages(m, p, 9);
+	p = pmm_alloc_pages(m, PMM_GFP_ATOMIC, 0);
+	assert_non_null(p);
+	pmm_free_pages(m, p, 0);
+
+	/* other threads are not in this cpuset */
+	assert_int_equal(pthread_create(&t, NULL, other_thread_nid, m), 0);
+	pthread_join(t, &nid);
+	assert_int_equal((long)nid, 0);
+
+	/* back in the root cpuset: node 0 again */
+	assert_int_equal(pmm_set_mems_allowed(m, NULL), 0);
+	assert_int_equal(alloc_nid(m, NULL), 0);
+	p = pmm_alloc_pages(m, PMM_GFP_USER, 9);
+	assert_non_null(p);
+	assert_int_equal(pmm_page_to_nid(p), 0);
+	pmm_free_pages(m, p, 9);
+	while (held) {
+		p = held;
+		held = (struct pmm_page *)p->lru.next;
+		pmm_free_pages(m, p, 9);
+	}
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+}
+
 /* ---- folios, reference counts, bulk ------------------------------------------------------------------- */
 
 static void test_folios(void **state)
@@ -671,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_gfp_zero),
 		cmocka_unit_test(test_zonelist_fallback_order),
 		cmocka_unit_test(test_mempolicies),
+		cmocka_unit_test(test_cpusets),
 		cmocka_unit_test(test_folios),
 		cmocka_unit_test(test_bad_frees),
 		cmocka_unit_test(test_pcp),

@@ -8,6 +8,8 @@
  *   pmm_get_mempolicy(m, &pol)     read it back
  *   pmm_alloc_pages_mpol(m, gfp, order, &pol)   one allocation under a policy
  *   pmm_set_il_weight(m, nid, w)   weighted interleave weight of a node
+ *   pmm_set_mems_allowed(m, &mask) the calling thread's cpuset.mems (NULL: the root cpuset)
+ *   pmm_get_mems_allowed(m, &mask) read it back
  */
 #ifndef PMM_MEMPOLICY_H
 #define PMM_MEMPOLICY_H
@@ -80,6 +82,31 @@ PMM_API struct pmm_page *pmm_alloc_pages_mpol(struct pmm_machine *m, pmm_gfp_t g
  * Return: 0; -EINVAL.
  */
 PMM_API int pmm_set_il_weight(struct pmm_machine *m, int nid, unsigned int weight);
+
+/**
+ * pmm_set_mems_allowed - put the calling thread in a cpuset with these memory nodes
+ * @m: machine
+ * @mems: cpuset.mems, a non-empty set of nodes with memory; NULL for the
+ *        root cpuset (every node, the default)
+ *
+ * pmm's cpusets are flat: one per thread, directly below the root. As in
+ * the kernel, an allocation's fast path keeps to @mems; when that fails,
+ * requests with __PMM_GFP_HARDWALL (PMM_GFP_USER, PMM_GFP_HIGHUSER*) still
+ * keep to @mems, others may use any node (the root cpuset is the nearest
+ * hardwall ancestor), and atomic __GFP_HIGH requests ignore the cpuset.
+ * A policy set afterwards is limited to @mems; one set before is not
+ * rebound.
+ * Context: the calling thread; per machine.
+ * Return: 0; -EINVAL for an empty mask or one with a node without memory; -ENOMEM.
+ */
+PMM_API int pmm_set_mems_allowed(struct pmm_machine *m, const pmm_nodemask_t *mems);
+
+/**
+ * pmm_get_mems_allowed - the calling thread's cpuset.mems
+ * Context: the calling thread.
+ * Return: 0; @mems holds the cpuset's nodes, or every node with memory.
+ */
+PMM_API int pmm_get_mems_allowed(struct pmm_machine *m, pmm_nodemask_t *mems);
 
 #ifdef __cplusplus
 }
