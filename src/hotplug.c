@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
- * Memory hotplug: adding memory and onlining memory blocks.
- * Mirrors mm/memory_hotplug.c: add_memory_resource, check_hotplug_memory_range,
- * zone_for_pfn_range, default_kernel_zone_for_pfn, default_zone_for_pfn,
- * auto_movable_zone_for_pfn, move_pfn_range_to_zone, online_pages,
- * adjust_present_page_count, node_states_check_changes_online.
+ * Memory hotplug: adding memory, onlining and offlining memory blocks,
+ * removing memory. Mirrors mm/memory_hotplug.c: add_memory_resource,
+ * check_hotplug_memory_range, zone_for_pfn_range, default_kernel_zone_for_pfn,
+ * default_zone_for_pfn, auto_movable_zone_for_pfn, move_pfn_range_to_zone,
+ * online_pages, adjust_present_page_count, node_states_check_changes_online,
+ * offline_pages, do_migrate_range, node_states_check_changes_offline,
+ * remove_pfn_range_from_zone (shrink_zone_span, update_pgdat_span),
+ * try_remove_memory, try_offline_node.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 
 #include "internal.h"
 
@@ -186,6 +190,347 @@ int pmm_online_memory_block(struct pmm_machine *m, unsigned long id, enum pmm_on
 		b->state = PMM_MEM_ONLINE;
 		b->zone = zone;
 	}
+	pthread_mutex_unlock(&m->hotplug_lock);
+	return err;
+}
+
+/* ---- offlining ---------------------------------------------------------------------------------- */
+
+/* the first section-aligned pfn of [start, end) (searching up, or down) still in zone */
+static unsigned long zone_section_pfn(struct pmm_machine *m, struct pmm_zone *zone,
+				      unsigned long start, unsigned long end, bool up)
+{
+	unsigned long step = pmm__pages_per_section(m), pfn;
+
+	for (pfn = up ? start : end - step; pfn >= start && pfn < end;
+	     pfn = up ? pfn + step : pfn - step) {
+		struct pmm_mem_section *ms = pmm_pfn_to_section(m, pfn);
+
+		if (!ms || !pmm_online_section(ms) || !pmm_pfn_valid(m, pfn))
+			continue;
+		if (pmm_page_zone(m, pmm_pfn_to_page(m, pfn)) != zone)
+			continue;
+		return pfn;
+	}
+	return ~0UL;
+}
+
+/* shrink_zone_span() and update_pgdat_span(); caller holds node_size_lock */
+static void shrink_spans(struct pmm_machine *m, struct pmm_zone *zone, unsigned long start,
+			 unsigned long end)
+{
+	pmm_pg_data_t *pgdat = zone->zone_pgdat;
+	unsigned long zs = zone->zone_start_pfn, ze = pmm_zone_end_pfn(zone), first, last;
+	unsigned long node_start = ~0UL, node_end = 0;
+	int z;
+
+	if (start == zs || end == ze) {
+		first = zone_section_pfn(m, zone, zs, ze, true);
+		last = zone_section_pfn(m, zone, zs, ze, false);
+		if (first == ~0UL) {
+			zone->zone_start_pfn = 0;
+			zone->spanned_pages = 0;
+		} else {
+			/* keep a partial first or last section as the zone had it */
+			first = PMM__MAX(first, zs);
+			last = PMM__MIN(last + pmm__pages_per_section(m), ze);
+			zone->zone_start_pfn = first;
+			zone->spanned_pages = last - first;
+		}
+	}
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+		const struct pmm_zone *zn = &pgdat->node_zones[z];
+
+		if (pmm_zone_is_empty(zn))
+			continue;
+		node_start = PMM__MIN(node_start, zn->zone_start_pfn);
+		node_end = PMM__MAX(node_end, pmm_zone_end_pfn(zn));
+	}
+	if (node_start == ~0UL) {
+		pgdat->node_start_pfn = 0;
+		pgdat->node_spanned_pages = 0;
+	} else {
+		pgdat->node_start_pfn = node_start;
+		pgdat->node_spanned_pages = node_end - node_start;
+	}
+}
+
+/* The owner's answer for one page in use; -EBUSY if it cannot move. */
+static int migrate_one(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
+{
+	pmm_gfp_t gfp = PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_NOWARN |
+			(pmm_PageHead(page) ? __PMM_GFP_COMP : 0);
+	int nid = pmm_page_to_nid(page), refs;
+	pmm_nodemask_t others = *pmm_node_states(m, PMM_N_MEMORY);
+	struct pmm_page *new;
+
+	if (!m->migrate_page)
+		return -EBUSY;
+	/* alloc_migration_target(): another node if there is one */
+	pmm_node_clear(nid, &others);
+	if (pmm_nodes_empty(&others))
+		pmm_node_set(nid, &others);
+	new = pmm_alloc_pages_nodemask(m, gfp, order, nid, &others);
+	if (!new)
+		return -ENOMEM;
+	/* folio_ref_freeze(): nobody else may take or drop a reference now */
+	refs = pmm_page_ref_count(page);
+	if (refs <= 0 || !__atomic_compare_exchange_n(&page->_refcount, &refs, 0, false,
+						       __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+		pmm_free_pages(m, new, order);
+		return -EAGAIN;
+	}
+	if (m->view.direct_map)
+		memcpy(pmm_page_address(m, new), pmm_page_address(m, page), pmm_page_size(m) << order);
+	new->mapping = page->mapping;
+	new->index = page->index;
+	pmm_set_page_private(new, pmm_page_private(page));
+	pmm_set_page_count(new, refs);
+	if (m->migrate_page(m->migrate_page_arg, page, new, order)) {
+		/* refused: the page stays with its owner */
+		pmm_set_page_count(new, 1);
+		new->mapping = NULL;
+		pmm_set_page_private(new, 0);
+		pmm_free_pages(m, new, order);
+		pmm_set_page_count(page, refs);
+		return -EBUSY;
+	}
+	pmm__free_frozen_page(m, page, order);
+	return 0;
+}
+
+/* do_migrate_range(): move every page in use out of [start, end) */
+static int migrate_range(struct pmm_machine *m, unsigned long start, unsigned long end)
+{
+	unsigned long pfn;
+	int err = 0;
+
+	for (pfn = start; pfn < end;) {
+		struct pmm_page *page = pmm_pfn_to_page(m, pfn);
+		unsigned int order = 0;
+		int rc;
+
+		if (pmm_PageBuddy(page)) {
+			pfn += 1UL << pmm_page_private(page);
+			continue;
+		}
+		if (pmm_page_ref_count(page) <= 0 || pmm_PageTail(page)) {
+			pfn++;	/* being freed, or the isolation check's business */
+			continue;
+		}
+		if (pmm_PageHead(page))
+			order = pmm_compound_order(page);
+		rc = migrate_one(m, page, order);
+		if (rc && rc != -EAGAIN)
+			return rc;
+		if (rc)
+			err = rc;
+		pfn += 1UL << order;
+	}
+	return err;
+}
+
+/* Called with the hotplug lock held; rolls back on failure. */
+static int offline_pages(struct pmm_machine *m, unsigned long start, unsigned long nr,
+			 struct pmm_zone *zone)
+{
+	pmm_pg_data_t *pgdat = zone->zone_pgdat;
+	unsigned long end = start + nr, bad, offlined, present_normal = 0, present_all;
+	enum pmm_zone_type idx = pmm_zone_idx(zone);
+	bool clear_normal, clear_memory, early;
+	const char *reason = NULL;
+	int nid = pgdat->node_id, z, pass, err;
+
+	pmm__zone_pcp_disable(m, zone);
+	err = pmm__isolate_range(m, zone, start, end, &bad);
+	if (err) {
+		pmm__pr_info(m, "pmm: pfn %#lx is unmovable", bad);
+		reason = "failure to isolate range";
+		goto fail_isolate;
+	}
+
+	/* node_states_check_changes_offline() */
+	for (z = 0; z <= PMM_ZONE_NORMAL; z++)
+		present_normal += pgdat->node_zones[z].present_pages;
+	present_all = present_normal + pgdat->node_zones[PMM_ZONE_MOVABLE].present_pages;
+	clear_normal = idx <= PMM_ZONE_NORMAL && nr >= present_normal;
+	clear_memory = nr >= present_all;
+
+	/* migrate until everything is free and isolated; pages in use that are being
+	 * freed right now, or whose owner was busy, are retried a few times */
+	for (pass = 0; pass < 16; pass++) {
+		err = migrate_range(m, start, end);
+		if (err && err != -EAGAIN)
+			break;
+		if (pmm__range_isolated(m, zone, start, end)) {
+			err = 0;
+			break;
+		}
+		err = -EBUSY;
+	}
+	if (err) {
+		reason = err == -ENOMEM ? "out of memory to migrate to" :
+			 "unmovable or unmigratable page";
+		err = err == -ENOMEM ? -ENOMEM : -EBUSY;
+		goto fail;
+	}
+
+	offlined = pmm__offline_isolated_pages(m, zone, start, end);
+	pmm__zone_pcp_enable(zone);
+	pmm__model_online_range(m, start, nr, false);
+
+	pthread_mutex_lock(&pgdat->node_size_lock);
+	early = pmm_early_section(pmm_pfn_to_section(m, start));
+	zone->present_pages -= nr;
+	if (early)
+		zone->present_early_pages -= nr;
+	pgdat->node_present_pages -= nr;
+	shrink_spans(m, zone, start, end);
+	pthread_mutex_unlock(&pgdat->node_size_lock);
+	(void)offlined;
+
+	/* node_states_clear_node() */
+	if (clear_normal) {
+		pmm_node_clear(nid, &m->view.node_states[PMM_N_NORMAL_MEMORY]);
+		if (!pmm_zone_type_configured(m, PMM_ZONE_HIGHMEM))
+			pmm_node_clear(nid, &m->view.node_states[PMM_N_HIGH_MEMORY]);
+	}
+	if (clear_memory)
+		pmm_node_clear(nid, &m->view.node_states[PMM_N_MEMORY]);
+	if (!pmm_populated_zone(zone))
+		pmm__build_all_zonelists(m);
+	pmm__init_per_zone_wmark_min(m);
+	return 0;
+
+fail:
+	pmm__undo_isolate_range(m, zone, start, end);
+fail_isolate:
+	pmm__zone_pcp_enable(zone);
+	pmm__pr_info(m, "memory offlining [mem %#010llx-%#010llx] failed due to %s",
+		     (unsigned long long)pmm_pfn_phys(m, start),
+		     (unsigned long long)pmm_pfn_phys(m, end) - 1, reason);
+	return err;
+}
+
+int pmm_offline_memory_block(struct pmm_machine *m, unsigned long id)
+{
+	unsigned long nr = m->block_size >> m->view.page_shift;
+	struct pmm__memory_block *b;
+	int err;
+
+	if (!PMM_CONFIG_SPARSEMEM || !m->block_size)
+		return -EOPNOTSUPP;
+	pthread_mutex_lock(&m->hotplug_lock);
+	b = pmm__find_memory_block(m, id);
+	if (!b || b->state != PMM_MEM_ONLINE || !b->zone ||
+	    pmm_zone_idx(b->zone) == PMM_ZONE_DEVICE) {
+		/* a block over several zones cannot go (test_pages_in_a_zone()) */
+		pthread_mutex_unlock(&m->hotplug_lock);
+		return -EINVAL;
+	}
+	b->state = PMM_MEM_GOING_OFFLINE;
+	err = offline_pages(m, id * nr, nr, b->zone);
+	b->state = err ? PMM_MEM_ONLINE : PMM_MEM_OFFLINE;
+	if (!err)
+		b->zone = NULL;
+	pthread_mutex_unlock(&m->hotplug_lock);
+	return err;
+}
+
+/* ---- removing memory -------------------------------------------------------------------------- */
+
+/* try_offline_node(): a node without memory, sections or CPUs goes offline */
+static void try_offline_node(struct pmm_machine *m, int nid)
+{
+	unsigned long i;
+
+	if (m->view.node_data[nid]->node_spanned_pages ||
+	    pmm_cpumask_weight(&m->node_cpus[nid]))
+		return;
+	for (i = 0; i < m->nr_blocks; i++)
+		if (m->blocks[i].nid == nid)
+			return;
+	pmm_node_clear(nid, &m->view.node_states[PMM_N_ONLINE]);
+	pmm__build_all_zonelists(m);
+}
+
+static int remove_memory_locked(struct pmm_machine *m, pmm_phys_addr_t start, pmm_phys_addr_t size)
+{
+	unsigned long per_block = m->block_size >> m->view.page_shift;
+	unsigned long start_pfn = pmm_phys_pfn(m, start), nr = pmm_phys_pfn(m, size), id, i;
+	pmm_phys_addr_t end = start + size;
+	unsigned int h;
+	int nid = PMM_NUMA_NO_NODE;
+
+	if (!size || start % m->block_size || size % m->block_size || end < start)
+		return -EINVAL;
+	/* pmm removes what was hot-added; the range must lie in one hot-added range */
+	for (h = 0; h < m->nr_hotplug; h++)
+		if (m->hotplug[h].start <= start && end <= m->hotplug[h].end)
+			break;
+	if (h == m->nr_hotplug)
+		return -EINVAL;
+	/* check_memblock_offlined_cb() */
+	for (id = start_pfn / per_block; id < (start_pfn + nr) / per_block; id++) {
+		struct pmm__memory_block *b = pmm__find_memory_block(m, id);
+
+		if (!b)
+			return -EINVAL;
+		if (b->state != PMM_MEM_OFFLINE)
+			return -EBUSY;
+		nid = b->nid;
+	}
+	/* remove_memory_block_devices() */
+	for (i = 0; i < m->nr_blocks;) {
+		if (m->blocks[i].id >= start_pfn / per_block &&
+		    m->blocks[i].id < (start_pfn + nr) / per_block) {
+			memmove(&m->blocks[i], &m->blocks[i + 1],
+				(m->nr_blocks - i - 1) * sizeof(m->blocks[0]));
+			m->nr_blocks--;
+		} else {
+			i++;
+		}
+	}
+	/* arch_remove_memory(): the direct map, then sections and memmap */
+	if (m->view.direct_map)
+		pmm__vm_depopulate(m->view.direct_map + start, (size_t)size);
+	pmm__model_remove_range(m, start_pfn, nr);
+	/* the resource: cut [start, end) out of the hot-added range */
+	if (m->hotplug[h].start == start && m->hotplug[h].end == end) {
+		m->hotplug[h] = m->hotplug[--m->nr_hotplug];
+	} else if (m->hotplug[h].start == start) {
+		m->hotplug[h].start = end;
+	} else if (m->hotplug[h].end == end) {
+		m->hotplug[h].end = start;
+	} else {
+		struct pmm__range tail = m->hotplug[h];
+
+		if (m->nr_hotplug == m->max_hotplug) {
+			unsigned int max = m->max_hotplug * 2;
+			struct pmm__range *r = realloc(m->hotplug, max * sizeof(*r));
+
+			if (!r)
+				return -ENOMEM;
+			m->hotplug = r;
+			m->max_hotplug = max;
+		}
+		m->hotplug[h].end = start;
+		tail.start = end;
+		m->hotplug[m->nr_hotplug++] = tail;
+	}
+	if (nid != PMM_NUMA_NO_NODE)
+		try_offline_node(m, nid);
+	return 0;
+}
+
+int pmm_remove_memory(struct pmm_machine *m, pmm_phys_addr_t start, pmm_phys_addr_t size)
+{
+	int err;
+
+	if (!PMM_CONFIG_SPARSEMEM || !m->block_size)
+		return -EOPNOTSUPP;
+	pthread_mutex_lock(&m->hotplug_lock);
+	err = remove_memory_locked(m, start, size);
 	pthread_mutex_unlock(&m->hotplug_lock);
 	return err;
 }

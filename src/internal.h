@@ -251,6 +251,9 @@ struct pmm_machine {
 	void			(*on_bad_page)(void *arg, const struct pmm_page *page,
 					       unsigned long pfn, const char *reason);
 	void			*on_bad_page_arg;
+	int			(*migrate_page)(void *arg, struct pmm_page *old, struct pmm_page *new,
+						unsigned int order);
+	void			*migrate_page_arg;
 	unsigned char		il_weight[PMM_MAX_NUMNODES];	/* weighted interleave */
 	pthread_key_t		mpol_key;			/* the thread's mempolicy */
 	bool			mpol_key_valid;
@@ -384,6 +387,18 @@ enum pmm_migratetype pmm__get_pageblock_migratetype(struct pmm_machine *m, struc
 						    unsigned long pfn);
 void pmm__bad_page(struct pmm_machine *m, const struct pmm_page *page, const char *reason);
 void pmm__zone_pcp_update(struct pmm_machine *m, struct pmm_zone *zone);
+/* memory offlining (page_alloc.c) */
+void pmm__zone_pcp_disable(struct pmm_machine *m, struct pmm_zone *zone);
+void pmm__zone_pcp_enable(struct pmm_zone *zone);
+int pmm__isolate_range(struct pmm_machine *m, struct pmm_zone *zone, unsigned long start,
+		       unsigned long end, unsigned long *bad_pfn);
+void pmm__undo_isolate_range(struct pmm_machine *m, struct pmm_zone *zone, unsigned long start,
+			     unsigned long end);
+bool pmm__range_isolated(struct pmm_machine *m, struct pmm_zone *zone, unsigned long start,
+			 unsigned long end);
+unsigned long pmm__offline_isolated_pages(struct pmm_machine *m, struct pmm_zone *zone,
+					  unsigned long start, unsigned long end);
+void pmm__free_frozen_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order);
 
 /* ---- mempolicy.c -------------------------------------------------------------------------------------------- */
 

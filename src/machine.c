@@ -645,6 +645,8 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		m->log_arg = opts->log_arg;
 		m->on_bad_page = opts->on_bad_page;
 		m->on_bad_page_arg = opts->on_bad_page_arg;
+		m->migrate_page = opts->migrate_page;
+		m->migrate_page_arg = opts->migrate_page_arg;
 	}
 	m->kernel_version = d->kernel_version;
 	m->sysctl = d->sysctl;

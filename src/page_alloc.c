@@ -683,6 +683,15 @@ static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct
 	}
 	pcp = pcp_of(zone, cpu);
 	pmm__spin_lock(&pcp->lock);
+	if (__atomic_load_n(&zone->pcp_disabled, __ATOMIC_RELAXED)) {
+		/* zone_pcp_disable(): straight to the buddy lists, under the pageblock's type */
+		pmm__spin_unlock(&pcp->lock);
+		pthread_mutex_lock(&zone->lock);
+		free_one_page_locked(m, zone, page, pfn, order,
+				     pmm__get_pageblock_migratetype(m, zone, pfn), FPI_NONE);
+		pthread_mutex_unlock(&zone->lock);
+		return;
+	}
 	page->index = (unsigned long)mt;
 	list_add(&page->pcp_list, &pcp->lists[order_to_pindex(m, mt, order)]);
 	pcp->count += 1 << order;
@@ -924,15 +933,20 @@ static struct pmm_page *rmqueue(struct pmm_machine *m, struct pmm_zone *zone, un
 		struct pmm_per_cpu_pages *pcp = pcp_of(zone, ac->cpu);
 
 		pmm__spin_lock(&pcp->lock);
-		page = rmqueue_pcplist(m, zone, pcp, order, ac->migratetype, alloc_flags, &fell_back);
-		if (page) {
-			pcp_add(&pcp->events[PMM_PGALLOC], 1UL << order);
-			zone_statistics(ac->preferred_zone, zone, ac->cpu, ac->local_nid, true);
+		if (!__atomic_load_n(&zone->pcp_disabled, __ATOMIC_RELAXED)) {
+			page = rmqueue_pcplist(m, zone, pcp, order, ac->migratetype, alloc_flags,
+					       &fell_back);
+			if (page) {
+				pcp_add(&pcp->events[PMM_PGALLOC], 1UL << order);
+				zone_statistics(ac->preferred_zone, zone, ac->cpu, ac->local_nid,
+						true);
+			}
+			if (fell_back)
+				pcp_add(&pcp->events[PMM_PGALLOC_FALLBACK], 1);
+			pmm__spin_unlock(&pcp->lock);
+			return page;
 		}
-		if (fell_back)
-			pcp_add(&pcp->events[PMM_PGALLOC_FALLBACK], 1);
-		pmm__spin_unlock(&pcp->lock);
-		return page;
+		pmm__spin_unlock(&pcp->lock);	/* zone_pcp_disable(): straight to the buddy lists */
 	}
 	pthread_mutex_lock(&zone->lock);
 	page = rmqueue_locked(m, zone, order, ac->migratetype, alloc_flags, &fell_back);
@@ -1265,4 +1279,194 @@ void pmm_put_page(struct pmm_machine *m, struct pmm_page *page)
 	}
 	if (__atomic_sub_fetch(&head->_refcount, 1, __ATOMIC_ACQ_REL) == 0)
 		free_the_page(m, head, order);
+}
+
+/* ---- memory offlining: pcp off, isolation, taking pages out (mm/page_isolation.c) -------------- */
+
+static void drain_zone_pages(struct pmm_machine *m, struct pmm_zone *zone)
+{
+	int cpu;
+
+	if (!zone->per_cpu_pageset)
+		return;
+	for (cpu = 0; cpu < m->nr_cpu_ids; cpu++) {
+		struct pmm_per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+		pmm__spin_lock(&pcp->lock);
+		if (pcp->count)
+			free_pcppages_bulk(m, zone, pcp->count, pcp, 0);
+		pmm__spin_unlock(&pcp->lock);
+	}
+}
+
+void pmm__zone_pcp_disable(struct pmm_machine *m, struct pmm_zone *zone)
+{
+	__atomic_fetch_add(&zone->pcp_disabled, 1, __ATOMIC_SEQ_CST);
+	/* each list lock is taken after the flag is set: nothing goes on a list after this */
+	drain_zone_pages(m, zone);
+}
+
+void pmm__zone_pcp_enable(struct pmm_zone *zone)
+{
+	__atomic_fetch_sub(&zone->pcp_disabled, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * has_unmovable_pages() for [start, end): a reserved page, a page in use
+ * that was not allocated movable (outside ZONE_MOVABLE, whose pages are all
+ * movable), or a page that is neither free nor in use on its own (a tail
+ * of a non-compound block, which pmm cannot migrate). Caller holds
+ * zone->lock and has drained the zone's per-CPU lists.
+ */
+static unsigned long first_unmovable_pfn(struct pmm_machine *m, struct pmm_zone *zone,
+					 unsigned long start, unsigned long end)
+{
+	bool movable_zone = pmm_zone_idx(zone) == PMM_ZONE_MOVABLE;
+	unsigned long pfn;
+
+	for (pfn = start; pfn < end;) {
+		struct pmm_page *page = pmm_pfn_to_page(m, pfn);
+
+		if (pmm_PageBuddy(page)) {
+			pfn += 1UL << buddy_order(page);
+			continue;
+		}
+		if (pmm_PageReserved(page))
+			return pfn;
+		if (pmm_PageHead(page)) {
+			if (!movable_zone && !pmm_page_test_flag(page, PMM_PG_movable))
+				return pfn;
+			pfn += 1UL << pmm_compound_order(page);
+			continue;
+		}
+		if (pmm_page_ref_count(page) <= 0 || pmm_PageTail(page))
+			return pfn;
+		if (!movable_zone && !pmm_page_test_flag(page, PMM_PG_movable))
+			return pfn;
+		pfn++;
+	}
+	return end;
+}
+
+/* set_migratetype_isolate() over a range of whole pageblocks */
+int pmm__isolate_range(struct pmm_machine *m, struct pmm_zone *zone, unsigned long start,
+		       unsigned long end, unsigned long *bad_pfn)
+{
+	unsigned long pageblock = 1UL << m->pageblock_order, pfn;
+	int movable;
+
+	pthread_mutex_lock(&zone->lock);
+	*bad_pfn = first_unmovable_pfn(m, zone, start, end);
+	if (*bad_pfn != end) {
+		pthread_mutex_unlock(&zone->lock);
+		return -EBUSY;
+	}
+	for (pfn = start; pfn < end; pfn += pageblock) {
+		if (pmm__get_pageblock_migratetype(m, zone, pfn) == PMM_MIGRATE_ISOLATE)
+			continue;
+		pmm__set_pageblock_migratetype(m, zone, pfn, PMM_MIGRATE_ISOLATE);
+		zone->nr_isolate_pageblock++;
+		/* free pages leave the free count while isolated */
+		mod_free_pages(zone, -(long)move_freepages_block(m, zone, pmm_pfn_to_page(m, pfn), pfn,
+								   PMM_MIGRATE_ISOLATE, &movable));
+	}
+	pthread_mutex_unlock(&zone->lock);
+	return 0;
+}
+
+/* unset_migratetype_isolate(): free blocks go back through __free_one_page to merge */
+void pmm__undo_isolate_range(struct pmm_machine *m, struct pmm_zone *zone, unsigned long start,
+			     unsigned long end)
+{
+	unsigned long pageblock = 1UL << m->pageblock_order, pfn;
+
+	pthread_mutex_lock(&zone->lock);
+	for (pfn = start; pfn < end; pfn += pageblock)
+		if (pmm__get_pageblock_migratetype(m, zone, pfn) == PMM_MIGRATE_ISOLATE) {
+			pmm__set_pageblock_migratetype(m, zone, pfn, PMM_MIGRATE_MOVABLE);
+			zone->nr_isolate_pageblock--;
+		}
+	for (pfn = start; pfn < end;) {
+		struct pmm_page *page = pmm_pfn_to_page(m, pfn);
+		unsigned int order;
+
+		if (!pmm_PageBuddy(page)) {
+			pfn++;
+			continue;
+		}
+		order = buddy_order(page);
+		del_page_from_free_list(page, zone, order);
+		free_one_page_locked(m, zone, page, pfn, order, PMM_MIGRATE_MOVABLE, FPI_TO_TAIL);
+		pfn += 1UL << order;
+	}
+	pthread_mutex_unlock(&zone->lock);
+}
+
+/* test_pages_isolated(): every page of the range is free on an isolated list */
+bool pmm__range_isolated(struct pmm_machine *m, struct pmm_zone *zone, unsigned long start,
+			 unsigned long end)
+{
+	unsigned long pfn;
+
+	pthread_mutex_lock(&zone->lock);
+	for (pfn = start; pfn < end;) {
+		struct pmm_page *page = pmm_pfn_to_page(m, pfn);
+
+		if (!pmm_PageBuddy(page) ||
+		    pmm__get_pageblock_migratetype(m, zone, pfn) != PMM_MIGRATE_ISOLATE)
+			break;
+		pfn += 1UL << buddy_order(page);
+	}
+	pthread_mutex_unlock(&zone->lock);
+	return pfn >= end;
+}
+
+/*
+ * __offline_isolated_pages(): take the free blocks of an isolated range off
+ * the lists; the pages become PageOffline (6.12) or PageReserved (6.1), as
+ * hot-added pages before onlining. Returns the pages taken.
+ */
+unsigned long pmm__offline_isolated_pages(struct pmm_machine *m, struct pmm_zone *zone,
+					  unsigned long start, unsigned long end)
+{
+	bool offline_type = m->kernel_version >= PMM_KERNEL_VERSION(6, 12);
+	unsigned long pageblock = 1UL << m->pageblock_order, pfn, nr = 0, i;
+
+	pthread_mutex_lock(&zone->lock);
+	for (pfn = start; pfn < end;) {
+		struct pmm_page *page = pmm_pfn_to_page(m, pfn);
+		unsigned int order = buddy_order(page);
+
+		del_page_from_free_list(page, zone, order);
+		for (i = 0; i < 1UL << order; i++) {
+			if (offline_type)
+				pmm_page_set_type(page + i, PMM_PGTY_offline);
+			else
+				pmm_page_set_flag(page + i, PMM_PG_reserved);
+		}
+		nr += 1UL << order;
+		pfn += 1UL << order;
+	}
+	zone->nr_isolate_pageblock -= (end - start) / pageblock;
+	__atomic_fetch_sub(&zone->managed_pages, nr, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&zone->lock);
+	return nr;
+}
+
+/*
+ * A page taken from its owner by migration: refcount already 0 (frozen),
+ * contents copied. Frees it as free_the_page() would, past the per-CPU
+ * lists (its pageblock is isolated).
+ */
+void pmm__free_frozen_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
+{
+	struct pmm_zone *zone = pmm_page_zone(m, page);
+	unsigned long pfn = pmm_page_to_pfn(m, page);
+
+	free_pages_prepare(page, order);
+	pthread_mutex_lock(&zone->lock);
+	free_one_page_locked(m, zone, page, pfn, order,
+			     pmm__get_pageblock_migratetype(m, zone, pfn), FPI_NONE);
+	pthread_mutex_unlock(&zone->lock);
+	count_event(zone, this_cpu(m), PMM_PGFREE, 1UL << order);
 }

@@ -11,6 +11,8 @@
  *   pmm_memory_block_info(m, i, &info)   block i in id order: id, state, node, zone
  *   pmm_add_memory(m, nid, start, size)  hot-add RAM: present, offline blocks
  *   pmm_online_memory_block(m, id, type) echo online|online_kernel|online_movable > state
+ *   pmm_offline_memory_block(m, id)      echo offline > state: migrate, then take the pages out
+ *   pmm_remove_memory(m, start, size)    remove_memory(): offline blocks, sections and memmap go
  */
 #ifndef PMM_HOTPLUG_H
 #define PMM_HOTPLUG_H
@@ -110,6 +112,47 @@ PMM_API int pmm_add_memory(struct pmm_machine *m, int nid, pmm_phys_addr_t start
  */
 PMM_API int pmm_online_memory_block(struct pmm_machine *m, unsigned long id,
 				    enum pmm_online_type type);
+
+/**
+ * pmm_offline_memory_block - offline an online memory block (offline_pages())
+ * @m: machine
+ * @id: the block id (memoryN)
+ *
+ * Turns the zone's per-CPU lists off, isolates the block's pageblocks
+ * (refusing with -EBUSY, before touching anything, if a page is reserved
+ * or in use and not movable: allocated without __PMM_GFP_MOVABLE outside
+ * ZONE_MOVABLE, or part of a non-compound multi-page allocation), then
+ * migrates every page in use elsewhere (another node first), copying its
+ * contents through the direct map and telling the owner through
+ * pmm_boot_opts.migrate_page, and takes the then free pages out of the
+ * buddy allocator. Present and managed pages, zone and node spans,
+ * node_states, zonelists and watermarks follow. On failure the block stays
+ * online and everything is as before, except pages already migrated,
+ * which stay where they went (as in the kernel); the reason is logged.
+ * Context: takes the machine's hotplug lock, then zone and node locks;
+ * allocation elsewhere goes on meanwhile.
+ * Return: 0; -EINVAL for an unknown block, one not online, or one over
+ * several zones; -EBUSY for a page that cannot move (or no migrate_page
+ * callback while pages are in use, or the callback refused); -ENOMEM if
+ * there is nowhere to migrate to; -EOPNOTSUPP under FLATMEM.
+ */
+PMM_API int pmm_offline_memory_block(struct pmm_machine *m, unsigned long id);
+
+/**
+ * pmm_remove_memory - remove hot-added memory whose blocks are offline (remove_memory())
+ * @m: machine
+ * @start: first byte, memory-block aligned
+ * @size: bytes, a multiple of the memory block size
+ *
+ * Removes the memory blocks, unmaps the direct map, tears down the
+ * sections' memmaps and usage maps; a node left without memory, blocks
+ * and CPUs goes offline (try_offline_node()). pmm removes only memory that
+ * was hot-added (pmm_add_memory() or the description's "hotplug").
+ * Context: takes the machine's hotplug lock.
+ * Return: 0; -EINVAL if misaligned or not within one hot-added range;
+ * -EBUSY if a block is not offline; -ENOMEM; -EOPNOTSUPP under FLATMEM.
+ */
+PMM_API int pmm_remove_memory(struct pmm_machine *m, pmm_phys_addr_t start, pmm_phys_addr_t size);
 
 #ifdef __cplusplus
 }

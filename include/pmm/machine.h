@@ -330,6 +330,16 @@ struct pmm_boot_opts {
 	void		(*on_bad_page)(void *arg, const struct pmm_page *page,
 				       unsigned long pfn, const char *reason);
 	void		*on_bad_page_arg;
+	/* Called when offlining memory migrates a page in use: @from's contents,
+	 * reference count, mapping, index and private are now @to's (2^order
+	 * pages, a folio's head or a single page); update your references and
+	 * return 0, or return nonzero to refuse (the page stays, the offlining
+	 * fails with -EBUSY). Runs in the offlining thread; the owner must not
+	 * free or use @from meanwhile. NULL: pages in use are not migrated, and
+	 * offlining a block that holds any fails with -EBUSY. */
+	int		(*migrate_page)(void *arg, struct pmm_page *from, struct pmm_page *to,
+					unsigned int order);
+	void		*migrate_page_arg;
 };
 
 /**

@@ -100,10 +100,11 @@ struct pmm_zone {
 	unsigned long		present_early_pages; /* present at boot (hotplug's auto-movable policy) */
 	unsigned long		cma_pages;	/* pages in CMA areas (none yet) */
 	const char		*name;		/* pmm_zone_names[type] */
-	unsigned long		nr_isolate_pageblock; /* isolated pageblocks (hotplug, later issue) */
+	unsigned long		nr_isolate_pageblock; /* isolated pageblocks (onlining, offlining) */
 	int			pageset_high;	/* per-CPU list high mark (pageset_high_min) */
 	int			pageset_batch;	/* per-CPU list batch */
 	int			initialized;	/* init_currently_empty_zone() ran */
+	int			pcp_disabled;	/* zone_pcp_disable(): offlining, pages bypass the lists */
 
 	/* per-CPU lists in front of the buddy lists, one per simulated CPU (page allocator) */
 	struct pmm_per_cpu_pages *per_cpu_pageset;
