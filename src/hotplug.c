@@ -103,7 +103,7 @@ struct pmm_zone *pmm__zone_for_pfn_range(struct pmm_machine *m, int online_type,
 /* ---- onlining ------------------------------------------------------------------------------------ */
 
 /* resize_zone_range() / resize_pgdat_range() */
-static void resize_span(unsigned long *start, unsigned long *spanned, unsigned long pfn,
+void pmm__resize_span(unsigned long *start, unsigned long *spanned, unsigned long pfn,
 			unsigned long nr_pages)
 {
 	unsigned long old_end = *start + *spanned;
@@ -131,8 +131,8 @@ static int online_pages(struct pmm_machine *m, unsigned long pfn, unsigned long 
 	pthread_mutex_lock(&pgdat->node_size_lock);
 	if (pmm_zone_is_empty(zone))
 		zone->initialized = 1;
-	resize_span(&zone->zone_start_pfn, &zone->spanned_pages, pfn, nr_pages);
-	resize_span(&pgdat->node_start_pfn, &pgdat->node_spanned_pages, pfn, nr_pages);
+	pmm__resize_span(&zone->zone_start_pfn, &zone->spanned_pages, pfn, nr_pages);
+	pmm__resize_span(&pgdat->node_start_pfn, &pgdat->node_spanned_pages, pfn, nr_pages);
 	if (pgdat->nr_zones < (int)idx + 1)
 		pgdat->nr_zones = (int)idx + 1;
 	pthread_mutex_unlock(&pgdat->node_size_lock);
@@ -221,8 +221,6 @@ static void shrink_spans(struct pmm_machine *m, struct pmm_zone *zone, unsigned 
 {
 	pmm_pg_data_t *pgdat = zone->zone_pgdat;
 	unsigned long zs = zone->zone_start_pfn, ze = pmm_zone_end_pfn(zone), first, last;
-	unsigned long node_start = ~0UL, node_end = 0;
-	int z;
 
 	if (start == zs || end == ze) {
 		first = zone_section_pfn(m, zone, zs, ze, true);
@@ -238,6 +236,15 @@ static void shrink_spans(struct pmm_machine *m, struct pmm_zone *zone, unsigned 
 			zone->spanned_pages = last - first;
 		}
 	}
+	pmm__update_pgdat_span(pgdat);
+}
+
+/* update_pgdat_span(): the node spans its zones; caller holds node_size_lock */
+void pmm__update_pgdat_span(pmm_pg_data_t *pgdat)
+{
+	unsigned long node_start = ~0UL, node_end = 0;
+	int z;
+
 	for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
 		const struct pmm_zone *zn = &pgdat->node_zones[z];
 

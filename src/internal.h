@@ -227,6 +227,8 @@ struct pmm_machine {
 	int			auto_online_type;	/* enum pmm_online_type */
 	bool			booted;			/* boot finished */
 	struct pmm__range	*hotplug;		/* hot-added ranges */
+	struct pmm_dev_pagemap	**pgmaps;		/* ZONE_DEVICE ranges (memremap.c) */
+	unsigned int		nr_pgmaps, max_pgmaps;
 	unsigned int		nr_hotplug, max_hotplug;
 
 	/* the memory model's private state (src/memory_model/<model>.c) */
@@ -362,6 +364,11 @@ struct pmm_zone *pmm__zone_for_pfn_range(struct pmm_machine *m, int online_type,
 bool pmm__zone_intersects(const struct pmm_zone *zone, unsigned long start_pfn,
 			  unsigned long nr_pages);
 /* Pages of [start, end) in hot-added ranges. */
+void pmm__resize_span(unsigned long *start, unsigned long *spanned, unsigned long pfn,
+		      unsigned long nr_pages);
+void pmm__update_pgdat_span(pmm_pg_data_t *pgdat);
+/* a ZONE_DEVICE page's reference reached its end (memremap.c) */
+void pmm__put_device_page(struct pmm_machine *m, struct pmm_page *page);
 unsigned long pmm__hotplug_pages_in_range(const struct pmm_machine *m, unsigned long start_pfn,
 					  unsigned long end_pfn);
 /* The hotplug ranges of the description, after boot. */

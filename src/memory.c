@@ -162,6 +162,8 @@ void pmm__memory_blocks_fini(struct pmm_machine *m)
 	m->blocks = NULL;
 	m->nr_blocks = m->max_blocks = 0;
 	free(m->hotplug);
+	free(m->pgmaps);
+	m->pgmaps = NULL;
 	m->hotplug = NULL;
 }
 

@@ -1243,6 +1243,10 @@ static void free_the_page(struct pmm_machine *m, struct pmm_page *page, unsigned
 
 void pmm_free_pages(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
 {
+	if (page && pmm_page_zonenum(page) == PMM_ZONE_DEVICE) {
+		pmm__put_device_page(m, page);	/* the driver's, not the buddy allocator's */
+		return;
+	}
 	if (!page || free_is_bad(m, page, order))
 		return;
 	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) == 0) {
@@ -1269,6 +1273,10 @@ void pmm_put_page(struct pmm_machine *m, struct pmm_page *page)
 	struct pmm_page *head = pmm_compound_head(page);
 	unsigned int order = pmm_compound_order(head);
 
+	if (pmm_page_zonenum(head) == PMM_ZONE_DEVICE) {
+		pmm__put_device_page(m, head);
+		return;
+	}
 	if (pmm_PageBuddy(head) || pmm_page_ref_count(head) <= 0) {
 		pmm__bad_page(m, head, "put_page: the page is not in use");
 		return;

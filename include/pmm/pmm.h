@@ -21,6 +21,7 @@
 #include <pmm/memory_model.h>
 #include <pmm/machine.h>
 #include <pmm/hotplug.h>
+#include <pmm/memremap.h>
 #include <pmm/page_alloc.h>
 #include <pmm/mempolicy.h>
 #include <pmm/report.h>
