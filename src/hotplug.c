@@ -113,13 +113,20 @@ void pmm__resize_span(unsigned long *start, unsigned long *spanned, unsigned lon
 	*spanned = PMM__MAX(*spanned ? old_end : 0, pfn + nr_pages) - *start;
 }
 
+/*
+ * online_pages() for a block whose first nr_vmemmap pages hold its own
+ * memmap (memmap_on_memory): those join the zone and count as present
+ * (mhp_init_memmap_on_memory(), adjust_present_page_count()) but stay
+ * reserved, out of the buddy allocator.
+ */
 static int online_pages(struct pmm_machine *m, unsigned long pfn, unsigned long nr_pages,
-			struct pmm_zone *zone)
+			unsigned long nr_vmemmap, struct pmm_zone *zone)
 {
 	pmm_pg_data_t *pgdat = zone->zone_pgdat;
 	enum pmm_zone_type idx = pmm_zone_idx(zone);
 	int nid = pgdat->node_id;
 	bool was_populated = pmm_populated_zone(zone), new_memory, new_normal;
+	unsigned long i;
 
 	if (!nr_pages || !PMM__IS_ALIGNED(pfn, 1UL << m->pageblock_order) ||
 	    !PMM__IS_ALIGNED(pfn + nr_pages, pmm__pages_per_section(m)))
@@ -143,8 +150,16 @@ static int online_pages(struct pmm_machine *m, unsigned long pfn, unsigned long 
 	new_normal = idx <= PMM_ZONE_NORMAL && !pmm_node_state(m, nid, PMM_N_NORMAL_MEMORY);
 
 	pmm__model_online_range(m, pfn, nr_pages, true);
+	for (i = pfn; i < pfn + nr_vmemmap; i++) {
+		struct pmm_page *page = pmm_pfn_to_page(m, i);	/* PageVmemmapSelfHosted */
+
+		pmm_page_clear_type(page);
+		pmm_page_set_flag(page, PMM_PG_reserved);
+		if (!(i & ((1UL << m->pageblock_order) - 1)))
+			pmm__set_pageblock_migratetype(m, zone, i, PMM_MIGRATE_UNMOVABLE);
+	}
 	/* generic_online_page(): the pages go to the page allocator */
-	pmm__online_page_range(m, zone, pfn, pfn + nr_pages);
+	pmm__online_page_range(m, zone, pfn + nr_vmemmap, pfn + nr_pages);
 
 	/* adjust_present_page_count() */
 	pthread_mutex_lock(&pgdat->node_size_lock);
@@ -185,7 +200,7 @@ int pmm_online_memory_block(struct pmm_machine *m, unsigned long id, enum pmm_on
 		return -EINVAL;
 	}
 	zone = pmm__zone_for_pfn_range(m, (int)type, b->nid, id * nr, nr);
-	err = online_pages(m, id * nr, nr, zone);
+	err = online_pages(m, id * nr, nr, b->nr_vmemmap_pages, zone);
 	if (!err) {
 		b->state = PMM_MEM_ONLINE;
 		b->zone = zone;
@@ -339,15 +354,17 @@ static int migrate_range(struct pmm_machine *m, unsigned long start, unsigned lo
 
 /* Called with the hotplug lock held; rolls back on failure. */
 static int offline_pages(struct pmm_machine *m, unsigned long start, unsigned long nr,
-			 struct pmm_zone *zone)
+			 unsigned long nr_vmemmap, struct pmm_zone *zone)
 {
 	pmm_pg_data_t *pgdat = zone->zone_pgdat;
-	unsigned long end = start + nr, bad, offlined, present_normal = 0, present_all;
+	unsigned long block = start, end = start + nr, bad, offlined, present_normal = 0, present_all;
 	enum pmm_zone_type idx = pmm_zone_idx(zone);
 	bool clear_normal, clear_memory, early;
 	const char *reason = NULL;
 	int nid = pgdat->node_id, z, pass, err;
 
+	/* the block's own memmap is not offlined page by page (mhp_deinit_memmap_on_memory()) */
+	start += nr_vmemmap;
 	pmm__zone_pcp_disable(m, zone);
 	err = pmm__isolate_range(m, zone, start, end, &bad);
 	if (err) {
@@ -384,15 +401,15 @@ static int offline_pages(struct pmm_machine *m, unsigned long start, unsigned lo
 
 	offlined = pmm__offline_isolated_pages(m, zone, start, end);
 	pmm__zone_pcp_enable(zone);
-	pmm__model_online_range(m, start, nr, false);
+	pmm__model_online_range(m, block, nr, false);
 
 	pthread_mutex_lock(&pgdat->node_size_lock);
-	early = pmm_early_section(pmm_pfn_to_section(m, start));
+	early = pmm_early_section(pmm_pfn_to_section(m, block));
 	zone->present_pages -= nr;
 	if (early)
 		zone->present_early_pages -= nr;
 	pgdat->node_present_pages -= nr;
-	shrink_spans(m, zone, start, end);
+	shrink_spans(m, zone, block, end);
 	pthread_mutex_unlock(&pgdat->node_size_lock);
 	(void)offlined;
 
@@ -414,7 +431,7 @@ fail:
 fail_isolate:
 	pmm__zone_pcp_enable(zone);
 	pmm__pr_info(m, "memory offlining [mem %#010llx-%#010llx] failed due to %s",
-		     (unsigned long long)pmm_pfn_phys(m, start),
+		     (unsigned long long)pmm_pfn_phys(m, block),
 		     (unsigned long long)pmm_pfn_phys(m, end) - 1, reason);
 	return err;
 }
@@ -436,7 +453,7 @@ int pmm_offline_memory_block(struct pmm_machine *m, unsigned long id)
 		return -EINVAL;
 	}
 	b->state = PMM_MEM_GOING_OFFLINE;
-	err = offline_pages(m, id * nr, nr, b->zone);
+	err = offline_pages(m, id * nr, nr, b->nr_vmemmap_pages, b->zone);
 	b->state = err ? PMM_MEM_ONLINE : PMM_MEM_OFFLINE;
 	if (!err)
 		b->zone = NULL;
@@ -558,8 +575,22 @@ static bool overlaps_memory(const struct pmm_machine *m, pmm_phys_addr_t start, 
 	return false;
 }
 
+/*
+ * mhp_supports_memmap_on_memory(): a block's memmap fills whole pageblocks
+ * at its start, leaving whole pageblocks for memory.
+ */
+static unsigned long memmap_on_memory_pages(const struct pmm_machine *m)
+{
+	unsigned long per_block = m->block_size >> m->view.page_shift;
+	unsigned long bytes = per_block * sizeof(struct pmm_page);
+
+	if (bytes % pmm_page_size(m) || (bytes / pmm_page_size(m)) % (1UL << m->pageblock_order))
+		return 0;
+	return bytes / pmm_page_size(m);
+}
+
 static int add_memory_locked(struct pmm_machine *m, int nid, pmm_phys_addr_t start,
-			     pmm_phys_addr_t size)
+			     pmm_phys_addr_t size, unsigned int flags)
 {
 	unsigned long start_pfn = pmm_phys_pfn(m, start), nr_pages = pmm_phys_pfn(m, size);
 	unsigned long per_block = m->block_size >> m->view.page_shift, id;
@@ -582,6 +613,8 @@ static int add_memory_locked(struct pmm_machine *m, int nid, pmm_phys_addr_t sta
 		return -EINVAL;
 	if (overlaps_memory(m, start, end))
 		return -EEXIST;
+	if ((flags & PMM_MHP_MEMMAP_ON_MEMORY) && !memmap_on_memory_pages(m))
+		return -EINVAL;
 
 	err = pmm__model_add_range(m, start_pfn, nr_pages, nid);
 	if (err)
@@ -612,19 +645,29 @@ static int add_memory_locked(struct pmm_machine *m, int nid, pmm_phys_addr_t sta
 		err = pmm__add_memory_block(m, id, nid, PMM_MEM_OFFLINE, false);
 		if (err)
 			return err;
+		if (flags & PMM_MHP_MEMMAP_ON_MEMORY)
+			pmm__find_memory_block(m, id)->nr_vmemmap_pages = memmap_on_memory_pages(m);
 	}
 	return 0;
 }
 
 int pmm_add_memory(struct pmm_machine *m, int nid, pmm_phys_addr_t start, pmm_phys_addr_t size)
 {
+	return pmm_add_memory_flags(m, nid, start, size, 0);
+}
+
+int pmm_add_memory_flags(struct pmm_machine *m, int nid, pmm_phys_addr_t start,
+			 pmm_phys_addr_t size, unsigned int flags)
+{
 	unsigned long per_block, id;
 	int err;
 
 	if (!PMM_CONFIG_SPARSEMEM || !m->block_size)
 		return -EOPNOTSUPP;
+	if (flags & ~PMM_MHP_MEMMAP_ON_MEMORY)
+		return -EINVAL;
 	pthread_mutex_lock(&m->hotplug_lock);
-	err = add_memory_locked(m, nid, start, size);
+	err = add_memory_locked(m, nid, start, size, flags);
 	pthread_mutex_unlock(&m->hotplug_lock);
 	if (err || m->auto_online_type == PMM_MMOP_OFFLINE)
 		return err;

@@ -182,6 +182,7 @@ struct pmm__memory_block {
 	enum pmm_memory_block_state	state;
 	struct pmm_zone			*zone;	/* online: its single zone, or NULL */
 	bool				early;
+	unsigned long			nr_vmemmap_pages; /* memmap_on_memory: its memmap's pages */
 };
 struct pmm__host;	/* defined by interop_hwloc.c */
 

@@ -602,8 +602,16 @@ void pmm__online_page_range(struct pmm_machine *m, struct pmm_zone *zone,
 		if (pmm_PageOffline(page))
 			pmm_page_clear_type(page);
 	}
-	for (pfn = start_pfn; pfn < end_pfn; pfn += chunk)
-		pmm__free_pages_core(m, pmm_pfn_to_page(m, pfn), pfn, m->max_page_order);
+	/* online_pages_range(): the largest order the pfn's alignment allows */
+	for (pfn = start_pfn; pfn < end_pfn;) {
+		unsigned int order = m->max_page_order;
+
+		while (order && ((pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > end_pfn))
+			order--;
+		pmm__free_pages_core(m, pmm_pfn_to_page(m, pfn), pfn, order);
+		pfn += 1UL << order;
+	}
+	(void)chunk;
 }
 
 /* init_unavailable_range(): reserved pages for the holes that have a memmap. */

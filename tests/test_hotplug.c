@@ -255,6 +255,46 @@ static void test_add_online_offline_remove(void **state)
 	free(o);
 }
 
+/* ---- memmap_on_memory ---------------------------------------------------------------------------- */
+
+/* 128 MiB blocks: 32768 struct pages of 64 bytes = 2 MiB = 512 pages, one pageblock */
+static void test_memmap_on_memory(void **state)
+{
+	struct owner *o = calloc(1, sizeof(*o));
+	struct pmm_machine *m;
+	struct pmm_zone *mov;
+	unsigned long i;
+
+	(void)state;
+	assert_non_null(o);
+	m = boot_with(pmm_test_desc_x86_2node(), o, 16 * G);
+	mov = zone_of(m, 1, PMM_ZONE_MOVABLE);
+	assert_int_equal(pmm_add_memory_flags(m, 1, 9 * G, 2 * SZ_128M, 0x80), -EINVAL);
+	assert_int_equal(pmm_add_memory_flags(m, 1, 9 * G, 2 * SZ_128M, PMM_MHP_MEMMAP_ON_MEMORY), 0);
+	assert_int_equal(pmm_online_memory_block(m, 72, PMM_MMOP_ONLINE_MOVABLE), 0);
+	/* present counts the memmap's pages, managed does not */
+	assert_zone(mov, 0x240000, 0x8000, 0x8000, 0x8000 - 512);
+	for (i = 0x240000; i < 0x240200; i++)
+		assert_true(pmm_PageReserved(pmm_pfn_to_page(m, i)));
+	assert_false(pmm_PageReserved(pmm_pfn_to_page(m, 0x240200)));
+	assert_int_equal(pmm_zone_page_state(mov, PMM_NR_FREE_PAGES), 0x8000 - 512);
+	assert_int_equal(pmm_check(m), 0);
+	for (i = 0; i < 100; i++)
+		own(m, o, pmm_alloc_pages_node(m, 1, PMM_GFP_HIGHUSER_MOVABLE, 0), 0);
+	assert_int_equal(pmm_offline_memory_block(m, 72), 0);
+	assert_int_equal(o->migrated, 100);
+	check_contents(m, o);
+	assert_zone(mov, 0, 0, 0, 0);
+	assert_int_equal(pmm_node_data(m, 1)->node_present_pages, 0x100000);
+	/* and again, as a kernel block */
+	assert_int_equal(pmm_online_memory_block(m, 72, PMM_MMOP_ONLINE_KERNEL), 0);
+	assert_int_equal(zone_of(m, 1, PMM_ZONE_NORMAL)->present_pages, 0x108000);
+	assert_int_equal(pmm_check(m), 0);
+	release_all(m, o);
+	pmm_shutdown(m);
+	free(o);
+}
+
 /* ---- a node without memory gains some; an unmovable page refuses offlining ------------------------- */
 
 /* node 0: [1 MiB, 2 GiB); node 1: CPU 1, no memory until 128 MiB at 4 GiB (block 32) */
@@ -480,6 +520,7 @@ int main(void)
 {
 	const struct CMUnitTest sparse[] = {
 		cmocka_unit_test(test_add_online_offline_remove),
+		cmocka_unit_test(test_memmap_on_memory),
 		cmocka_unit_test(test_memoryless_node_and_rollback),
 		cmocka_unit_test(test_no_callback),
 		cmocka_unit_test(test_online_offline_while_allocating),

@@ -95,6 +95,27 @@ PMM_API int pmm_memory_block_info(const struct pmm_machine *m, unsigned long idx
 PMM_API int pmm_add_memory(struct pmm_machine *m, int nid, pmm_phys_addr_t start,
 			   pmm_phys_addr_t size);
 
+/** Each block's memmap on its own first pages (MHP_MEMMAP_ON_MEMORY, vmem_altmap). */
+#define PMM_MHP_MEMMAP_ON_MEMORY	0x1u
+
+/**
+ * pmm_add_memory_flags - pmm_add_memory() with MHP_* flags (add_memory(..., mhp_flags))
+ * @flags: 0 or PMM_MHP_MEMMAP_ON_MEMORY
+ *
+ * With PMM_MHP_MEMMAP_ON_MEMORY each memory block's memmap is placed on
+ * the block's first pages, as memory_hotplug.memmap_on_memory=1 does with
+ * a vmem_altmap: block size / PAGE_SIZE * sizeof(struct page) bytes (on
+ * x86-64, 512 pages of a 128 MiB block). When the block is onlined those
+ * pages join the zone and count as present but stay reserved; managed
+ * pages are the rest. pmm accounts for them; the struct pages themselves
+ * stay in the vmemmap.
+ * Context: as pmm_add_memory().
+ * Return: as pmm_add_memory(); -EINVAL for unknown flags, or if the
+ * memmap would not fill whole pageblocks (mhp_supports_memmap_on_memory()).
+ */
+PMM_API int pmm_add_memory_flags(struct pmm_machine *m, int nid, pmm_phys_addr_t start,
+				 pmm_phys_addr_t size, unsigned int flags);
+
 /**
  * pmm_online_memory_block - online an offline memory block
  * @m: machine
