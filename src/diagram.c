@@ -22,6 +22,7 @@ struct bank {
 	pmm_phys_addr_t	start, end;
 	int		nid;
 	int		first_seg, nr_segs;
+	bool		device;		/* a ZONE_DEVICE range */
 };
 
 /* Addresses rounded to MiB, printed as G when whole gigabytes. */
@@ -134,28 +135,45 @@ int pmm_print_diagram(const struct pmm_machine *m, FILE *f)
 	pmm_phys_addr_t total = 0;
 	unsigned int i;
 
-	/* banks: runs of memory of one node, in address order */
-	for (i = 0; i < mem->cnt + m->nr_hotplug; i++) {
-		pmm_phys_addr_t s, e;
-		int nid;
+	/* banks: runs of memory (boot, hot-added) or device memory of one node, in address order */
+	for (i = 0; i < mem->cnt + m->nr_hotplug + m->nr_pgmaps; i++) {
+		struct bank r = { 0 };
+		int k;
 
 		if (i < mem->cnt) {
-			s = mem->regions[i].base;
-			e = s + mem->regions[i].size;
-			nid = mem->regions[i].nid;
+			r.start = mem->regions[i].base;
+			r.end = r.start + mem->regions[i].size;
+			r.nid = mem->regions[i].nid;
+		} else if (i < mem->cnt + m->nr_hotplug) {
+			r.start = m->hotplug[i - mem->cnt].start;
+			r.end = m->hotplug[i - mem->cnt].end;
+			r.nid = m->hotplug[i - mem->cnt].nid;
 		} else {
-			s = m->hotplug[i - mem->cnt].start;
-			e = m->hotplug[i - mem->cnt].end;
-			nid = m->hotplug[i - mem->cnt].nid;
-		}
-		if (nr_banks && banks[nr_banks - 1].nid == nid && banks[nr_banks - 1].end <= s) {
-			banks[nr_banks - 1].end = e;
-			continue;
+			const struct pmm_dev_pagemap *pg = m->pgmaps[i - mem->cnt - m->nr_hotplug];
+
+			r.start = pg->range.start;
+			r.end = pg->range.end + 1;
+			r.nid = pg->nid;
+			r.device = true;
 		}
 		if (nr_banks == (int)PMM__ARRAY_SIZE(banks))
 			break;
-		banks[nr_banks++] = (struct bank){ .start = s, .end = e, .nid = nid };
+		for (k = nr_banks; k > 0 && banks[k - 1].start > r.start; k--)
+			banks[k] = banks[k - 1];
+		banks[k] = r;
+		nr_banks++;
 	}
+	/* runs of one node and kind merge */
+	for (b = 1, i = 1; b < nr_banks; b++) {
+		struct bank *prev = &banks[i - 1];
+
+		if (prev->nid == banks[b].nid && prev->device == banks[b].device)
+			prev->end = PMM__MAX(prev->end, banks[b].end);
+		else
+			banks[i++] = banks[b];
+	}
+	if (nr_banks)
+		nr_banks = (int)i;
 	for (b = 0; b < nr_banks; b++)
 		total += banks[b].end - banks[b].start;
 
@@ -173,6 +191,8 @@ int pmm_print_diagram(const struct pmm_machine *m, FILE *f)
 
 			if (!zone->spanned_pages || ze <= banks[b].start || zs >= banks[b].end)
 				continue;
+			if ((z == PMM_ZONE_DEVICE) != banks[b].device)
+				continue;	/* device ranges show ZONE_DEVICE only, memory never */
 			s->start = PMM__MAX(zs, banks[b].start);
 			s->end = PMM__MIN(ze, banks[b].end);
 			snprintf(s->label, sizeof(s->label), "%s", zone->name);
@@ -182,10 +202,15 @@ int pmm_print_diagram(const struct pmm_machine *m, FILE *f)
 			nr_segs++;
 			banks[b].nr_segs++;
 		}
-		if (!banks[b].nr_segs && nr_segs < MAX_SEGS) {	/* hot-added, offline */
-			segs[nr_segs] = (struct seg){ banks[b].start, banks[b].end, "offline", 0 };
-			nr_segs++;
-			banks[b].nr_segs = 1;
+		if (nr_segs < MAX_SEGS && !banks[b].device) {
+			/* hot-added blocks not online yet, at the bank's end or making it up */
+			pmm_phys_addr_t tail = banks[b].nr_segs ? segs[nr_segs - 1].end : banks[b].start;
+
+			if (tail < banks[b].end) {
+				segs[nr_segs] = (struct seg){ tail, banks[b].end, "offline", 0 };
+				nr_segs++;
+				banks[b].nr_segs++;
+			}
 		}
 	}
 	for (i = 0; i < (unsigned int)nr_segs; i++) {

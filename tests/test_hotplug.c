@@ -279,6 +279,19 @@ static void test_memmap_on_memory(void **state)
 	assert_false(pmm_PageReserved(pmm_pfn_to_page(m, 0x240200)));
 	assert_int_equal(pmm_zone_page_state(mov, PMM_NR_FREE_PAGES), 0x8000 - 512);
 	assert_int_equal(pmm_check(m), 0);
+	/* the diagram: block 72 in ZONE_MOVABLE from 9G, block 73 offline from 9344M */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		assert_int_equal(pmm_print_diagram(m, f), 0);
+		fclose(f);
+		assert_non_null(strstr(buf, "MOVABLE"));
+		assert_non_null(strstr(buf, "offline"));
+		assert_non_null(strstr(buf, "9344M"));
+		free(buf);
+	}
 	for (i = 0; i < 100; i++)
 		own(m, o, pmm_alloc_pages_node(m, 1, PMM_GFP_HIGHUSER_MOVABLE, 0), 0);
 	assert_int_equal(pmm_offline_memory_block(m, 72), 0);

@@ -138,6 +138,20 @@ static void test_fsdax_altmap_and_spans(void **state)
 	memset(mem, 0xa5, 4096);
 	assert_int_equal((unsigned char)mem[4095], 0xa5);
 
+	/* the diagram draws it as node 1's ZONE_DEVICE box from 10G to 10304M */
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		assert_int_equal(pmm_print_diagram(m, f), 0);
+		fclose(f);
+		assert_non_null(strstr(buf, "DEVICE"));
+		assert_non_null(strstr(buf, "10G"));
+		assert_non_null(strstr(buf, "10304M"));
+		free(buf);
+	}
+
 	/* refused: overlapping pagemaps, RAM, misalignment */
 	bad.type = PMM_MEMORY_DEVICE_GENERIC;
 	bad.range.start = 10 * G + 32 * M;
