@@ -3,7 +3,7 @@
 # whole test suite (FLATMEM, SPARSEMEM, SPARSEMEM+EXTREME, SPARSEMEM_VMEMMAP).
 # usage: scripts/test.sh [--sanitize | --tsan]
 #   --sanitize: clang, AddressSanitizer + UBSan, every test
-#   --tsan:     clang, ThreadSanitizer, the multi-threaded tests
+#   --tsan:     clang, ThreadSanitizer, the multi-threaded tests (allocator, hotplug)
 set -e
 cd "$(dirname "$0")/.."
 if [ "$1" = "--tsan" ]; then
@@ -11,9 +11,10 @@ if [ "$1" = "--tsan" ]; then
 	cmake -S . -B build-tsan -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
 		-DCMAKE_BUILD_TYPE=Debug -DPMM_SANITIZE=thread -DPMM_BUILD_BENCH=OFF \
 		-DPMM_BUILD_EXAMPLES=OFF >/dev/null
-	cmake --build build-tsan -j"$(nproc)" --target test_page_alloc_vmemmap test_page_alloc_sparsemem
+	cmake --build build-tsan -j"$(nproc)" --target test_page_alloc_vmemmap test_page_alloc_sparsemem \
+		test_hotplug_vmemmap test_hotplug_sparsemem
 	cd build-tsan
-	exec ctest --output-on-failure -R '^(vmemmap|sparsemem)/page_alloc$'
+	exec ctest --output-on-failure -R '^(vmemmap|sparsemem)/(page_alloc|hotplug)$'
 fi
 if [ "$1" = "--sanitize" ]; then
 	sh scripts/deps.sh --sanitize

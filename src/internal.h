@@ -219,6 +219,8 @@ struct pmm_machine {
 	unsigned long		nr_online_nodes;
 	enum pmm_zone_type	movable_zone;	/* the zone ZONE_MOVABLE is taken from */
 	enum pmm_zone_type	policy_zone;
+	enum pmm_zone_type	policy_zone_next;	/* while zonelists are rebuilt */
+	unsigned long		zonelist_seq;		/* odd while zonelists are rebuilt */
 	bool			page_group_by_mobility_disabled;
 
 	/* memory blocks, sorted by id (memory.c) */

@@ -204,7 +204,8 @@ static struct pmm_page *alloc_with(struct pmm_machine *m, pmm_gfp_t gfp, unsigne
 	case PMM_MPOL_BIND: {
 		/* apply_policy_zone(): masks only bind allocations that may use policy_zone */
 		int z = pmm_gfp_zone(m, gfp);
-		bool apply = z >= (int)m->policy_zone || z == PMM_ZONE_MOVABLE;
+		bool apply = z >= (int)__atomic_load_n(&m->policy_zone, __ATOMIC_RELAXED) ||
+			     z == PMM_ZONE_MOVABLE;
 
 		nid = pol->has_home_node ? pol->home_node : local;
 		return pmm_alloc_pages_nodemask(m, gfp, order, nid, apply ? &pol->nodes : NULL);

@@ -95,7 +95,7 @@ void pmm__set_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone
 
 	if (!word)
 		return;
-	if (m->page_group_by_mobility_disabled && mt < PMM_MIGRATE_PCPTYPES)
+	if (__atomic_load_n(&m->page_group_by_mobility_disabled, __ATOMIC_RELAXED) && mt < PMM_MIGRATE_PCPTYPES)
 		mt = PMM_MIGRATE_UNMOVABLE;
 	old = __atomic_load_n(word, __ATOMIC_RELAXED);
 	do {
@@ -368,7 +368,7 @@ static bool can_steal_fallback(const struct pmm_machine *m, unsigned int order, 
 	if (order >= m->pageblock_order)
 		return true;
 	return order >= m->pageblock_order / 2 || start_mt == PMM_MIGRATE_RECLAIMABLE ||
-	       start_mt == PMM_MIGRATE_UNMOVABLE || m->page_group_by_mobility_disabled;
+	       start_mt == PMM_MIGRATE_UNMOVABLE || __atomic_load_n(&m->page_group_by_mobility_disabled, __ATOMIC_RELAXED);
 }
 
 static int find_suitable_fallback(const struct pmm_machine *m, struct pmm_zone *zone,
@@ -468,7 +468,7 @@ static void steal_suitable_fallback(struct pmm_machine *m, struct pmm_zone *zone
 	else
 		alike_pages = 0;
 	/* claim the block when at least half of it is free or of our kind */
-	if (free_pages + alike_pages >= (1 << (pb - 1)) || m->page_group_by_mobility_disabled)
+	if (free_pages + alike_pages >= (1 << (pb - 1)) || __atomic_load_n(&m->page_group_by_mobility_disabled, __ATOMIC_RELAXED))
 		pmm__set_pageblock_migratetype(m, zone, pfn, start_type);
 	return;
 single_page:
@@ -872,7 +872,7 @@ static bool zone_watermark_ok(struct pmm_machine *m, struct pmm_zone *z, unsigne
 		if (alloc_flags & ALLOC_NON_BLOCK)
 			min -= min / 4;
 	}
-	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
+	if (free_pages <= min + __atomic_load_n(&z->lowmem_reserve[highest_zoneidx], __ATOMIC_RELAXED))
 		return false;
 	if (!order)
 		return true;
@@ -901,13 +901,27 @@ struct alloc_context {
 	const pmm_nodemask_t	*cpuset_mems;	/* the thread's cpuset, NULL in the root one */
 };
 
-static const struct pmm_zoneref *first_zone(const struct pmm_zoneref *z, int highest,
-					    const pmm_nodemask_t *nodes)
+/*
+ * The first zone from @z on of a zone type <= @highest in @nodes, or NULL;
+ * *@at is where it is. Lockless against a rebuild: each pointer is read
+ * once and its index derived from it.
+ */
+static struct pmm_zone *next_zone(const struct pmm_zoneref *z, int highest,
+				  const pmm_nodemask_t *nodes, const struct pmm_zoneref **at)
 {
-	for (; z->zone; z++)
-		if (z->zone_idx <= highest && (!nodes || pmm_node_isset(z->zone->node, nodes)))
-			return z;
-	return z;
+	struct pmm_zone *zone;
+
+	for (; (zone = __atomic_load_n(&z->zone, __ATOMIC_ACQUIRE)); z++)
+		if ((int)pmm_zone_idx(zone) <= highest && (!nodes || pmm_node_isset(zone->node, nodes)))
+			break;
+	*at = z;
+	return zone;
+}
+
+static struct pmm_zone *first_zone(const struct pmm_zoneref *z, int highest,
+				   const pmm_nodemask_t *nodes)
+{
+	return next_zone(z, highest, nodes, &z);
 }
 
 static void prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order,
@@ -989,11 +1003,11 @@ static struct pmm_page *get_page_from_freelist(struct pmm_machine *m, pmm_gfp_t 
 					       const struct alloc_context *ac)
 {
 	const struct pmm_zoneref *z;
+	struct pmm_zone *zone;
 
 retry:
-	for (z = first_zone(ac->zonelist, ac->highest_zoneidx, ac->nodemask); z->zone;
-	     z = first_zone(z + 1, ac->highest_zoneidx, ac->nodemask)) {
-		struct pmm_zone *zone = z->zone;
+	for (zone = next_zone(ac->zonelist, ac->highest_zoneidx, ac->nodemask, &z); zone;
+	     zone = next_zone(z + 1, ac->highest_zoneidx, ac->nodemask, &z)) {
 		unsigned long mark;
 		struct pmm_page *page;
 
@@ -1004,7 +1018,10 @@ retry:
 			alloc_flags &= ~ALLOC_NOFRAGMENT;
 			goto retry;
 		}
-		mark = zone->_watermark[alloc_flags & ALLOC_WMARK_MASK] + zone->watermark_boost;
+		/* watermarks change when memory is onlined or offlined: read them once */
+		mark = __atomic_load_n(&zone->_watermark[alloc_flags & ALLOC_WMARK_MASK],
+				       __ATOMIC_RELAXED) +
+		       __atomic_load_n(&zone->watermark_boost, __ATOMIC_RELAXED);
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 		    !zone_watermark_ok(m, zone, order, mark, ac->highest_zoneidx, alloc_flags,
 				       (long)pmm_zone_free_pages(zone)))
@@ -1041,9 +1058,9 @@ static bool prepare_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int ord
 	ac->zonelist = pgdat->node_zonelists[gfp & __PMM_GFP_THISNODE ? PMM_ZONELIST_NOFALLBACK :
 									 PMM_ZONELIST_FALLBACK]._zonerefs;
 	ac->nodemask = nodemask;
-	ac->migratetype = m->page_group_by_mobility_disabled ? PMM_MIGRATE_UNMOVABLE :
+	ac->migratetype = __atomic_load_n(&m->page_group_by_mobility_disabled, __ATOMIC_RELAXED) ? PMM_MIGRATE_UNMOVABLE :
 							       (int)pmm_gfp_migratetype(gfp);
-	ac->preferred_zone = first_zone(ac->zonelist, ac->highest_zoneidx, nodemask)->zone;
+	ac->preferred_zone = first_zone(ac->zonelist, ac->highest_zoneidx, nodemask);
 	ac->cpuset_mems = pmm__cpuset_current_mems(m);
 	return ac->preferred_zone != NULL;
 }
@@ -1067,8 +1084,14 @@ struct pmm_page *pmm_alloc_pages_nodemask(struct pmm_machine *m, pmm_gfp_t gfp, 
 	struct alloc_context ac;
 	unsigned int alloc_flags;
 	struct pmm_page *page;
+	unsigned long seq;
+	int retries = 0;
 
+restart:
+	seq = __atomic_load_n(&m->zonelist_seq, __ATOMIC_ACQUIRE);
 	if (!prepare_alloc(m, gfp, order, preferred_nid, nodemask, &ac)) {
+		if (__atomic_load_n(&m->zonelist_seq, __ATOMIC_ACQUIRE) != seq && retries++ < 3)
+			goto restart;
 		warn_alloc(m, gfp, order, nodemask);
 		return NULL;
 	}
@@ -1079,7 +1102,7 @@ struct pmm_page *pmm_alloc_pages_nodemask(struct pmm_machine *m, pmm_gfp_t gfp, 
 		if (!nodemask) {
 			ac.nodemask = ac.cpuset_mems;
 			ac.preferred_zone = first_zone(ac.zonelist, ac.highest_zoneidx,
-						       ac.nodemask)->zone;
+						       ac.nodemask);
 		} else {
 			alloc_flags |= ALLOC_CPUSET;
 		}
@@ -1093,7 +1116,7 @@ struct pmm_page *pmm_alloc_pages_nodemask(struct pmm_machine *m, pmm_gfp_t gfp, 
 	 * for; the caller's nodemask again, the cpuset only hardwalled for
 	 * __GFP_HARDWALL, and not at all for atomic __GFP_HIGH requests */
 	ac.nodemask = nodemask;
-	ac.preferred_zone = first_zone(ac.zonelist, ac.highest_zoneidx, nodemask)->zone;
+	ac.preferred_zone = first_zone(ac.zonelist, ac.highest_zoneidx, nodemask);
 	alloc_flags = ALLOC_WMARK_MIN | (ac.cpuset_mems ? ALLOC_CPUSET : 0);
 	if (gfp & __PMM_GFP_HIGH)
 		alloc_flags |= ALLOC_MIN_RESERVE;
@@ -1105,6 +1128,9 @@ struct pmm_page *pmm_alloc_pages_nodemask(struct pmm_machine *m, pmm_gfp_t gfp, 
 	page = get_page_from_freelist(m, gfp, order, alloc_flags, &ac);
 	if (page)
 		return page;
+	/* check_retry_zonelist(): a rebuild ran meanwhile, so the walk may have missed zones */
+	if (__atomic_load_n(&m->zonelist_seq, __ATOMIC_ACQUIRE) != seq && retries++ < 3)
+		goto restart;
 	count_event(ac.preferred_zone, ac.cpu, PMM_PGALLOC_FAIL, 1);
 	warn_alloc(m, gfp, order, nodemask);
 	return NULL;

@@ -83,8 +83,8 @@ static int build_zonerefs_node(struct pmm_machine *m, pmm_pg_data_t *pgdat,
 		zonerefs[nr].zone_idx = z;
 		nr++;
 		/* check_highest_zone() */
-		if (z != PMM_ZONE_MOVABLE && (enum pmm_zone_type)z > m->policy_zone)
-			m->policy_zone = (enum pmm_zone_type)z;
+		if (z != PMM_ZONE_MOVABLE && (enum pmm_zone_type)z > m->policy_zone_next)
+			m->policy_zone_next = (enum pmm_zone_type)z;
 	}
 	return nr;
 }
@@ -122,10 +122,29 @@ static int find_next_best_node(struct pmm_machine *m, int node, pmm_nodemask_t *
 	return best_node;
 }
 
+/*
+ * Publish a zonelist built aside: allocations walk zonelists without a
+ * lock while hotplug rebuilds them, so each entry's zone pointer is
+ * stored atomically (readers derive the zone index from it), the
+ * terminator last. A reader may meet a mix of the old and the new list
+ * for a moment; it retries when a walk that failed saw a rebuild
+ * (zonelist_update_seq).
+ */
+static void publish_zonelist(struct pmm_zoneref *dst, const struct pmm_zoneref *src, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		__atomic_store_n(&dst[i].zone_idx, src[i].zone_idx, __ATOMIC_RELAXED);
+		__atomic_store_n(&dst[i].zone, src[i].zone, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&dst[nr].zone_idx, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&dst[nr].zone, (struct pmm_zone *)NULL, __ATOMIC_RELEASE);
+}
+
 static void build_zonelists(struct pmm_machine *m, pmm_pg_data_t *pgdat, int *node_load)
 {
-	struct pmm_zoneref *zr = pgdat->node_zonelists[PMM_ZONELIST_FALLBACK]._zonerefs;
-	struct pmm_zoneref *self = pgdat->node_zonelists[PMM_ZONELIST_NOFALLBACK]._zonerefs;
+	struct pmm_zoneref zr[PMM_MAX_ZONES_PER_ZONELIST + 1], self[PMM_MAX_NR_ZONES + 1];
 	int node_order[PMM_MAX_NUMNODES], nr_nodes = 0, local = pgdat->node_id, prev = local;
 	pmm_nodemask_t used;
 	char line[16 + 4 * PMM_MAX_NUMNODES];
@@ -152,11 +171,9 @@ static void build_zonelists(struct pmm_machine *m, pmm_pg_data_t *pgdat, int *no
 	}
 	for (i = 0; i < nr_nodes; i++)
 		nr += build_zonerefs_node(m, m->view.node_data[node_order[i]], zr + nr);
-	zr[nr].zone = NULL;
-	zr[nr].zone_idx = 0;
+	publish_zonelist(pgdat->node_zonelists[PMM_ZONELIST_FALLBACK]._zonerefs, zr, nr);
 	nr = build_zonerefs_node(m, pgdat, self);
-	self[nr].zone = NULL;
-	self[nr].zone_idx = 0;
+	publish_zonelist(pgdat->node_zonelists[PMM_ZONELIST_NOFALLBACK]._zonerefs, self, nr);
 
 	if (!m->arch->numa)
 		return;
@@ -193,14 +210,17 @@ void pmm__build_all_zonelists(struct pmm_machine *m)
 	unsigned long total;
 	int nid;
 
-	m->policy_zone = PMM_ZONE_DMA;
+	__atomic_fetch_add(&m->zonelist_seq, 1, __ATOMIC_SEQ_CST);	/* odd: rebuilding */
+	m->policy_zone_next = PMM_ZONE_DMA;
 	pmm_for_each_node(nid, m)
 		build_zonelists(m, m->view.node_data[nid], node_load);
+	__atomic_store_n(&m->policy_zone, m->policy_zone_next, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&m->zonelist_seq, 1, __ATOMIC_SEQ_CST);
 	m->nr_online_nodes = (unsigned long)pmm_num_node_state(m, PMM_N_ONLINE);
 	/* gfp_zone(GFP_HIGHUSER_MOVABLE) is ZONE_MOVABLE */
 	total = nr_free_zone_pages(m, PMM_ZONE_MOVABLE, !m->booted);
-	m->page_group_by_mobility_disabled =
-		total < (1UL << m->pageblock_order) * PMM_MIGRATE_TYPES;
+	__atomic_store_n(&m->page_group_by_mobility_disabled,
+			 total < (1UL << m->pageblock_order) * PMM_MIGRATE_TYPES, __ATOMIC_RELAXED);
 	pmm__pr_info(m, "Built %lu zonelists, mobility grouping %s.  Total pages: %lu",
 		     m->nr_online_nodes, m->page_group_by_mobility_disabled ? "off" : "on", total);
 	if (m->arch->numa)
@@ -265,22 +285,23 @@ static void setup_per_zone_wmarks(struct pmm_machine *m)
 			lowmem_pages += zone->managed_pages;
 
 	for_each_zone_of(m, nid, zone, z) {
-		unsigned long managed = zone->managed_pages;
+		unsigned long managed = zone->managed_pages, min;
 		unsigned long tmp = lowmem_pages ? (unsigned long)((unsigned long long)pages_min *
 								   managed / lowmem_pages) : 0;
 
 		pthread_mutex_lock(&zone->lock);
+		/* allocations read the marks without the lock: store each whole */
 		if (is_highmem_idx(m, (enum pmm_zone_type)z) ||
 		    (movable_clamped && z == PMM_ZONE_MOVABLE))
-			zone->_watermark[PMM_WMARK_MIN] =
-				PMM__MIN(PMM__MAX(managed / 1024, SWAP_CLUSTER_MAX), 128UL);
+			min = PMM__MIN(PMM__MAX(managed / 1024, SWAP_CLUSTER_MAX), 128UL);
 		else
-			zone->_watermark[PMM_WMARK_MIN] = tmp;
+			min = tmp;
 		tmp = PMM__MAX(tmp >> 2, mult_frac(managed, wsf, 10000));
-		zone->watermark_boost = 0;
-		zone->_watermark[PMM_WMARK_LOW] = zone->_watermark[PMM_WMARK_MIN] + tmp;
-		zone->_watermark[PMM_WMARK_HIGH] = zone->_watermark[PMM_WMARK_LOW] + tmp;
-		zone->_watermark[PMM_WMARK_PROMO] = zone->_watermark[PMM_WMARK_HIGH] + tmp;
+		__atomic_store_n(&zone->watermark_boost, 0UL, __ATOMIC_RELAXED);
+		__atomic_store_n(&zone->_watermark[PMM_WMARK_MIN], min, __ATOMIC_RELAXED);
+		__atomic_store_n(&zone->_watermark[PMM_WMARK_LOW], min + tmp, __ATOMIC_RELAXED);
+		__atomic_store_n(&zone->_watermark[PMM_WMARK_HIGH], min + 2 * tmp, __ATOMIC_RELAXED);
+		__atomic_store_n(&zone->_watermark[PMM_WMARK_PROMO], min + 3 * tmp, __ATOMIC_RELAXED);
 		pthread_mutex_unlock(&zone->lock);
 	}
 }
@@ -336,7 +357,9 @@ static void setup_per_zone_lowmem_reserve(struct pmm_machine *m)
 				if (!pmm_zone_type_configured(m, (enum pmm_zone_type)j))
 					continue;
 				managed += pgdat->node_zones[j].managed_pages;
-				zone->lowmem_reserve[j] = clear ? 0 : (long)(managed / (unsigned long)ratio);
+				__atomic_store_n(&zone->lowmem_reserve[j],
+						 clear ? 0 : (long)(managed / (unsigned long)ratio),
+						 __ATOMIC_RELAXED);
 			}
 		}
 	}

@@ -445,7 +445,7 @@ static void test_no_callback(void **state)
 struct churn {
 	struct pmm_machine	*m;
 	int			cpu;
-	volatile int		*stop;
+	int			*stop;
 	unsigned long		allocs;
 };
 
@@ -459,7 +459,7 @@ static void *allocator(void *arg)
 
 	pmm_set_cpu(c->m, c->cpu);
 	pmm_nodelist_parse("0", &node0);
-	while (!*c->stop) {
+	while (!__atomic_load_n(c->stop, __ATOMIC_RELAXED)) {
 		seed = seed * 1103515245u + 12345u;
 		k = (int)(seed >> 16) % 32;
 		if (held[k])
@@ -481,7 +481,7 @@ static void test_online_offline_while_allocating(void **state)
 	struct pmm_machine *m;
 	struct churn c[2];
 	pthread_t t[2];
-	volatile int stop = 0;
+	int stop = 0;
 	int i, round;
 
 	assert_non_null(o);
@@ -503,7 +503,7 @@ static void test_online_offline_while_allocating(void **state)
 		assert_int_equal(pmm_offline_memory_block(m, 32), 0);
 		check_contents(m, o);
 	}
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < 2; i++) {
 		pthread_join(t[i], NULL);
 		assert_true(c[i].allocs > 0);
