@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "pmm_test.h"
+#include "internal.h"
 
 static const char *fixtures_dir(void)
 {
@@ -562,18 +563,42 @@ static void check_fixture(const char *dir, const char *name)
 		char type[32] = "";
 		unsigned long count = ~0UL, i, done = 0;
 		enum pmm_online_type t;
+		char *log;
 
 		sscanf(online + 11, "%31[a-z_]:%lu", type, &count);
 		t = !strcmp(type, "online_movable") ? PMM_MMOP_ONLINE_MOVABLE :
 		    !strcmp(type, "online_kernel") ? PMM_MMOP_ONLINE_KERNEL : PMM_MMOP_ONLINE;
-		for (i = 0; i < pmm_memory_block_count(m) && done < count; i++) {
-			struct pmm_memory_block_info info;
+		log = read_file(dir, "online_log.txt");
+		if (log) {
+			/* exactly what the init script did: "memoryN: ... echo TYPE > state: ok" */
+			char *line;
 
-			pmm_memory_block_info(m, i, &info);
-			if (info.state != PMM_MEM_OFFLINE)
-				continue;
-			assert_int_equal(pmm_online_memory_block(m, info.id, t), 0);
-			done++;
+			for (line = strtok(log, "\n"); line; line = strtok(NULL, "\n")) {
+				char *echo = strstr(line, "echo ");
+				unsigned long id;
+				char ltype[32];
+				int rc;
+
+				if (sscanf(line, "memory%lu:", &id) != 1 || !echo ||
+				    sscanf(echo, "echo %31s", ltype) != 1)
+					continue;
+				rc = pmm_online_memory_block(m, id, (enum pmm_online_type)
+							     pmm__online_type_from_name(ltype));
+				if ((rc == 0) != (strstr(echo, ": ok") != NULL))
+					MISMATCH("%s: onlining memory%lu as %s: %d, the kernel: %s\n",
+						 name, id, ltype, rc, echo);
+			}
+			free(log);
+		} else {
+			for (i = 0; i < pmm_memory_block_count(m) && done < count; i++) {
+				struct pmm_memory_block_info info;
+
+				pmm_memory_block_info(m, i, &info);
+				if (info.state != PMM_MEM_OFFLINE)
+					continue;
+				assert_int_equal(pmm_online_memory_block(m, info.id, t), 0);
+				done++;
+			}
 		}
 		pmm_test_fmt(ctx, sizeof(ctx), "%s (after %s)", name, strtok(online, " \n"));
 		got = capture(m, pmm_print_zoneinfo);
