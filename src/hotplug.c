@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <sched.h>
 
 #include "internal.h"
 
@@ -366,7 +367,14 @@ static int offline_pages(struct pmm_machine *m, unsigned long start, unsigned lo
 	/* the block's own memmap is not offlined page by page (mhp_deinit_memmap_on_memory()) */
 	start += nr_vmemmap;
 	pmm__zone_pcp_disable(m, zone);
-	err = pmm__isolate_range(m, zone, start, end, &bad);
+	/* a page another thread is freeing right now looks unmovable for a moment */
+	for (pass = 0; pass < 3; pass++) {
+		err = pmm__isolate_range(m, zone, start, end, &bad);
+		if (err != -EBUSY || pmm_page_ref_count(pmm_pfn_to_page(m, bad)) > 0 ||
+		    pmm_PageReserved(pmm_pfn_to_page(m, bad)))
+			break;
+		sched_yield();
+	}
 	if (err) {
 		pmm__pr_info(m, "pmm: pfn %#lx is unmovable", bad);
 		reason = "failure to isolate range";
