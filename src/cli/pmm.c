@@ -3,7 +3,7 @@
  * pmm: boot a simulated machine and print what a real kernel would.
  *
  *   pmm [--machine FILE | --dmesg FILE | --host] [--cmdline "PARAMS"]
- *       [--online TYPE[:COUNT]] [--no-direct-map] [COMMAND]
+ *       [--online TYPE[:COUNT]] [--offline IDS] [--no-direct-map] [COMMAND]
  *
  * With no machine it describes this host (pmm_machine_from_host()).
  */
@@ -24,7 +24,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: pmm [--machine FILE | --dmesg FILE | --hwloc-xml FILE | --synthetic DESC | --host]\n"
 		"           [--arch ARCH] [--memory-per-node SIZE] [--cmdline \"PARAMS\"]\n"
-		"           [--online TYPE[:COUNT]] [--no-direct-map] [--no-bind] [COMMAND]\n"
+		"           [--online TYPE[:COUNT]] [--offline IDS] [--no-direct-map] [--no-bind]\n"
+		"           [COMMAND]\n"
 		"\n"
 		"Boots a simulated machine as Linux would and prints what it built.\n"
 		"  --machine FILE     a machine description (docs/machine-format.md)\n"
@@ -37,6 +38,8 @@ static void usage(FILE *f)
 		"  --cmdline PARAMS   kernel parameters added to the description's command line\n"
 		"  --online TYPE[:N]  online the first N offline memory blocks (all without N)\n"
 		"                     with TYPE online, online_kernel or online_movable\n"
+		"  --offline IDS      then offline these memory blocks (memoryN ids: 40,72-73);\n"
+		"                     pages in use are not migrated from the command line\n"
 		"  --no-direct-map    metadata only: no real memory behind the pages\n"
 		"  --no-bind          do not bind memory to host NUMA nodes\n"
 		"commands:\n"
@@ -97,10 +100,49 @@ static int online_blocks(struct pmm_machine *m, const char *spec)
 	return 0;
 }
 
+/* echo offline > memoryN/state for each id of a list like "40,72-73" */
+static int offline_blocks(struct pmm_machine *m, const char *list)
+{
+	const char *p = list;
+
+	while (*p) {
+		char *end;
+		unsigned long first = strtoul(p, &end, 10), last = first, id;
+		int err;
+
+		if (end == p)
+			goto bad;
+		if (*end == '-') {
+			p = end + 1;
+			last = strtoul(p, &end, 10);
+			if (end == p || last < first)
+				goto bad;
+		}
+		for (id = first; id <= last; id++) {
+			err = pmm_offline_memory_block(m, id);
+			if (err) {
+				fprintf(stderr, "pmm: offlining memory%lu failed: %s\n", id,
+					strerror(-err));
+				return err;
+			}
+		}
+		if (*end == ',')
+			end++;
+		else if (*end)
+			goto bad;
+		p = end;
+	}
+	return 0;
+bad:
+	fprintf(stderr, "pmm: --offline %s: expected memory block ids like 40,72-73\n", list);
+	return -EINVAL;
+}
+
 int main(int argc, char **argv)
 {
 	struct pmm_boot_opts opts = { .log = log_errors };
 	const char *machine = NULL, *dmesg = NULL, *extra_cmdline = NULL, *online = NULL;
+	const char *offline = NULL;
 	const char *xml = NULL, *synthetic = NULL, *arch = NULL;
 	unsigned long long per_node = 0;
 	const char *cmd = "boot-log";
@@ -146,6 +188,8 @@ int main(int argc, char **argv)
 			extra_cmdline = argv[++i];
 		} else if (!strcmp(a, "--online") && i + 1 < argc) {
 			online = argv[++i];
+		} else if (!strcmp(a, "--offline") && i + 1 < argc) {
+			offline = argv[++i];
 		} else if (!strcmp(a, "--no-direct-map")) {
 			opts.flags |= PMM_BOOT_NO_DIRECT_MAP;
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -200,7 +244,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pmm: boot failed: %s\n", strerror(-err));
 		return 1;
 	}
-	if (online && online_blocks(m, online)) {
+	if ((online && online_blocks(m, online)) || (offline && offline_blocks(m, offline))) {
 		pmm_shutdown(m);
 		return 1;
 	}
