@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The public headers compile as C++ and link from C++ (simulators embed pmm).
 #include <pmm/pmm.h>
+#include <pmm/linux.h>
 
 #include <cstdio>
 #include <cstring>
