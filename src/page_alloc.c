@@ -236,6 +236,16 @@ static void free_one_page_locked(struct pmm_machine *m, struct pmm_zone *zone,
 	add_to_free_list(page, zone, order, mt, to_tail);
 }
 
+/* free_one_page(): under zone->lock, to the lists of the pageblock's type */
+static void free_one_page(struct pmm_machine *m, struct pmm_zone *zone, struct pmm_page *page,
+			  unsigned long pfn, unsigned int order, int fpi)
+{
+	pthread_mutex_lock(&zone->lock);
+	free_one_page_locked(m, zone, page, pfn, order,
+			     pmm__get_pageblock_migratetype(m, zone, pfn), fpi);
+	pthread_mutex_unlock(&zone->lock);
+}
+
 void pmm__free_pages_core(struct pmm_machine *m, struct pmm_page *page, unsigned long pfn,
 			  unsigned int order)
 {
@@ -247,10 +257,7 @@ void pmm__free_pages_core(struct pmm_machine *m, struct pmm_page *page, unsigned
 		pmm_set_page_count(page + i, 0);
 	}
 	__atomic_fetch_add(&zone->managed_pages, nr, __ATOMIC_RELAXED);
-	pthread_mutex_lock(&zone->lock);
-	free_one_page_locked(m, zone, page, pfn, order,
-			     pmm__get_pageblock_migratetype(m, zone, pfn), FPI_TO_TAIL);
-	pthread_mutex_unlock(&zone->lock);
+	free_one_page(m, zone, page, pfn, order, FPI_TO_TAIL);
 }
 
 /* __free_pages_memory(): the largest naturally aligned blocks of [start, end) */
@@ -674,9 +681,7 @@ static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct
 
 	if (mt >= PMM_MIGRATE_PCPTYPES) {
 		if (mt == PMM_MIGRATE_ISOLATE) {
-			pthread_mutex_lock(&zone->lock);
-			free_one_page_locked(m, zone, page, pfn, order, mt, FPI_NONE);
-			pthread_mutex_unlock(&zone->lock);
+			free_one_page(m, zone, page, pfn, order, FPI_NONE);
 			return;
 		}
 		mt = PMM_MIGRATE_MOVABLE;
@@ -686,10 +691,7 @@ static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct
 	if (__atomic_load_n(&zone->pcp_disabled, __ATOMIC_RELAXED)) {
 		/* zone_pcp_disable(): straight to the buddy lists, under the pageblock's type */
 		pmm__spin_unlock(&pcp->lock);
-		pthread_mutex_lock(&zone->lock);
-		free_one_page_locked(m, zone, page, pfn, order,
-				     pmm__get_pageblock_migratetype(m, zone, pfn), FPI_NONE);
-		pthread_mutex_unlock(&zone->lock);
+		free_one_page(m, zone, page, pfn, order, FPI_NONE);
 		return;
 	}
 	page->index = (unsigned long)mt;
@@ -702,25 +704,29 @@ static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct
 	pmm__spin_unlock(&pcp->lock);
 }
 
+static void drain_zone_pages(struct pmm_machine *m, struct pmm_zone *zone)
+{
+	int cpu;
+
+	if (!zone->per_cpu_pageset)
+		return;
+	for (cpu = 0; cpu < m->nr_cpu_ids; cpu++) {
+		struct pmm_per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+
+		pmm__spin_lock(&pcp->lock);
+		if (pcp->count)
+			free_pcppages_bulk(m, zone, pcp->count, pcp, 0);
+		pmm__spin_unlock(&pcp->lock);
+	}
+}
+
 void pmm_drain_all_pages(struct pmm_machine *m)
 {
-	int nid, z, cpu;
+	int nid, z;
 
 	pmm_for_each_node(nid, m)
-		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
-			struct pmm_zone *zone = &m->view.node_data[nid]->node_zones[z];
-
-			if (!zone->per_cpu_pageset)
-				continue;
-			for (cpu = 0; cpu < m->nr_cpu_ids; cpu++) {
-				struct pmm_per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
-
-				pmm__spin_lock(&pcp->lock);
-				if (pcp->count)
-					free_pcppages_bulk(m, zone, pcp->count, pcp, 0);
-				pmm__spin_unlock(&pcp->lock);
-			}
-		}
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+			drain_zone_pages(m, &m->view.node_data[nid]->node_zones[z]);
 }
 
 /* zone_set_pageset_high_and_batch() applied to every CPU's list */
@@ -1061,7 +1067,9 @@ static bool prepare_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int ord
 	ac->migratetype = __atomic_load_n(&m->page_group_by_mobility_disabled, __ATOMIC_RELAXED) ? PMM_MIGRATE_UNMOVABLE :
 							       (int)pmm_gfp_migratetype(gfp);
 	ac->preferred_zone = first_zone(ac->zonelist, ac->highest_zoneidx, nodemask);
-	ac->cpuset_mems = pmm__cpuset_current_mems(m);
+	/* cpusets_enabled(): the thread's cpuset is looked up only once one exists */
+	ac->cpuset_mems = __atomic_load_n(&m->cpusets_enabled, __ATOMIC_RELAXED) ?
+			  pmm__cpuset_current_mems(m) : NULL;
 	return ac->preferred_zone != NULL;
 }
 
@@ -1250,21 +1258,25 @@ static void free_pages_prepare(struct pmm_page *page, unsigned int order)
 	pmm_page_clear_type(page);	/* _mapcount = -1 */
 }
 
-static void free_the_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
+/* A page whose last reference went: onto a per-CPU list if @pcp allows, else the buddy lists. */
+static void __free_the_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order,
+			    bool pcp)
 {
 	struct pmm_zone *zone = pmm_page_zone(m, page);
 	unsigned long pfn = pmm_page_to_pfn(m, page);
 
 	free_pages_prepare(page, order);
-	if (pcp_allowed_order(m, order) && !(m->flags & PMM_BOOT_NO_PCP)) {
+	if (pcp && pcp_allowed_order(m, order) && !(m->flags & PMM_BOOT_NO_PCP)) {
 		free_unref_page(m, zone, page, pfn, order, this_cpu(m));
 		return;
 	}
-	pthread_mutex_lock(&zone->lock);
-	free_one_page_locked(m, zone, page, pfn, order,
-			     pmm__get_pageblock_migratetype(m, zone, pfn), FPI_NONE);
-	pthread_mutex_unlock(&zone->lock);
+	free_one_page(m, zone, page, pfn, order, FPI_NONE);
 	count_event(zone, this_cpu(m), PMM_PGFREE, 1UL << order);
+}
+
+static void free_the_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
+{
+	__free_the_page(m, page, order, true);
 }
 
 void pmm_free_pages(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
@@ -1316,22 +1328,6 @@ void pmm_put_page(struct pmm_machine *m, struct pmm_page *page)
 }
 
 /* ---- memory offlining: pcp off, isolation, taking pages out (mm/page_isolation.c) -------------- */
-
-static void drain_zone_pages(struct pmm_machine *m, struct pmm_zone *zone)
-{
-	int cpu;
-
-	if (!zone->per_cpu_pageset)
-		return;
-	for (cpu = 0; cpu < m->nr_cpu_ids; cpu++) {
-		struct pmm_per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
-
-		pmm__spin_lock(&pcp->lock);
-		if (pcp->count)
-			free_pcppages_bulk(m, zone, pcp->count, pcp, 0);
-		pmm__spin_unlock(&pcp->lock);
-	}
-}
 
 void pmm__zone_pcp_disable(struct pmm_machine *m, struct pmm_zone *zone)
 {
@@ -1494,13 +1490,5 @@ unsigned long pmm__offline_isolated_pages(struct pmm_machine *m, struct pmm_zone
  */
 void pmm__free_frozen_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
 {
-	struct pmm_zone *zone = pmm_page_zone(m, page);
-	unsigned long pfn = pmm_page_to_pfn(m, page);
-
-	free_pages_prepare(page, order);
-	pthread_mutex_lock(&zone->lock);
-	free_one_page_locked(m, zone, page, pfn, order,
-			     pmm__get_pageblock_migratetype(m, zone, pfn), FPI_NONE);
-	pthread_mutex_unlock(&zone->lock);
-	count_event(zone, this_cpu(m), PMM_PGFREE, 1UL << order);
+	__free_the_page(m, page, order, false);
 }
