@@ -88,6 +88,22 @@ static int by_pfn(const void *a, const void *b)
 	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
 }
 
+/* append [pfn, pfn + nr) to a growing array of blocks; -ENOMEM leaves it as it was */
+static int add_block(struct block **blocks, unsigned long *nr, unsigned long *max,
+		     unsigned long pfn, unsigned long nr_pages)
+{
+	if (*nr == *max) {
+		struct block *nb = realloc(*blocks, 2 * *max * sizeof(*nb));
+
+		if (!nb)
+			return -ENOMEM;
+		*blocks = nb;
+		*max *= 2;
+	}
+	(*blocks)[(*nr)++] = (struct block){ pfn, nr_pages };
+	return 0;
+}
+
 #define CHECK(cond, ...) do {							\
 	if (!(cond)) {								\
 		pmm__pr_err(m, "pmm_check: " __VA_ARGS__);			\
@@ -137,17 +153,10 @@ static int check_zone(struct pmm_machine *m, struct pmm_zone *zone)
 				for (i = 1; i < (1UL << o); i++)
 					CHECK(!pmm_PageBuddy(page + i) && !pmm_PageReserved(page + i),
 					      "%s pfn %#lx inside a free block is marked", zone->name, pfn + i);
-				if (nr_blocks == max_blocks) {
-					struct block *nb = realloc(blocks, 2 * max_blocks * sizeof(*nb));
-
-					if (!nb) {
-						free(blocks);
-						return bad + 1;
-					}
-					blocks = nb;
-					max_blocks *= 2;
+				if (add_block(&blocks, &nr_blocks, &max_blocks, pfn, 1UL << o)) {
+					free(blocks);
+					return bad + 1;
 				}
-				blocks[nr_blocks++] = (struct block){ pfn, 1UL << o };
 			}
 		}
 		CHECK(listed == zone->free_area[o].nr_free, "%s order %u: nr_free %lu, lists hold %lu",
@@ -176,17 +185,10 @@ static int check_zone(struct pmm_machine *m, struct pmm_zone *zone)
 				      !pmm_PageReserved(page) && pmm_page_zone(m, page) == zone,
 				      "%s cpu %d: per-CPU page %#lx is marked, referenced or foreign",
 				      zone->name, cpu, pfn);
-				if (nr_blocks == max_blocks) {
-					struct block *nb = realloc(blocks, 2 * max_blocks * sizeof(*nb));
-
-					if (!nb) {
-						free(blocks);
-						return bad + 1;
-					}
-					blocks = nb;
-					max_blocks *= 2;
+				if (add_block(&blocks, &nr_blocks, &max_blocks, pfn, 1UL << order)) {
+					free(blocks);
+					return bad + 1;
 				}
-				blocks[nr_blocks++] = (struct block){ pfn, 1UL << order };
 			}
 		}
 		CHECK((unsigned long)pcp->count == count, "%s cpu %d: pcp count %d, lists hold %lu",
