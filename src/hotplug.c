@@ -358,7 +358,7 @@ static int offline_pages(struct pmm_machine *m, unsigned long start, unsigned lo
 			 unsigned long nr_vmemmap, struct pmm_zone *zone)
 {
 	pmm_pg_data_t *pgdat = zone->zone_pgdat;
-	unsigned long block = start, end = start + nr, bad, offlined, present_normal = 0, present_all;
+	unsigned long block = start, end = start + nr, bad, present_normal = 0, present_all;
 	enum pmm_zone_type idx = pmm_zone_idx(zone);
 	bool clear_normal, clear_memory, early;
 	const char *reason = NULL;
@@ -407,7 +407,7 @@ static int offline_pages(struct pmm_machine *m, unsigned long start, unsigned lo
 		goto fail;
 	}
 
-	offlined = pmm__offline_isolated_pages(m, zone, start, end);
+	pmm__offline_isolated_pages(m, zone, start, end);
 	pmm__zone_pcp_enable(zone);
 	pmm__model_online_range(m, block, nr, false);
 
@@ -419,7 +419,6 @@ static int offline_pages(struct pmm_machine *m, unsigned long start, unsigned lo
 	pgdat->node_present_pages -= nr;
 	shrink_spans(m, zone, block, end);
 	pthread_mutex_unlock(&pgdat->node_size_lock);
-	(void)offlined;
 
 	/* node_states_clear_node() */
 	if (clear_normal) {
@@ -469,6 +468,22 @@ int pmm_offline_memory_block(struct pmm_machine *m, unsigned long id)
 	return err;
 }
 
+/* room for one more hot-added range, made before anything changes so nothing needs undoing */
+static int reserve_hotplug_range(struct pmm_machine *m)
+{
+	unsigned int max = m->max_hotplug ? m->max_hotplug * 2 : 8;
+	struct pmm__range *r;
+
+	if (m->nr_hotplug < m->max_hotplug)
+		return 0;
+	r = realloc(m->hotplug, max * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	m->hotplug = r;
+	m->max_hotplug = max;
+	return 0;
+}
+
 /* ---- removing memory -------------------------------------------------------------------------- */
 
 /* try_offline_node(): a node without memory, sections or CPUs goes offline */
@@ -512,6 +527,8 @@ static int remove_memory_locked(struct pmm_machine *m, pmm_phys_addr_t start, pm
 			return -EBUSY;
 		nid = b->nid;
 	}
+	if (reserve_hotplug_range(m))	/* cutting out the middle splits the range */
+		return -ENOMEM;
 	/* remove_memory_block_devices() */
 	for (i = 0; i < m->nr_blocks;) {
 		if (m->blocks[i].id >= start_pfn / per_block &&
@@ -537,15 +554,6 @@ static int remove_memory_locked(struct pmm_machine *m, pmm_phys_addr_t start, pm
 	} else {
 		struct pmm__range tail = m->hotplug[h];
 
-		if (m->nr_hotplug == m->max_hotplug) {
-			unsigned int max = m->max_hotplug * 2;
-			struct pmm__range *r = realloc(m->hotplug, max * sizeof(*r));
-
-			if (!r)
-				return -ENOMEM;
-			m->hotplug = r;
-			m->max_hotplug = max;
-		}
 		m->hotplug[h].end = start;
 		tail.start = end;
 		m->hotplug[m->nr_hotplug++] = tail;
@@ -569,7 +577,7 @@ int pmm_remove_memory(struct pmm_machine *m, pmm_phys_addr_t start, pmm_phys_add
 
 /* ---- adding memory ------------------------------------------------------------------------------ */
 
-static bool overlaps_memory(const struct pmm_machine *m, pmm_phys_addr_t start, pmm_phys_addr_t end)
+bool pmm__overlaps_memory(const struct pmm_machine *m, pmm_phys_addr_t start, pmm_phys_addr_t end)
 {
 	const struct pmm__memblock_type *mem = &m->memblock.memory;
 	unsigned int i;
@@ -619,12 +627,14 @@ static int add_memory_locked(struct pmm_machine *m, int nid, pmm_phys_addr_t sta
 	}
 	if (!pmm_node_data(m, nid))
 		return -EINVAL;
-	if (overlaps_memory(m, start, end))
+	if (pmm__overlaps_memory(m, start, end))
 		return -EEXIST;
 	if ((flags & PMM_MHP_MEMMAP_ON_MEMORY) && !memmap_on_memory_pages(m))
 		return -EINVAL;
 
-	err = pmm__model_add_range(m, start_pfn, nr_pages, nid);
+	err = reserve_hotplug_range(m);
+	if (!err)
+		err = pmm__model_add_range(m, start_pfn, nr_pages, nid);
 	if (err)
 		return err;
 	if (m->view.direct_map) {
@@ -633,15 +643,6 @@ static int add_memory_locked(struct pmm_machine *m, int nid, pmm_phys_addr_t sta
 			pmm__model_remove_range(m, start_pfn, nr_pages);
 			return err;
 		}
-	}
-	if (m->nr_hotplug == m->max_hotplug) {
-		unsigned int max = m->max_hotplug ? m->max_hotplug * 2 : 8;
-		struct pmm__range *r = realloc(m->hotplug, max * sizeof(*r));
-
-		if (!r)
-			return -ENOMEM;
-		m->hotplug = r;
-		m->max_hotplug = max;
 	}
 	m->hotplug[m->nr_hotplug++] = (struct pmm__range){ start, end, nid, 0 };
 	/* __try_online_node(): a node that gains memory comes online */

@@ -367,6 +367,8 @@ struct pmm_zone *pmm__zone_for_pfn_range(struct pmm_machine *m, int online_type,
 bool pmm__zone_intersects(const struct pmm_zone *zone, unsigned long start_pfn,
 			  unsigned long nr_pages);
 /* Pages of [start, end) in hot-added ranges. */
+/* does [start, end) meet boot or hot-added memory? (region_intersects() on System RAM) */
+bool pmm__overlaps_memory(const struct pmm_machine *m, pmm_phys_addr_t start, pmm_phys_addr_t end);
 void pmm__resize_span(unsigned long *start, unsigned long *spanned, unsigned long pfn,
 		      unsigned long nr_pages);
 void pmm__update_pgdat_span(pmm_pg_data_t *pgdat);

@@ -59,20 +59,6 @@ struct pmm_dev_pagemap *pmm_get_dev_pagemap(struct pmm_machine *m, unsigned long
 	return NULL;
 }
 
-static bool overlaps_ram(const struct pmm_machine *m, pmm_phys_addr_t start, pmm_phys_addr_t end)
-{
-	const struct pmm__memblock_type *mem = &m->memblock.memory;
-	unsigned int i;
-
-	for (i = 0; i < mem->cnt; i++)
-		if (start < mem->regions[i].base + mem->regions[i].size && mem->regions[i].base < end)
-			return true;
-	for (i = 0; i < m->nr_hotplug; i++)
-		if (start < m->hotplug[i].end && m->hotplug[i].start < end)
-			return true;
-	return false;
-}
-
 /* the checks of memremap_pages() and pagemap_range() */
 static int check_pgmap(struct pmm_machine *m, struct pmm_dev_pagemap *pgmap, int nid)
 {
@@ -107,7 +93,7 @@ static int check_pgmap(struct pmm_machine *m, struct pmm_dev_pagemap *pgmap, int
 		return -ERANGE;
 	if (nid < 0 || nid >= PMM_MAX_NUMNODES || !pmm_node_data(m, nid))
 		return -EINVAL;
-	if (overlaps_ram(m, pgmap->range.start, pgmap->range.end + 1)) {
+	if (pmm__overlaps_memory(m, pgmap->range.start, pgmap->range.end + 1)) {
 		pmm__pr_warn(m, "attempted on System RAM region %#llx-%#llx",
 			     (unsigned long long)pgmap->range.start,
 			     (unsigned long long)pgmap->range.end);

@@ -593,7 +593,7 @@ void pmm__memmap_init_hotplug(struct pmm_machine *m, struct pmm_zone *zone,
 void pmm__online_page_range(struct pmm_machine *m, struct pmm_zone *zone,
 			    unsigned long start_pfn, unsigned long end_pfn)
 {
-	unsigned long pfn, chunk = pmm__max_order_nr_pages(m);
+	unsigned long pfn;
 
 	(void)zone;
 	for (pfn = start_pfn; pfn < end_pfn; pfn++) {
@@ -611,7 +611,6 @@ void pmm__online_page_range(struct pmm_machine *m, struct pmm_zone *zone,
 		pmm__free_pages_core(m, pmm_pfn_to_page(m, pfn), pfn, order);
 		pfn += 1UL << order;
 	}
-	(void)chunk;
 }
 
 /* init_unavailable_range(): reserved pages for the holes that have a memmap. */
