@@ -59,6 +59,18 @@ struct pmm_machine *pmm_test_boot_desc(struct pmm_machine_desc *d, unsigned int 
 	return m;
 }
 
+char *pmm_test_capture(const struct pmm_machine *m, int (*print)(const struct pmm_machine *, FILE *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(print(m, f), 0);
+	fclose(f);
+	return buf;
+}
+
 void pmm_test_fmt(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;

@@ -38,6 +38,9 @@ struct pmm_machine *pmm_test_boot(const struct pmm_machine_desc *d, unsigned int
 /* Boot with boot flags, and destroy the description. */
 struct pmm_machine *pmm_test_boot_desc(struct pmm_machine_desc *d, unsigned int flags);
 
+/* What a pmm_print_*() function prints, as a string to free(); fails the test on an error. */
+char *pmm_test_capture(const struct pmm_machine *m, int (*print)(const struct pmm_machine *, FILE *));
+
 /* Does touching addr fault (SIGSEGV/SIGBUS)? Tested in a child process. */
 int pmm_test_faults(volatile unsigned char *addr);
 

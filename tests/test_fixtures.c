@@ -51,20 +51,6 @@ static char *read_file(const char *dir, const char *name)
 	return buf;
 }
 
-typedef int (*printer_t)(const struct pmm_machine *, FILE *);
-
-static char *capture(const struct pmm_machine *m, printer_t print)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_non_null(f);
-	assert_int_equal(print(m, f), 0);
-	fclose(f);
-	return buf;
-}
-
 static int mismatches;
 
 #define MISMATCH(...) do { print_message(__VA_ARGS__); mismatches++; } while (0)
@@ -499,6 +485,23 @@ static void boot_log_hook(void *arg, int level, const char *line)
 		print_message("%s\n", line);
 }
 
+/* boot a description just parsed (@parse_err its result), or count a mismatch and return NULL */
+static struct pmm_machine *boot_or_mismatch(const char *ctx, int parse_err, const char *err,
+					    struct pmm_machine_desc *d,
+					    const struct pmm_boot_opts *opts)
+{
+	struct pmm_machine *m = NULL;
+
+	if (parse_err) {
+		MISMATCH("%s: %s\n", ctx, err);
+		return NULL;
+	}
+	if (pmm_boot(d, opts, &m))
+		MISMATCH("%s: boot failed\n", ctx);
+	pmm_machine_desc_destroy(d);
+	return m;
+}
+
 static void check_fixture(const char *dir, const char *name)
 {
 	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
@@ -507,18 +510,13 @@ static void check_fixture(const char *dir, const char *name)
 	struct pmm_machine_desc *d;
 	struct pmm_machine *m;
 	bool model_ok, blocks_ok;
+	int parse_err;
 
 	pmm_test_fmt(path, sizeof(path), "%s/machine.json", dir);
-	if (pmm_machine_desc_from_json(path, &d, err, sizeof(err))) {
-		MISMATCH("%s: %s\n", name, err);
+	parse_err = pmm_machine_desc_from_json(path, &d, err, sizeof(err));
+	m = boot_or_mismatch(name, parse_err, err, d, &opts);
+	if (!m)
 		return;
-	}
-	if (pmm_boot(d, &opts, &m)) {
-		MISMATCH("%s: boot failed\n", name);
-		pmm_machine_desc_destroy(d);
-		return;
-	}
-	pmm_machine_desc_destroy(d);
 	model_ok = fixture_model_matches(m);
 	/* memory blocks exist only with memory hotplug, i.e. SPARSEMEM */
 	blocks_ok = PMM_CONFIG_SPARSEMEM || !pmm_machine_arch(m)->memory_hotplug;
@@ -535,19 +533,19 @@ static void check_fixture(const char *dir, const char *name)
 		goto dmesg;
 	}
 	free(want);
-	got = capture(m, pmm_print_zoneinfo);
+	got = pmm_test_capture(m, pmm_print_zoneinfo);
 	want = read_file(dir, "zoneinfo.txt");
 	compare_zoneinfo(ctx, got, want);
 	free(got);
 	free(want);
-	got = capture(m, pmm_print_node_states);
+	got = pmm_test_capture(m, pmm_print_node_states);
 	want = read_file(dir, "node_states.txt");
 	compare_exact(ctx, "node_states", got, want);
 	free(got);
 	free(want);
 	compare_free_lists(ctx, m);
 	if (blocks_ok) {
-		got = capture(m, pmm_print_memory_blocks);
+		got = pmm_test_capture(m, pmm_print_memory_blocks);
 		want = read_file(dir, "memory_blocks_before_online.txt");
 		if (!want)
 			want = read_file(dir, "memory_blocks.txt");
@@ -601,17 +599,17 @@ static void check_fixture(const char *dir, const char *name)
 			}
 		}
 		pmm_test_fmt(ctx, sizeof(ctx), "%s (after %s)", name, strtok(online, " \n"));
-		got = capture(m, pmm_print_zoneinfo);
+		got = pmm_test_capture(m, pmm_print_zoneinfo);
 		want = read_file(dir, "zoneinfo_after_online.txt");
 		compare_zoneinfo(ctx, got, want);
 		free(got);
 		free(want);
-		got = capture(m, pmm_print_node_states);
+		got = pmm_test_capture(m, pmm_print_node_states);
 		want = read_file(dir, "node_states_after_online.txt");
 		compare_exact(ctx, "node_states", got, want);
 		free(got);
 		free(want);
-		got = capture(m, pmm_print_memory_blocks);
+		got = pmm_test_capture(m, pmm_print_memory_blocks);
 		want = read_file(dir, "memory_blocks_after_online.txt");
 		compare_exact(ctx, "memory_blocks", got, want);
 		free(got);
@@ -632,16 +630,10 @@ dmesg:
 	 * may shift "Total pages" a little (2 per mille) */
 	pmm_test_fmt(path, sizeof(path), "%s/dmesg.txt", dir);
 	pmm_test_fmt(ctx, sizeof(ctx), "%s (dmesg)", name);
-	if (pmm_machine_desc_from_dmesg(path, &d, err, sizeof(err))) {
-		MISMATCH("%s: %s\n", ctx, err);
+	parse_err = pmm_machine_desc_from_dmesg(path, &d, err, sizeof(err));
+	m = boot_or_mismatch(ctx, parse_err, err, d, &opts);
+	if (!m)
 		return;
-	}
-	if (pmm_boot(d, &opts, &m)) {
-		MISMATCH("%s: boot failed\n", ctx);
-		pmm_machine_desc_destroy(d);
-		return;
-	}
-	pmm_machine_desc_destroy(d);
 	want = read_file(dir, "dmesg.txt");
 	compare_log(ctx, pmm_boot_log(m), want, model_ok, 1, model_ok ? 2 : 10);
 	free(want);

@@ -45,13 +45,7 @@ static void assert_zone(struct pmm_machine *m, int nid, enum pmm_zone_type z, un
 
 static char *diagram(struct pmm_machine *m)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	assert_int_equal(pmm_print_diagram(m, f), 0);
-	fclose(f);
-	return buf;
+	return pmm_test_capture(m, pmm_print_diagram);
 }
 
 /* "32-bit kernel on an x86 UMA machine with 2 Gbytes of RAM": DMA to 16M,

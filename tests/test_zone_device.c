@@ -140,12 +140,8 @@ static void test_fsdax_altmap_and_spans(void **state)
 
 	/* the diagram draws it as node 1's ZONE_DEVICE box from 10G to 10304M */
 	{
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
+		char *buf = pmm_test_capture(m, pmm_print_diagram);
 
-		assert_int_equal(pmm_print_diagram(m, f), 0);
-		fclose(f);
 		assert_non_null(strstr(buf, "DEVICE"));
 		assert_non_null(strstr(buf, "10G"));
 		assert_non_null(strstr(buf, "10304M"));
