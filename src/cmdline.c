@@ -160,7 +160,7 @@ static void parse_param(struct pmm_machine *m, char *param)
 int pmm__parse_cmdline(struct pmm_machine *m, const char *cmdline)
 {
 	struct pmm__cmdline *c = &m->cmdline_params;
-	char *buf = strdup(cmdline ? cmdline : ""), *p;
+	char *buf = pmm__strdup(cmdline ? cmdline : ""), *p;
 
 	if (!buf)
 		return -ENOMEM;

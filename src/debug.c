@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* A human-readable summary of a booted machine (pmm_dump_machine). */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "internal.h"
 
@@ -75,7 +76,6 @@ void pmm_dump_machine(const struct pmm_machine *m, FILE *f)
 
 /* ---- pmm_check: every invariant of the page allocator ------------------------------------------ */
 
-#include <stdlib.h>
 
 struct block {
 	unsigned long pfn, nr;
@@ -93,7 +93,7 @@ static int add_block(struct block **blocks, unsigned long *nr, unsigned long *ma
 		     unsigned long pfn, unsigned long nr_pages)
 {
 	if (*nr == *max) {
-		struct block *nb = realloc(*blocks, 2 * *max * sizeof(*nb));
+		struct block *nb = pmm__realloc(*blocks, 2 * *max * sizeof(*nb));
 
 		if (!nb)
 			return -ENOMEM;
@@ -114,7 +114,7 @@ static int add_block(struct block **blocks, unsigned long *nr, unsigned long *ma
 static int check_zone(struct pmm_machine *m, struct pmm_zone *zone)
 {
 	unsigned long nr_blocks = 0, max_blocks = 1024, free_pages = 0, pcp_pages = 0, i, pfn;
-	struct block *blocks = malloc(max_blocks * sizeof(*blocks));
+	struct block *blocks = pmm__malloc(max_blocks * sizeof(*blocks));
 	unsigned int o;
 	int mt, cpu, bad = 0;
 

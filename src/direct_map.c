@@ -28,7 +28,7 @@ static size_t host_page_size(void)
 
 void *pmm__vm_reserve(size_t bytes)
 {
-	void *p = mmap(NULL, bytes, PROT_NONE,
+	void *p = pmm__mmap(NULL, bytes, PROT_NONE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	return p == MAP_FAILED ? NULL : p;
@@ -69,7 +69,7 @@ void *pmm__alloc_node(struct pmm_machine *m, size_t bytes, int nid)
 
 	if (!bytes)
 		return NULL;
-	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+	p = pmm__mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;

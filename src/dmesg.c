@@ -32,6 +32,8 @@ struct dmesg {
 	pmm_cpumask_t		cpus[PMM_MAX_NUMNODES];
 	bool			cpu_lines;
 	int			nr_cpus, nr_cpu_nodes;
+	unsigned long		lineno;		/* of the line being read */
+	char			bad[160];	/* why the log was refused, if it was */
 };
 
 /* Drop "[    0.000000] ", "<6>" and "kernel: " prefixes. */
@@ -59,19 +61,89 @@ static const char *strip_prefix(const char *line)
 	return p;
 }
 
-static bool parse_mem(const char *s, unsigned long long *start, unsigned long long *end)
+/*
+ * Numbers from the log: strtol/strtoull with overflow detection (sscanf's %d
+ * is undefined on overflow). *p moves past the number; false if there is none.
+ */
+static bool get_long(const char **p, int base, long *out)
 {
-	const char *m = strstr(s, "[mem ");
+	char *end;
 
-	if (!m || sscanf(m, "[mem %llx-%llx]", start, end) != 2 || *end < *start)
+	errno = 0;
+	*out = strtol(*p, &end, base);
+	if (end == *p || errno)
 		return false;
-	*end += 1;	/* printed inclusive */
+	*p = end;
 	return true;
 }
 
-static void note_node(struct dmesg *g, int nid)
+static bool get_ull(const char **p, unsigned long long *out)
+{
+	char *end;
+
+	if (**p == '-')
+		return false;
+	errno = 0;
+	*out = strtoull(*p, &end, 16);
+	if (end == *p || errno)
+		return false;
+	*p = end;
+	return true;
+}
+
+/* after leading blanks and the literal prefix, a decimal number: "Initmem setup node 3" */
+static bool after(const char *s, const char *prefix, long *out, const char **rest)
+{
+	const char *p;
+
+	while (*s == ' ')
+		s++;
+	if (strncmp(s, prefix, strlen(prefix)))
+		return false;
+	p = s + strlen(prefix);
+	while (*p == ' ')
+		p++;
+	if (!get_long(&p, 10, out))
+		return false;
+	if (rest)
+		*rest = p;
+	return true;
+}
+
+/* "[mem 0x...-0x...]", printed inclusive; false if absent or malformed */
+static bool parse_mem(const char *s, unsigned long long *start, unsigned long long *end)
+{
+	const char *p = strstr(s, "[mem ");
+
+	if (!p)
+		return false;
+	p += 5;
+	if (!get_ull(&p, start) || *p++ != '-' || !get_ull(&p, end) || *p != ']' ||
+	    *end < *start || *end == ~0ULL)
+		return false;
+	*end += 1;
+	return true;
+}
+
+/* Refuse the log: a number out of range on the current line. */
+static void refuse(struct dmesg *g, const char *what, long value, long max)
+{
+	if (!g->bad[0])
+		snprintf(g->bad, sizeof(g->bad), "line %lu: %s %ld is out of range 0..%ld",
+			 g->lineno, what, value, max);
+}
+
+static bool node_ok(struct dmesg *g, long nid)
 {
 	if (nid >= 0 && nid < PMM_MAX_NUMNODES)
+		return true;
+	refuse(g, "node", nid, PMM_MAX_NUMNODES - 1);
+	return false;
+}
+
+static void note_node(struct dmesg *g, long nid)
+{
+	if (node_ok(g, nid))
 		g->node_seen[nid] = true;
 }
 
@@ -97,12 +169,12 @@ static void parse_line(struct dmesg *g, const char *raw)
 {
 	const char *s = strip_prefix(raw), *p;
 	unsigned long long a, b;
-	int nid, n;
+	long nid, v;
 
 	if (g->in_early) {
-		if (sscanf(s, " node %d: ", &nid) == 1 && parse_mem(s, &a, &b)) {
-			if (g->nr_early < (int)PMM__ARRAY_SIZE(g->early))
-				g->early[g->nr_early++] = (struct dmesg_range){ a, b, nid, false };
+		if (after(s, "node", &nid, &p) && *p == ':' && parse_mem(s, &a, &b)) {
+			if (node_ok(g, nid) && g->nr_early < (int)PMM__ARRAY_SIZE(g->early))
+				g->early[g->nr_early++] = (struct dmesg_range){ a, b, (int)nid, false };
 			note_node(g, nid);
 			return;
 		}
@@ -117,7 +189,7 @@ static void parse_line(struct dmesg *g, const char *raw)
 			size_t len;
 
 			p = strchr(p, ':') + 2;
-			g->cmdline = strdup(p);
+			g->cmdline = pmm__strdup(p);
 			len = g->cmdline ? strlen(g->cmdline) : 0;
 			while (len && isspace((unsigned char)g->cmdline[len - 1]))
 				g->cmdline[--len] = '\0';
@@ -125,46 +197,63 @@ static void parse_line(struct dmesg *g, const char *raw)
 	} else if (strstr(s, "Early memory node ranges")) {
 		g->in_early = true;
 		g->nr_early = 0;
-	} else if (sscanf(s, "Initmem setup node %d", &nid) == 1) {
+	} else if (after(s, "Initmem setup node", &nid, NULL)) {
 		note_node(g, nid);
-	} else if (sscanf(s, "Fallback order for Node %d:%n", &nid, &n) == 1 &&
-		   nid >= 0 && nid < PMM_MAX_NUMNODES) {
-		int other, used;
-
+	} else if (after(s, "Fallback order for Node", &nid, &p) && *p == ':') {
+		if (!node_ok(g, nid))
+			return;
 		note_node(g, nid);
 		g->has_fallback[nid] = true;
 		g->nr_fallback[nid] = 0;
-		p = s + n;
-		while (sscanf(p, "%d%n", &other, &used) == 1) {
+		p++;
+		while (get_long(&p, 10, &v)) {
+			if (!node_ok(g, v))
+				return;
 			if (g->nr_fallback[nid] < PMM_MAX_NUMNODES)
-				g->fallback[nid][g->nr_fallback[nid]++] = other;
-			note_node(g, other);
-			p += used;
+				g->fallback[nid][g->nr_fallback[nid]++] = (int)v;
+			note_node(g, v);
 		}
 	} else if (strstr(s, "BIOS-e820: ") && strstr(s, "usable") && parse_mem(s, &a, &b)) {
 		if (g->nr_e820 < (int)PMM__ARRAY_SIZE(g->e820))
 			g->e820[g->nr_e820++] = (struct dmesg_range){ a, b, 0, false };
-	} else if ((p = strstr(s, "SRAT: Node ")) != NULL && sscanf(p, "SRAT: Node %d", &nid) == 1 &&
+	} else if ((p = strstr(s, "SRAT: Node ")) != NULL && after(p, "SRAT: Node", &nid, NULL) &&
 		   parse_mem(p, &a, &b)) {
+		if (!node_ok(g, nid))
+			return;
 		if (g->nr_srat < (int)PMM__ARRAY_SIZE(g->srat))
-			g->srat[g->nr_srat++] = (struct dmesg_range){ a, b, nid, strstr(p, "hotplug") };
+			g->srat[g->nr_srat++] = (struct dmesg_range){ a, b, (int)nid,
+								      strstr(p, "hotplug") };
 		note_node(g, nid);
-	} else if ((p = strstr(s, ".... node ")) != NULL && sscanf(p, ".... node #%d", &nid) == 1) {
+	} else if ((p = strstr(s, ".... node ")) != NULL &&
+		   (p = p + strspn(p + 10, " ") + 10, *p == '#') && (++p, get_long(&p, 10, &nid))) {
 		/* x86 smpboot: ".... node  #1, CPUs:      #1" */
+		if (!node_ok(g, nid))
+			return;
 		p = strstr(p, "CPUs:");
 		g->cpu_lines = true;
 		note_node(g, nid);
 		while (p && (p = strchr(p, '#')) != NULL) {
-			int cpu = atoi(p + 1);
-
-			if (nid >= 0 && nid < PMM_MAX_NUMNODES && cpu >= 0 && cpu < PMM_NR_CPUS)
-				pmm_cpumask_set_cpu(cpu, &g->cpus[nid]);
 			p++;
+			if (!get_long(&p, 10, &v))
+				continue;
+			if (v < 0 || v >= PMM_NR_CPUS) {
+				refuse(g, "CPU", v, PMM_NR_CPUS - 1);
+				return;
+			}
+			pmm_cpumask_set_cpu((int)v, &g->cpus[nid]);
 		}
 	} else if ((p = strstr(s, "smp: Brought up ")) != NULL) {
-		if (sscanf(p, "smp: Brought up %d nodes, %d CPUs", &g->nr_cpu_nodes, &g->nr_cpus) != 2 &&
-		    sscanf(p, "smp: Brought up %d node, %d CPU", &g->nr_cpu_nodes, &g->nr_cpus) != 2)
+		long nodes, cpus;
+
+		p += 16;
+		if (get_long(&p, 10, &nodes) && !strncmp(p, " node", 5) && (p = strchr(p, ',')) &&
+		    (++p, get_long(&p, 10, &cpus)) && cpus > 0 && cpus <= PMM_NR_CPUS &&
+		    nodes > 0 && nodes <= PMM_MAX_NUMNODES) {
+			g->nr_cpu_nodes = (int)nodes;
+			g->nr_cpus = (int)cpus;
+		} else {
 			g->nr_cpus = 0;
+		}
 	}
 }
 
@@ -218,6 +307,10 @@ static int build_desc(struct dmesg *g, struct pmm_machine_desc *d, char *err, si
 			if (first < 0)
 				first = nid;
 		}
+	if (first < 0) {
+		snprintf(err, err_len, "%s: memory ranges but no node", path);
+		return -EINVAL;
+	}
 	/* CPUs: the SMP lines, CPU 0 on the first node; else spread evenly */
 	if (g->cpu_lines) {
 		pmm_cpumask_set_cpu(0, &g->cpus[first]);
@@ -289,47 +382,64 @@ fail:
 	return rc;
 }
 
-int pmm_machine_desc_from_dmesg(const char *path, struct pmm_machine_desc **out, char *errbuf,
-				size_t err_len)
+int pmm_machine_desc_from_dmesg_buffer(const char *text, size_t len, const char *name,
+				       struct pmm_machine_desc **out, char *errbuf, size_t err_len)
 {
-	char localerr[512], line[4096];
-	char *err = errbuf && err_len ? errbuf : localerr;
+	char localerr[512];
+	char *err = errbuf && err_len ? errbuf : localerr, *copy, *line, *end;
 	struct pmm_machine_desc *d = NULL;
 	struct dmesg *g;
-	FILE *f;
 	int rc;
 
 	if (err == localerr)
 		err_len = sizeof(localerr);
 	err[0] = '\0';
 	*out = NULL;
-	f = fopen(path, "r");
-	if (!f) {
-		rc = -errno;
-		snprintf(err, err_len, "%s: %s", path, strerror(-rc));
-		return rc;
-	}
-	g = calloc(1, sizeof(*g));
-	if (!g) {
-		fclose(f);
+	if (!name)
+		name = "(buffer)";
+	if (!text)
+		return -EINVAL;
+	/* one writable copy, cut into lines in place; a NUL byte ends its line early */
+	copy = pmm__malloc(len + 1);
+	g = pmm__calloc(1, sizeof(*g));
+	if (!copy || !g) {
+		free(copy);
+		free(g);
+		snprintf(err, err_len, "%s: out of memory", name);
 		return -ENOMEM;
 	}
-	while (fgets(line, sizeof(line), f))
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	for (line = copy; line < copy + len && !g->bad[0]; line = end + 1) {
+		end = memchr(line, '\n', (size_t)(copy + len - line));
+		if (!end)
+			end = copy + len;
+		*end = '\0';
+		g->lineno++;
 		parse_line(g, line);
-	fclose(f);
+	}
+	free(copy);
 
+	if (g->bad[0]) {
+		snprintf(err, err_len, "%s: %s", name, g->bad);
+		rc = -EINVAL;
+		goto out;
+	}
 	if (!g->arch[0]) {
 		snprintf(err, err_len, "%s: no \"Linux version\" line: cannot tell the architecture",
-			 path);
+			 name);
 		rc = -EINVAL;
 		goto out;
 	}
 	rc = pmm_machine_desc_create(g->arch, &d);
-	if (rc)
+	if (rc) {
+		snprintf(err, err_len, "%s: %s", name, rc == -ENOMEM ? "out of memory" :
+			 "no architecture profile");
 		goto out;
+	}
 	if (g->version[0] && pmm_machine_desc_set_kernel(d, g->version))
 		pmm_machine_desc_set_kernel(d, "6.12");	/* unknown version: the default rules */
-	rc = build_desc(g, d, err, err_len, path);
+	rc = build_desc(g, d, err, err_len, name);
 	if (!rc) {
 		*out = d;
 		d = NULL;
@@ -338,5 +448,21 @@ out:
 	pmm_machine_desc_destroy(d);
 	free(g->cmdline);
 	free(g);
+	return rc;
+}
+
+int pmm_machine_desc_from_dmesg(const char *path, struct pmm_machine_desc **out, char *errbuf,
+				size_t err_len)
+{
+	size_t len;
+	char *text;
+	int rc;
+
+	*out = NULL;
+	rc = pmm__read_file(path, PMM__MAX_INPUT_BYTES, &text, &len, errbuf, err_len);
+	if (rc)
+		return rc;
+	rc = pmm_machine_desc_from_dmesg_buffer(text, len, path, out, errbuf, err_len);
+	free(text);
 	return rc;
 }

@@ -476,7 +476,7 @@ static int reserve_hotplug_range(struct pmm_machine *m)
 
 	if (m->nr_hotplug < m->max_hotplug)
 		return 0;
-	r = realloc(m->hotplug, max * sizeof(*r));
+	r = pmm__realloc(m->hotplug, max * sizeof(*r));
 	if (!r)
 		return -ENOMEM;
 	m->hotplug = r;

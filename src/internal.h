@@ -424,5 +424,33 @@ const pmm_nodemask_t *pmm__cpuset_current_mems(struct pmm_machine *m);
 void pmm__build_all_zonelists(struct pmm_machine *m);
 void pmm__init_per_zone_wmark_min(struct pmm_machine *m);
 
+/* ---- fault_inject.c: every host allocation pmm makes ------------------------------------------------------------ */
+
+/* should_fail(): true for the allocation pmm_fail_nth() chose */
+bool pmm__should_fail(void);
+void *pmm__malloc(size_t bytes);
+void *pmm__calloc(size_t nmemb, size_t bytes);
+void *pmm__realloc(void *ptr, size_t bytes);
+char *pmm__strdup(const char *s);
+void *pmm__mmap(void *addr, size_t bytes, int prot, int flags, int fd, long offset);
+/* realloc() that fault injection leaves alone: the log (printk does not allocate) */
+void *pmm__realloc_nofault(void *ptr, size_t bytes);
+
+/* ---- read_file.c ------------------------------------------------------------------------------------------------- */
+
+/*
+ * Read a whole file (regular, pipe, character device) into a NUL-terminated
+ * buffer the caller frees. -EISDIR for a directory, -EFBIG past max_bytes,
+ * -errno if it cannot be opened or read; err receives "PATH: why".
+ */
+#define PMM__MAX_INPUT_BYTES	((size_t)256 << 20)	/* larger is no machine file or log */
+int pmm__read_file(const char *path, size_t max_bytes, char **text, size_t *len, char *err,
+		   size_t err_len);
+
+/* The plain allocators are off limits: use pmm__malloc() and friends, so that
+ * fault injection reaches every allocation (free() stays as it is). */
+#if defined(PMM_BUILDING) && !defined(PMM__ALLOC_IMPL)
+#pragma GCC poison malloc calloc realloc strdup strndup
+#endif
 
 #endif /* PMM_INTERNAL_H */

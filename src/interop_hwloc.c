@@ -34,7 +34,7 @@ struct pmm__host {
 
 int pmm__host_open(struct pmm_machine *m)
 {
-	struct pmm__host *h = calloc(1, sizeof(*h));
+	struct pmm__host *h = pmm__calloc(1, sizeof(*h));
 	hwloc_obj_t obj = NULL;
 
 	if (!h)
@@ -196,7 +196,7 @@ int pmm__host_cpu_map(struct pmm_machine *m, const struct pmm_machine_desc *d)
 	topo = m->host->topo;
 	while ((pu = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PU, pu)))
 		max_host = PMM__MAX(max_host, (int)pu->os_index + 1);
-	m->host_cpu_to_sim = calloc((size_t)max_host, sizeof(int));
+	m->host_cpu_to_sim = pmm__calloc((size_t)max_host, sizeof(int));
 	if (!m->host_cpu_to_sim)
 		return -ENOMEM;
 	m->nr_host_cpus = max_host;
@@ -558,7 +558,7 @@ static void read_block_nodes(struct block_nodes *bn)
 				continue;
 			if (id >= bn->nr) {
 				unsigned long nr = PMM__MAX(id + 1, bn->nr * 2), i;
-				int *p = realloc(bn->nid, nr * sizeof(int));
+				int *p = pmm__realloc(bn->nid, nr * sizeof(int));
 
 				if (!p)
 					continue;

@@ -37,7 +37,7 @@ int pmm_machine_desc_create(const char *arch, struct pmm_machine_desc **out)
 	*out = NULL;
 	if (!a)
 		return -EINVAL;
-	d = calloc(1, sizeof(*d));
+	d = pmm__calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
 	d->arch = a;
@@ -136,7 +136,7 @@ static int add_range(struct pmm__range **arr, unsigned int *nr, unsigned int *ma
 {
 	if (*nr == *max) {
 		unsigned int n = *max ? *max * 2 : 16;
-		struct pmm__range *p = realloc(*arr, n * sizeof(*p));
+		struct pmm__range *p = pmm__realloc(*arr, n * sizeof(*p));
 
 		if (!p)
 			return -ENOMEM;
@@ -215,7 +215,7 @@ int pmm_machine_desc_add_reserved(struct pmm_machine_desc *d, pmm_phys_addr_t st
 
 int pmm_machine_desc_set_cmdline(struct pmm_machine_desc *d, const char *cmdline)
 {
-	char *s = strdup(cmdline ? cmdline : "");
+	char *s = pmm__strdup(cmdline ? cmdline : "");
 
 	if (!s)
 		return pmm__desc_fail(d, -ENOMEM, "out of memory");
@@ -228,7 +228,7 @@ int pmm_machine_desc_set_cmdline(struct pmm_machine_desc *d, const char *cmdline
 int pmm_machine_desc_append_cmdline(struct pmm_machine_desc *d, const char *params)
 {
 	size_t a = d->cmdline ? strlen(d->cmdline) : 0, b = params ? strlen(params) : 0;
-	char *s = malloc(a + b + 2);
+	char *s = pmm__malloc(a + b + 2);
 
 	if (!s)
 		return pmm__desc_fail(d, -ENOMEM, "out of memory");
@@ -634,7 +634,7 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	*out = NULL;
 	if (!d)
 		return -EINVAL;
-	m = calloc(1, sizeof(*m));
+	m = pmm__calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
 	init_view(m, d->arch);
@@ -651,7 +651,7 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	m->kernel_version = d->kernel_version;
 	m->sysctl = d->sysctl;
 	m->user_min_free_kbytes = d->sysctl.min_free_kbytes;
-	m->cmdline = strdup(d->cmdline ? d->cmdline : "");
+	m->cmdline = pmm__strdup(d->cmdline ? d->cmdline : "");
 	if (!m->cmdline) {
 		err = -ENOMEM;
 		goto fail;

@@ -67,14 +67,14 @@ static void record(struct json_ctx *c, const char *path)
 {
 	if (c->nr_pos == c->max_pos) {
 		size_t max = c->max_pos ? c->max_pos * 2 : 64;
-		struct json_pos *p = realloc(c->pos, max * sizeof(*p));
+		struct json_pos *p = pmm__realloc(c->pos, max * sizeof(*p));
 
 		if (!p)
 			return;
 		c->pos = p;
 		c->max_pos = max;
 	}
-	c->pos[c->nr_pos].path = strdup(path);
+	c->pos[c->nr_pos].path = pmm__strdup(path);
 	c->pos[c->nr_pos].line = c->line;
 	c->pos[c->nr_pos].column = c->column;
 	if (c->pos[c->nr_pos].path)
@@ -102,10 +102,22 @@ static void scan_string(struct json_ctx *c, char *buf, size_t len)
 		buf[n < len ? n : len - 1] = '\0';
 }
 
+/* a character that ends a bare token; never NUL, which strchr() would match */
+static bool ends_token(char ch)
+{
+	return ch == ',' || ch == ']' || ch == '}' || ch == ':' || ch == '\0' ||
+	       isspace((unsigned char)ch);
+}
+
+/*
+ * Every loop below must consume input: jansson has checked the syntax, so
+ * the text is valid JSON, but a member that does not advance the scan ends
+ * it rather than spinning (the scan only places error messages).
+ */
 static void scan_value(struct json_ctx *c, const char *path, int depth)
 {
 	char child[512], key[256];
-	size_t i = 0;
+	size_t i = 0, at;
 
 	skip_ws(c);
 	record(c, path);
@@ -122,10 +134,13 @@ static void scan_value(struct json_ctx *c, const char *path, int depth)
 			skip_ws(c);
 			advance(c);	/* ':' */
 			field_path(child, sizeof(child), "%s%s%s", path, *path ? "." : "", key);
+			at = c->at;
 			scan_value(c, child, depth + 1);
 			skip_ws(c);
 			if (c->at < c->len && c->text[c->at] == ',')
 				advance(c);
+			else if (c->at == at)
+				return;
 		}
 		advance(c);
 		break;
@@ -136,18 +151,21 @@ static void scan_value(struct json_ctx *c, const char *path, int depth)
 			if (c->at >= c->len || c->text[c->at] == ']')
 				break;
 			field_path(child, sizeof(child), "%s[%zu]", path, i++);
+			at = c->at;
 			scan_value(c, child, depth + 1);
 			skip_ws(c);
 			if (c->at < c->len && c->text[c->at] == ',')
 				advance(c);
+			else if (c->at == at)
+				return;
 		}
 		advance(c);
 		break;
 	case '"':
 		scan_string(c, key, sizeof(key));
 		break;
-	default:
-		while (c->at < c->len && !strchr(",]} \t\r\n", c->text[c->at]))
+	default:	/* number, true, false, null: up to the next delimiter */
+		while (c->at < c->len && !ends_token(c->text[c->at]))
 			advance(c);
 	}
 }
@@ -502,59 +520,79 @@ out:
 	return err;
 }
 
-int pmm_machine_desc_from_json(const char *path, struct pmm_machine_desc **out, char *errbuf,
-			       size_t err_len)
+/* Where the first NUL byte is (jansson stops reading there; the scan must not run). */
+static bool find_nul(const char *text, size_t len, int *line, int *column)
 {
-	struct json_ctx c = { .file = path, .line = 1, .column = 1, .err = errbuf,
-			      .err_len = err_len };
+	const char *nul = memchr(text, '\0', len), *p;
+
+	if (!nul)
+		return false;
+	*line = 1;
+	*column = 1;
+	for (p = text; p < nul; p++) {
+		if (*p == '\n') {
+			++*line;
+			*column = 1;
+		} else {
+			++*column;
+		}
+	}
+	return true;
+}
+
+int pmm_machine_desc_from_json_buffer(const char *text, size_t len, const char *name,
+				      struct pmm_machine_desc **out, char *errbuf, size_t err_len)
+{
+	struct json_ctx c = { .file = name ? name : "(buffer)", .line = 1, .column = 1,
+			      .err = errbuf, .err_len = err_len };
 	json_error_t jerr;
 	json_t *root;
-	FILE *f;
-	long size;
-	char *text;
-	int err;
+	int err, line, column;
 	size_t i;
 
 	*out = NULL;
 	if (errbuf && err_len)
 		errbuf[0] = '\0';
-	f = fopen(path, "rb");
-	if (!f) {
-		err = -errno;
+	if (!text)
+		return -EINVAL;
+	if (find_nul(text, len, &line, &column)) {
 		if (errbuf && err_len)
-			snprintf(errbuf, err_len, "%s: %s", path, strerror(-err));
-		return err;
+			snprintf(errbuf, err_len, "%s:%d:%d: a NUL byte: not JSON text", c.file,
+				 line, column);
+		return -EINVAL;
 	}
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	text = size >= 0 ? malloc((size_t)size + 1) : NULL;
-	if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
-		fclose(f);
-		free(text);
-		if (errbuf && err_len)
-			snprintf(errbuf, err_len, "%s: cannot read", path);
-		return text ? -EIO : -ENOMEM;
-	}
-	fclose(f);
-	text[size] = '\0';
-
-	root = json_loadb(text, (size_t)size, JSON_REJECT_DUPLICATES, &jerr);
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		if (errbuf && err_len)
-			snprintf(errbuf, err_len, "%s:%d:%d: %s", path, jerr.line, jerr.column,
+			snprintf(errbuf, err_len, "%s:%d:%d: %s", c.file, jerr.line, jerr.column,
 				 jerr.text);
-		free(text);
+		if (json_error_code(&jerr) == json_error_out_of_memory)
+			return -ENOMEM;
 		return strstr(jerr.text, "too big") ? -ERANGE : -EINVAL;
 	}
 	c.text = text;
-	c.len = (size_t)size;
+	c.len = len;
 	scan_value(&c, "", 0);
 	err = parse_root(&c, root, out);
 	json_decref(root);
 	for (i = 0; i < c.nr_pos; i++)
 		free(c.pos[i].path);
 	free(c.pos);
+	return err;
+}
+
+int pmm_machine_desc_from_json(const char *path, struct pmm_machine_desc **out, char *errbuf,
+			       size_t err_len)
+{
+	size_t len;
+	char *text;
+	int err;
+
+	*out = NULL;
+	err = pmm__read_file(path, PMM__MAX_INPUT_BYTES, &text, &len, errbuf, err_len);
+	if (err)
+		return err;
+	err = pmm_machine_desc_from_json_buffer(text, len, path, out, errbuf, err_len);
 	free(text);
 	return err;
 }

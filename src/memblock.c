@@ -11,7 +11,7 @@
 static int memblock_grow(struct pmm__memblock_type *type)
 {
 	unsigned int max = type->max ? type->max * 2 : 16;
-	struct pmm_memblock_region *r = realloc(type->regions, max * sizeof(*r));
+	struct pmm_memblock_region *r = pmm__realloc(type->regions, max * sizeof(*r));
 
 	if (!r)
 		return -ENOMEM;

@@ -52,7 +52,7 @@ int pmm__add_memory_block(struct pmm_machine *m, unsigned long id, int nid,
 
 	if (m->nr_blocks == m->max_blocks) {
 		unsigned long max = m->max_blocks ? m->max_blocks * 2 : 64;
-		struct pmm__memory_block *b = realloc(m->blocks, max * sizeof(*b));
+		struct pmm__memory_block *b = pmm__realloc(m->blocks, max * sizeof(*b));
 
 		if (!b)
 			return -ENOMEM;

@@ -51,7 +51,7 @@ static struct thread_policy *thread_policy(struct pmm_machine *m, bool create)
 	struct thread_policy *tp = m->mpol_key_valid ? pthread_getspecific(m->mpol_key) : NULL;
 
 	if (!tp && create && m->mpol_key_valid) {
-		tp = calloc(1, sizeof(*tp));
+		tp = pmm__calloc(1, sizeof(*tp));
 		if (tp && pthread_setspecific(m->mpol_key, tp)) {
 			free(tp);
 			tp = NULL;

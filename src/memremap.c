@@ -176,7 +176,7 @@ static int memremap_locked(struct pmm_machine *m, struct pmm_dev_pagemap *pgmap,
 	nr = pgmap_end_pfn(m, pgmap) - start;
 	if (m->nr_pgmaps == m->max_pgmaps) {
 		unsigned int max = m->max_pgmaps ? m->max_pgmaps * 2 : 8;
-		struct pmm_dev_pagemap **p = realloc(m->pgmaps, max * sizeof(*p));
+		struct pmm_dev_pagemap **p = pmm__realloc(m->pgmaps, max * sizeof(*p));
 
 		if (!p)
 			return -ENOMEM;

@@ -25,7 +25,7 @@ void pmm__printk(struct pmm_machine *m, int level, const char *fmt, ...)
 	if (level <= PMM_LOG_INFO) {
 		if (m->log_len + len + 2 > m->log_cap) {
 			size_t cap = PMM__MAX(m->log_cap * 2, m->log_len + len + 4096);
-			char *p = realloc(m->log, cap);
+			char *p = pmm__realloc_nofault(m->log, cap);
 
 			if (p) {
 				m->log = p;

@@ -18,7 +18,9 @@
  *   pmm_machine_desc_add_hotplug(d, s, e, nid) memory firmware adds after boot
  *   pmm_machine_desc_set_auto_online(d, type)  what the kernel does with it
  *   pmm_machine_desc_from_json(path, &d, err, len)   a machine file (docs/machine-format.md)
+ *   pmm_machine_desc_from_json_buffer(text, n, name, &d, err, len)  the same, from memory
  *   pmm_machine_desc_from_dmesg(path, &d, err, len)  a real boot log
+ *   pmm_machine_desc_from_dmesg_buffer(text, n, name, &d, err, len)  the same, from memory
  *   pmm_machine_desc_error(d)                  why the last call failed
  *   pmm_machine_from_host(&d)                  describe the machine pmm runs on
  *   pmm_boot(d, opts, &m)                      build the machine
@@ -242,12 +244,32 @@ PMM_API int pmm_machine_desc_set_auto_online(struct pmm_machine_desc *d, const c
  * @err_len: size of @err
  *
  * Context: any.
+ * The file may be a regular file or anything read to its end (a pipe,
+ * /dev/stdin, /proc/self/fd/N).
  * Return: 0; -ENOENT or another -errno if the file cannot be read;
- * -EINVAL for malformed JSON or a bad field; -ERANGE for a number that
- * does not fit; -ENOMEM. Nothing is returned in *@out on failure.
+ * -EISDIR for a directory; -EFBIG for a file over 256 MiB; -EINVAL for
+ * malformed JSON (a NUL byte included) or a bad field; -ERANGE for a number
+ * that does not fit; -ENOMEM. Nothing is returned in *@out on failure.
  */
 PMM_API int pmm_machine_desc_from_json(const char *path, struct pmm_machine_desc **out,
 				       char *err, size_t err_len);
+
+/**
+ * pmm_machine_desc_from_json_buffer - pmm_machine_desc_from_json() on text in memory
+ * @text: the JSON text, @len bytes (need not be NUL-terminated)
+ * @len: its length
+ * @name: what messages call it in place of FILE ("(buffer)" if NULL)
+ * @out: receives the description
+ * @err: as pmm_machine_desc_from_json()
+ * @err_len: size of @err
+ *
+ * Context: any.
+ * Return: as pmm_machine_desc_from_json(), without the file errors;
+ * -EINVAL if @text is NULL.
+ */
+PMM_API int pmm_machine_desc_from_json_buffer(const char *text, size_t len, const char *name,
+					      struct pmm_machine_desc **out, char *err,
+					      size_t err_len);
 
 /**
  * pmm_machine_desc_from_dmesg - describe the machine a Linux boot log came from
@@ -263,11 +285,32 @@ PMM_API int pmm_machine_desc_from_json(const char *path, struct pmm_machine_desc
  * CPUs:" lines, else spread evenly) and, when the log has no distance
  * table, distances that reproduce each node's printed fallback order.
  * Context: any.
- * Return: 0; -errno if the file cannot be read; -EINVAL if the log has no
- * recognisable memory map or architecture; -ENOMEM.
+ * Every number taken from the log is range-checked: a node id beyond
+ * PMM_MAX_NUMNODES, a CPU beyond PMM_NR_CPUS or an inverted range is
+ * refused with a message naming the line.
+ * Return: 0; -errno if the file cannot be read (-EISDIR for a directory,
+ * -EFBIG over 256 MiB); -EINVAL if the log has no recognisable memory map
+ * or architecture, or holds a value out of range; -ENOMEM.
  */
 PMM_API int pmm_machine_desc_from_dmesg(const char *path, struct pmm_machine_desc **out,
 					char *err, size_t err_len);
+
+/**
+ * pmm_machine_desc_from_dmesg_buffer - pmm_machine_desc_from_dmesg() on text in memory
+ * @text: the log, @len bytes (need not be NUL-terminated; NUL bytes end a line)
+ * @len: its length
+ * @name: what messages call it in place of FILE ("(buffer)" if NULL)
+ * @out: receives the description
+ * @err: as pmm_machine_desc_from_dmesg()
+ * @err_len: size of @err
+ *
+ * Context: any.
+ * Return: as pmm_machine_desc_from_dmesg(), without the file errors;
+ * -EINVAL if @text is NULL.
+ */
+PMM_API int pmm_machine_desc_from_dmesg_buffer(const char *text, size_t len, const char *name,
+					       struct pmm_machine_desc **out, char *err,
+					       size_t err_len);
 
 /**
  * pmm_machine_from_host - describe the machine pmm runs on

@@ -26,5 +26,6 @@
 #include <pmm/mempolicy.h>
 #include <pmm/report.h>
 #include <pmm/topology.h>
+#include <pmm/fault_inject.h>
 
 #endif /* PMM_PMM_H */

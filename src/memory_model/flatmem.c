@@ -31,7 +31,7 @@ int pmm__model_init(struct pmm_machine *m)
 	unsigned int i;
 	int nid;
 
-	mm = calloc(1, sizeof(*mm));
+	mm = pmm__calloc(1, sizeof(*mm));
 	if (!mm)
 		return -ENOMEM;
 	m->memmap = mm;
@@ -40,7 +40,7 @@ int pmm__model_init(struct pmm_machine *m)
 	mm->bytes = (end - start) * sizeof(struct pmm_page);
 	mm->map = pmm__alloc_node(m, mm->bytes, mem->regions[0].nid);
 	mm->nr_chunks = (end - start) / chunk;
-	mm->valid = calloc(PMM_BITS_TO_LONGS(mm->nr_chunks), sizeof(long));
+	mm->valid = pmm__calloc(PMM_BITS_TO_LONGS(mm->nr_chunks), sizeof(long));
 	if (!mm->map || !mm->valid)
 		return -ENOMEM;
 	for (c = 0; c < mm->nr_chunks; c++)
@@ -90,7 +90,7 @@ int pmm__model_init(struct pmm_machine *m)
 				continue;
 			nr_blocks = (zone->spanned_pages + (zone->zone_start_pfn & (pb - 1)) + pb - 1) /
 				    pb;
-			zone->pageblock_flags = calloc(PMM_BITS_TO_LONGS(nr_blocks * 4), sizeof(long));
+			zone->pageblock_flags = pmm__calloc(PMM_BITS_TO_LONGS(nr_blocks * 4), sizeof(long));
 			if (!zone->pageblock_flags)
 				return -ENOMEM;
 		}

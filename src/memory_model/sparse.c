@@ -52,7 +52,7 @@ static int sparse_tables_init(struct pmm_machine *m)
 	/* SECTIONS_PER_ROOT = PAGE_SIZE / sizeof(struct mem_section) */
 	m->view.section_root_shift = m->view.page_shift - 4;
 	mm->nr_roots = PMM__DIV_ROUND_UP(m->view.nr_mem_sections, sections_per_root(m));
-	m->view.mem_section = calloc(mm->nr_roots, sizeof(struct pmm_mem_section *));
+	m->view.mem_section = pmm__calloc(mm->nr_roots, sizeof(struct pmm_mem_section *));
 	if (!m->view.mem_section)
 		return -ENOMEM;
 #else
@@ -220,7 +220,7 @@ int pmm__model_init(struct pmm_machine *m)
 	int nid_begin = -1, err;
 	unsigned int i;
 
-	m->memmap = calloc(1, sizeof(*m->memmap));
+	m->memmap = pmm__calloc(1, sizeof(*m->memmap));
 	if (!m->memmap)
 		return -ENOMEM;
 	err = sparse_tables_init(m);
@@ -318,7 +318,7 @@ int pmm__sparse_track(struct pmm_machine *m, void *addr, size_t bytes)
 
 	if (mm->nr_allocs == mm->max_allocs) {
 		unsigned int max = mm->max_allocs ? mm->max_allocs * 2 : 16;
-		struct pmm__sparse_alloc *p = realloc(mm->allocs, max * sizeof(*p));
+		struct pmm__sparse_alloc *p = pmm__realloc(mm->allocs, max * sizeof(*p));
 
 		if (!p)
 			return -ENOMEM;
@@ -374,7 +374,7 @@ int pmm__model_add_range(struct pmm_machine *m, unsigned long start_pfn,
 					goto undo;
 				}
 		} else {
-			ms->usage = calloc(1, pmm__mem_section_usage_size(m));
+			ms->usage = pmm__calloc(1, pmm__mem_section_usage_size(m));
 			if (!ms->usage) {
 				err = -ENOMEM;
 				goto undo;
