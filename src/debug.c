@@ -111,34 +111,86 @@ static int add_block(struct block **blocks, unsigned long *nr, unsigned long *ma
 	}									\
 } while (0)
 
-static int check_zone(struct pmm_machine *m, struct pmm_zone *zone)
+/*
+ * The struct page a list entry is embedded in, if it is a page of this
+ * zone; NULL for anything else (a corrupted link). Nothing behind an entry
+ * is read before this says it is a page.
+ */
+static struct pmm_page *entry_page(struct pmm_machine *m, const struct pmm_zone *zone,
+				   const struct pmm_list_head *l, size_t offset)
 {
-	unsigned long nr_blocks = 0, max_blocks = 1024, free_pages = 0, pcp_pages = 0, i, pfn;
+	struct pmm_page *page = (struct pmm_page *)(void *)((char *)l - offset);
+
+	if (!pmm_page_in_machine(m, page) || !pmm_zone_spans_pfn(zone, pmm_page_to_pfn(m, page)))
+		return NULL;
+	return page;
+}
+
+/*
+ * Walk a list whose entries are pages of @zone, at most @limit of them: a
+ * cycle, a broken back link or an entry that is no page of the zone ends
+ * the walk with a report. Yields each page in @page.
+ */
+#define for_each_listed_page(page, l, prev, n, h, offset, limit, what)			\
+	for ((prev) = (h), (l) = (h)->next, (n) = 0;					\
+	     (l) != (h) &&								\
+	     list_entry_ok(m, zone, &bad, &(page), (l), (prev), ++(n), (limit), (offset), (what)); \
+	     (prev) = (l), (l) = (l)->next)
+
+static bool list_entry_ok(struct pmm_machine *m, const struct pmm_zone *zone, int *badp,
+			  struct pmm_page **page, const struct pmm_list_head *l,
+			  const struct pmm_list_head *prev, unsigned long n, unsigned long limit,
+			  size_t offset, const char *what)
+{
+	int bad = 0;
+
+	if (n > limit) {
+		CHECK(false, "%s %s: more than %lu entries: the list is cyclic", zone->name, what,
+		      limit);
+	} else if (!(*page = entry_page(m, zone, l, offset))) {
+		CHECK(false, "%s %s: entry %lu is not a page of the zone", zone->name, what, n);
+	} else if (l->prev != prev) {
+		CHECK(false, "%s %s: entry %lu (pfn %#lx) has a broken back link", zone->name, what,
+		      n, pmm_page_to_pfn(m, *page));
+	}
+	*badp += bad;
+	return !bad;
+}
+
+static int check_zone(struct pmm_machine *m, struct pmm_zone *zone, bool *nomem)
+{
+	unsigned long nr_blocks = 0, max_blocks = 1024, free_pages = 0, pcp_pages = 0, i, pfn, n;
+	unsigned long limit = zone->spanned_pages;
 	struct block *blocks = pmm__malloc(max_blocks * sizeof(*blocks));
+	const struct pmm_list_head *l, *prev;
+	struct pmm_page *page = NULL;
+	char what[64];
 	unsigned int o;
 	int mt, cpu, bad = 0;
 
-	if (!blocks)
-		return 1;
+	if (!blocks) {
+		*nomem = true;
+		return 0;
+	}
 	for (o = 0; o <= m->max_page_order; o++) {
 		unsigned long listed = 0;
 
 		for (mt = 0; mt < PMM_MIGRATE_TYPES; mt++) {
-			const struct pmm_list_head *h = &zone->free_area[o].free_list[mt], *l;
+			const struct pmm_list_head *h = &zone->free_area[o].free_list[mt];
 
-			for (l = h->next; l != h; l = l->next) {
-				struct pmm_page *page = (struct pmm_page *)((char *)l -
-						offsetof(struct pmm_page, buddy_list));
+			snprintf(what, sizeof(what), "order-%u type-%d free list", o, mt);
+			for_each_listed_page(page, l, prev, n, h, offsetof(struct pmm_page, buddy_list),
+					     (limit >> o) + 1, what) {
+				bool placed;
 
 				pfn = pmm_page_to_pfn(m, page);
 				listed++;
 				if (mt != PMM_MIGRATE_ISOLATE)
 					free_pages += 1UL << o;
-				CHECK(!(pfn & ((1UL << o) - 1)), "%s pfn %#lx of order %u is not aligned",
-				      zone->name, pfn, o);
-				CHECK(pmm_zone_spans_pfn(zone, pfn) &&
-				      pmm_zone_spans_pfn(zone, pfn + (1UL << o) - 1),
-				      "%s free block %#lx order %u outside the zone", zone->name, pfn, o);
+				placed = !(pfn & ((1UL << o) - 1)) &&
+					 pmm_zone_spans_pfn(zone, pfn + (1UL << o) - 1);
+				CHECK(placed, "%s free block %#lx order %u is not aligned or not inside "
+				      "the zone", zone->name, pfn, o);
 				CHECK(pmm_PageBuddy(page) && pmm_page_private(page) == o,
 				      "%s pfn %#lx on the order-%u list is not a buddy of that order",
 				      zone->name, pfn, o);
@@ -150,13 +202,11 @@ static int check_zone(struct pmm_machine *m, struct pmm_zone *zone)
 					CHECK((int)pmm__get_pageblock_migratetype(m, zone, pfn) == mt,
 					      "%s free pageblock %#lx on the %d list has type %d",
 					      zone->name, pfn, mt, pmm__get_pageblock_migratetype(m, zone, pfn));
-				for (i = 1; i < (1UL << o); i++)
-					CHECK(!pmm_PageBuddy(page + i) && !pmm_PageReserved(page + i),
+				for (i = 1; placed && i < (1UL << o); i++)
+					CHECK(!pmm_page_has_type(page + i) && !pmm_PageReserved(page + i),
 					      "%s pfn %#lx inside a free block is marked", zone->name, pfn + i);
-				if (add_block(&blocks, &nr_blocks, &max_blocks, pfn, 1UL << o)) {
-					free(blocks);
-					return bad + 1;
-				}
+				if (add_block(&blocks, &nr_blocks, &max_blocks, pfn, 1UL << o))
+					goto nomem;
 			}
 		}
 		CHECK(listed == zone->free_area[o].nr_free, "%s order %u: nr_free %lu, lists hold %lu",
@@ -173,22 +223,19 @@ static int check_zone(struct pmm_machine *m, struct pmm_zone *zone)
 		for (p = 0; p < PMM__NR_PCP_LISTS; p++) {
 			unsigned int order = p == PMM__NR_LOWORDER_PCP_LISTS ? m->pageblock_order :
 					     (unsigned int)(p / PMM_MIGRATE_PCPTYPES);
-			const struct pmm_list_head *h = &pcp->lists[p], *l;
+			const struct pmm_list_head *h = &pcp->lists[p];
 
-			for (l = h->next; l != h; l = l->next) {
-				struct pmm_page *page = (struct pmm_page *)((char *)l -
-						offsetof(struct pmm_page, pcp_list));
-
+			snprintf(what, sizeof(what), "cpu %d per-CPU list %d", cpu, p);
+			for_each_listed_page(page, l, prev, n, h, offsetof(struct pmm_page, pcp_list),
+					     (limit >> order) + 1, what) {
 				pfn = pmm_page_to_pfn(m, page);
 				count += 1UL << order;
-				CHECK(!pmm_PageBuddy(page) && pmm_page_ref_count(page) == 0 &&
+				CHECK(pmm_PagePcp(page) && pmm_page_ref_count(page) == 0 &&
 				      !pmm_PageReserved(page) && pmm_page_zone(m, page) == zone,
-				      "%s cpu %d: per-CPU page %#lx is marked, referenced or foreign",
-				      zone->name, cpu, pfn);
-				if (add_block(&blocks, &nr_blocks, &max_blocks, pfn, 1UL << order)) {
-					free(blocks);
-					return bad + 1;
-				}
+				      "%s cpu %d: per-CPU page %#lx is not marked per-CPU, or referenced, "
+				      "reserved or foreign", zone->name, cpu, pfn);
+				if (add_block(&blocks, &nr_blocks, &max_blocks, pfn, 1UL << order))
+					goto nomem;
 			}
 		}
 		CHECK((unsigned long)pcp->count == count, "%s cpu %d: pcp count %d, lists hold %lu",
@@ -211,11 +258,16 @@ static int check_zone(struct pmm_machine *m, struct pmm_zone *zone)
 			CHECK(pmm__get_pageblock_migratetype(m, zone, PMM__MAX(pfn, zone->zone_start_pfn)) <
 			      PMM_MIGRATE_TYPES, "%s pageblock %#lx has an invalid type", zone->name, pfn);
 	return bad;
+nomem:
+	free(blocks);
+	*nomem = true;
+	return bad;
 }
 
 int pmm_check(struct pmm_machine *m)
 {
 	int nid, z, cpu, bad = 0;
+	bool nomem = false;
 
 	pmm_for_each_node(nid, m)
 		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
@@ -225,10 +277,12 @@ int pmm_check(struct pmm_machine *m)
 			for (cpu = 0; zone->per_cpu_pageset && cpu < m->nr_cpu_ids; cpu++)
 				pmm__spin_lock(&zone->per_cpu_pageset[cpu].lock);
 			pthread_mutex_lock(&zone->lock);
-			bad += check_zone(m, zone);
+			bad += check_zone(m, zone, &nomem);
 			pthread_mutex_unlock(&zone->lock);
 			for (cpu = 0; zone->per_cpu_pageset && cpu < m->nr_cpu_ids; cpu++)
 				pmm__spin_unlock(&zone->per_cpu_pageset[cpu].lock);
 		}
-	return bad ? -EUCLEAN : 0;
+	if (bad)
+		return -EUCLEAN;
+	return nomem ? -ENOMEM : 0;
 }

@@ -599,6 +599,7 @@ static void free_pcppages_bulk(struct pmm_machine *m, struct pmm_zone *zone, int
 
 			page = page_of(list->prev, pcp_list);	/* oldest first */
 			list_del(&page->pcp_list);
+			pmm_page_clear_type(page);
 			pcp->count -= 1 << order;
 			count -= 1 << order;
 			pfn = pmm_page_to_pfn(m, page);
@@ -626,6 +627,7 @@ static int rmqueue_bulk(struct pmm_machine *m, struct pmm_zone *zone, unsigned i
 		if (!page)
 			break;
 		page->index = (unsigned long)mt;	/* set_pcppage_migratetype() */
+		pmm_page_set_type(page, PMM_PGTY_pcp);
 		list_add_tail(&page->pcp_list, list);
 	}
 	mod_free_pages(zone, -((long)i << order));
@@ -653,6 +655,7 @@ static struct pmm_page *rmqueue_pcplist(struct pmm_machine *m, struct pmm_zone *
 	}
 	page = page_of(list->next, pcp_list);
 	list_del(&page->pcp_list);
+	pmm_page_clear_type(page);
 	pcp->count -= 1 << order;
 	page->index = 0;
 	return page;
@@ -695,6 +698,7 @@ static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct
 		return;
 	}
 	page->index = (unsigned long)mt;
+	pmm_page_set_type(page, PMM_PGTY_pcp);
 	list_add(&page->pcp_list, &pcp->lists[order_to_pindex(m, mt, order)]);
 	pcp->count += 1 << order;
 	pcp_add(&pcp->events[PMM_PGFREE], 1UL << order);
@@ -1172,7 +1176,7 @@ unsigned long pmm_alloc_pages_bulk(struct pmm_machine *m, pmm_gfp_t gfp, int nid
 
 void pmm__bad_page(struct pmm_machine *m, const struct pmm_page *page, const char *reason)
 {
-	unsigned long pfn = pmm_page_to_pfn(m, page);
+	unsigned long pfn = pmm_page_in_machine(m, page) ? pmm_page_to_pfn(m, page) : ~0UL;
 
 	if (m->on_bad_page)
 		m->on_bad_page(m->on_bad_page_arg, page, pfn, reason);
@@ -1226,7 +1230,7 @@ static bool free_is_bad(struct pmm_machine *m, struct pmm_page *page, unsigned i
 	for (i = 1; i < (1UL << order); i <<= 1) {
 		const struct pmm_page *p = page + i;
 
-		if (pmm_PageBuddy(p) || pmm_PageReserved(p) || pmm_page_ref_count(p) ||
+		if (pmm_page_has_type(p) || pmm_PageReserved(p) || pmm_page_ref_count(p) ||
 		    pmm_PageHead(p) || pmm_PageTail(p)) {
 			pmm__bad_page(m, page, "wrong order: the block holds pages that are free, "
 				      "reserved or in use");
@@ -1279,9 +1283,20 @@ static void free_the_page(struct pmm_machine *m, struct pmm_page *page, unsigned
 	__free_the_page(m, page, order, true);
 }
 
+/* A page handed in by the caller: one of this machine's, or reported and refused. */
+static bool foreign_page(struct pmm_machine *m, const struct pmm_page *page)
+{
+	if (pmm_page_in_machine(m, page))
+		return false;
+	pmm__bad_page(m, page, "page of another machine (not a struct page of this one)");
+	return true;
+}
+
 void pmm_free_pages(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
 {
-	if (page && pmm_page_zonenum(page) == PMM_ZONE_DEVICE) {
+	if (!page || foreign_page(m, page))
+		return;
+	if (pmm_page_zonenum(page) == PMM_ZONE_DEVICE) {
 		pmm__put_device_page(m, page);	/* the driver's, not the buddy allocator's */
 		return;
 	}
@@ -1308,9 +1323,15 @@ void pmm_folio_put(struct pmm_machine *m, struct pmm_folio *folio)
 
 void pmm_put_page(struct pmm_machine *m, struct pmm_page *page)
 {
-	struct pmm_page *head = pmm_compound_head(page);
-	unsigned int order = pmm_compound_order(head);
+	struct pmm_page *head;
+	unsigned int order;
 
+	if (!page || foreign_page(m, page))
+		return;
+	head = pmm_compound_head(page);
+	if (foreign_page(m, head))
+		return;
+	order = pmm_compound_order(head);
 	if (pmm_page_zonenum(head) == PMM_ZONE_DEVICE) {
 		pmm__put_device_page(m, head);
 		return;

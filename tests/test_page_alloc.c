@@ -634,6 +634,139 @@ static void test_bad_frees(void **state)
 	pmm_shutdown(m);
 }
 
+/*
+ * Frees whose order covers pages on a per-CPU list: such a page has
+ * _refcount 0 and is not PageBuddy, so only pmm's per-CPU mark tells it from
+ * a page of the block being freed. Each is refused, the machine unchanged.
+ */
+static void test_bad_frees_over_pcp(void **state)
+{
+	struct bad_log log = { 0 };
+	struct pmm_machine *m = boot(desc_dma32_64m(), 0, &log);
+	struct pmm_zone *z = zone_of(m, 0, PMM_ZONE_DMA32);
+	struct pmm_page *pages[64], *a = NULL;
+	unsigned long free_pages, pcp_count, base;
+	int i, k = -1;
+
+	(void)state;
+	assert_int_equal(pmm_set_cpu(m, 0), 0);
+	for (i = 0; i < 64; i++)
+		pages[i] = pmm_alloc_pages(m, PMM_GFP_KERNEL, 0);
+	/* the per-CPU refill hands out consecutive pfns: find a 16-aligned run of 16 */
+	for (i = 0; i + 16 <= 64 && k < 0; i++)
+		if (!(pfn_of(m, pages[i]) & 15) && pfn_of(m, pages[i + 15]) == pfn_of(m, pages[i]) + 15)
+			k = i;
+	assert_true(k >= 0);
+	a = pages[k];
+	base = pfn_of(m, a);
+
+	/* a + 1 onto the per-CPU list, then a freed as order 1: refused */
+	pmm_free_pages(m, pages[k + 1], 0);
+	pages[k + 1] = NULL;
+	free_pages = pmm_zone_free_pages(z);
+	pcp_count = (unsigned long)z->per_cpu_pageset[0].count;
+	assert_int_equal(log.n, 0);
+	pmm_free_pages(m, a, 1);
+	assert_int_equal(log.n, 1);
+	assert_int_equal(log.pfn, base);
+	assert_non_null(strstr(log.reason, "wrong order"));
+	assert_int_equal(pmm_zone_free_pages(z), free_pages);
+	assert_int_equal(z->per_cpu_pageset[0].count, pcp_count);
+	assert_int_equal(pmm_page_ref_count(a), 1);
+	assert_int_equal(pmm_check(m), 0);
+
+	/* the rest of the 16 freed (some to the buddy lists), then a as order 4: refused */
+	for (i = k + 2; i < k + 16; i++) {
+		pmm_free_pages(m, pages[i], 0);
+		pages[i] = NULL;
+	}
+	pmm_free_pages(m, a, 4);
+	assert_int_equal(log.n, 2);
+	assert_non_null(strstr(log.reason, "wrong order"));
+	assert_int_equal(pmm_check(m), 0);
+	pmm_free_pages(m, a, 0);	/* its own order works */
+	pages[k] = NULL;
+	assert_int_equal(log.n, 2);
+	for (i = 0; i < 64; i++)
+		pmm_free_pages(m, pages[i], 0);
+	assert_int_equal(log.n, 2);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_drain_all_pages(m);
+	assert_int_equal(pmm_zone_free_pages(z), z->managed_pages);
+	pmm_shutdown(m);
+}
+
+/* A page of machine B handed to machine A: refused, both unchanged. */
+static void test_free_foreign_page(void **state)
+{
+	struct bad_log log_a = { 0 }, log_b = { 0 };
+	struct pmm_machine_desc *db;
+	struct pmm_machine *a, *b, *c;
+	struct pmm_page *p;
+	unsigned long free_a;
+
+	(void)state;
+	a = boot(desc_dma32_64m(), 0, &log_a);
+	/* B: node 5 only, above A's whole address space */
+	assert_int_equal(pmm_machine_desc_create("x86_64", &db), 0);
+	assert_desc_ok(db, pmm_machine_desc_add_node(db, 5, "0"));
+	assert_desc_ok(db, pmm_machine_desc_add_memory(db, 4 * SZ_1G, 4 * SZ_1G + 256 * SZ_1M, 5, 0));
+	b = boot(db, 0, &log_b);
+	p = pmm_alloc_pages(b, PMM_GFP_KERNEL, 0);
+	assert_non_null(p);
+	free_a = pmm_zone_free_pages(zone_of(a, 0, PMM_ZONE_DMA32));
+	assert_false(pmm_page_in_machine(a, p));
+	assert_true(pmm_page_in_machine(b, p));
+	pmm_free_pages(a, p, 0);
+	assert_int_equal(log_a.n, 1);
+	assert_int_equal(log_a.pfn, ~0UL);
+	assert_non_null(strstr(log_a.reason, "another machine"));
+	pmm_put_page(a, p);
+	assert_int_equal(log_a.n, 2);
+	assert_int_equal(pmm_page_ref_count(p), 1);
+	assert_int_equal(pmm_zone_free_pages(zone_of(a, 0, PMM_ZONE_DMA32)), free_a);
+	assert_int_equal(pmm_check(a), 0);
+	assert_int_equal(pmm_check(b), 0);
+	pmm_free_pages(b, p, 0);
+	assert_int_equal(log_b.n, 0);
+
+	/* C: the same layout as A, so node ids and pfns match; still refused */
+	c = boot(desc_dma32_64m(), 0, &log_b);
+	p = pmm_alloc_pages(c, PMM_GFP_KERNEL, 0);
+	assert_false(pmm_page_in_machine(a, p));
+	pmm_free_pages(a, p, 0);
+	assert_int_equal(log_a.n, 3);
+	assert_non_null(strstr(log_a.reason, "another machine"));
+	assert_int_equal(pmm_check(a), 0);
+	pmm_free_pages(c, p, 0);
+	assert_int_equal(pmm_check(c), 0);
+	assert_int_equal(log_b.n, 0);
+	pmm_shutdown(c);
+	pmm_shutdown(b);
+	pmm_shutdown(a);
+}
+
+/* pmm_check() on corrupted lists: reported, and the walk ends. */
+static void test_check_terminates_on_corruption(void **state)
+{
+	static struct pmm_page stray[2];
+	struct pmm_machine *m = boot(desc_dma32_64m(), PMM_BOOT_NO_PCP, NULL);
+	struct pmm_zone *z = zone_of(m, 0, PMM_ZONE_DMA32);
+	struct pmm_list_head *h = &z->free_area[pmm_machine_arch(m)->max_page_order].free_list[PMM_MIGRATE_MOVABLE];
+	struct pmm_list_head *first = h->next, *saved_next = first->next;
+
+	(void)state;
+	assert_ptr_not_equal(first, h);
+	assert_int_equal(pmm_check(m), 0);
+	first->next = first;		/* a cycle */
+	assert_int_equal(pmm_check(m), -EUCLEAN);
+	first->next = &stray[1].buddy_list;	/* a pointer to no page of the machine */
+	assert_int_equal(pmm_check(m), -EUCLEAN);
+	first->next = saved_next;
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+}
+
 /* ---- per-CPU lists ------------------------------------------------------------------------------------- */
 
 static void test_pcp(void **state)
@@ -776,6 +909,9 @@ int main(void)
 		cmocka_unit_test(test_cpusets),
 		cmocka_unit_test(test_folios),
 		cmocka_unit_test(test_bad_frees),
+		cmocka_unit_test(test_bad_frees_over_pcp),
+		cmocka_unit_test(test_free_foreign_page),
+		cmocka_unit_test(test_check_terminates_on_corruption),
 		cmocka_unit_test(test_pcp),
 		cmocka_unit_test(test_fragmentation_index),
 		cmocka_unit_test(test_stress),

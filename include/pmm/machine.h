@@ -368,8 +368,9 @@ struct pmm_boot_opts {
 	void		(*log)(void *arg, int level, const char *line);
 	void		*log_arg;
 	/* Called when a caller misuses a page (double free, freeing a reserved
-	 * page, a wrong order), as the kernel's bad_page(); the operation is
-	 * refused. NULL: the report goes to the log at PMM_LOG_ERR. */
+	 * page, a wrong order, a page of another machine), as the kernel's
+	 * bad_page(); the operation is refused. @pfn is ~0UL for a page that is
+	 * not this machine's. NULL: the report goes to the log at PMM_LOG_ERR. */
 	void		(*on_bad_page)(void *arg, const struct pmm_page *page,
 				       unsigned long pfn, const char *reason);
 	void		*on_bad_page_arg;

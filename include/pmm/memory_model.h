@@ -7,6 +7,7 @@
  *   pmm_pfn_to_page(m, pfn)      struct page of a valid pfn
  *   pmm_page_to_pfn(m, page)     pfn of a struct page
  *   pmm_pfn_valid(m, pfn)        1 if pfn has an initialised-or-hole struct page
+ *   pmm_page_in_machine(m, page) 1 if page is a struct page of m (not another machine's)
  *   pmm_page_zone(m, page)       the zone of a page (page_zone)
  *   pmm_page_pgdat(m, page)      the node of a page (page_pgdat)
  *   pmm_pfn_to_nid(m, pfn)       node id of a valid pfn
@@ -318,6 +319,54 @@ static inline int pmm_pfn_valid(const struct pmm_machine *m, unsigned long pfn)
 	return 1;
 #endif
 #endif
+}
+
+/**
+ * pmm_page_in_machine - is @page a struct page of @m, of a valid pfn?
+ * @m: machine
+ * @page: any pointer to a struct page, of this machine or another
+ *
+ * O(1): the pointer is placed in @m's memmap, and its pfn mapped back.
+ * Under classic SPARSEMEM it reads @page->flags (the section number), so
+ * @page must point to readable memory, as a page of any machine does.
+ * Context: any.
+ * Return: 1 if pmm_pfn_to_page(m, pmm_page_to_pfn(m, page)) == page for a
+ * valid pfn; 0 for a page of another machine or a pointer into nowhere.
+ */
+static inline int pmm_page_in_machine(const struct pmm_machine *m, const struct pmm_page *page)
+{
+	const struct pmm_machine_view *v = pmm__view(m);
+	uintptr_t p = (uintptr_t)page, base;
+	unsigned long pfn;
+
+	if (!page)
+		return 0;
+#if PMM_CONFIG_FLATMEM
+	base = (uintptr_t)v->mem_map;
+	if (p < base || (p - base) % sizeof(*page) || (p - base) / sizeof(*page) >= v->max_mapnr)
+		return 0;
+	pfn = (unsigned long)((p - base) / sizeof(*page)) + v->arch_pfn_offset;
+#elif PMM_CONFIG_SPARSEMEM_VMEMMAP
+	base = (uintptr_t)v->mem_map;
+	if (p < base || (p - base) % sizeof(*page) || (p - base) / sizeof(*page) >= v->pfn_limit)
+		return 0;
+	pfn = (unsigned long)((p - base) / sizeof(*page));
+#else
+	{
+		unsigned long nr = pmm_page_to_section(page);
+		const struct pmm_mem_section *ms = pmm_nr_to_section(m, nr);
+
+		if (!pmm_valid_section(ms))
+			return 0;
+		base = (uintptr_t)pmm__section_map_base(ms);
+		if ((p - base) % sizeof(*page))
+			return 0;
+		pfn = (unsigned long)((p - base) / sizeof(*page));
+		if (pfn >> v->pfn_section_shift != nr)
+			return 0;
+	}
+#endif
+	return pmm_pfn_valid(m, pfn) && pmm_pfn_to_page(m, pfn) == page;
 }
 
 /* ---- nodes ---------------------------------------------------------------------------------------- */

@@ -94,6 +94,9 @@ enum pmm_pagetype {
 	PMM_PGTY_slab		= 0xf5,
 	PMM_PGTY_zsmalloc	= 0xf6,
 	PMM_PGTY_unaccepted	= 0xf7,
+	/* pmm: free on a per-CPU list. The kernel leaves such pages untyped;
+	 * pmm marks them so that a free whose block covers one is refused. */
+	PMM_PGTY_pcp		= 0xfe,
 };
 
 /** "mapping" of tail pages (TAIL_MAPPING, 0x400 + POISON_POINTER_DELTA). */
@@ -339,6 +342,12 @@ static inline int pmm_page_has_pgty(const struct pmm_page *page, enum pmm_pagety
 static inline int pmm_PageBuddy(const struct pmm_page *page)
 {
 	return pmm_page_has_pgty(page, PMM_PGTY_buddy);
+}
+
+/* pmm: the page heads a free block on a per-CPU list (PMM_PGTY_pcp) */
+static inline int pmm_PagePcp(const struct pmm_page *page)
+{
+	return pmm_page_has_pgty(page, PMM_PGTY_pcp);
 }
 
 static inline int pmm_PageOffline(const struct pmm_page *page)

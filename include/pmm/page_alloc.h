@@ -135,9 +135,11 @@ PMM_API unsigned long pmm_alloc_pages_bulk(struct pmm_machine *m, pmm_gfp_t gfp,
  * @page: first page, as returned by an allocation
  * @order: the order it was allocated with
  *
- * A page that is free already, reserved, or freed with an order other than
- * its compound order or over pages it does not own is reported through
- * the machine's on_bad_page hook and not freed; the machine stays consistent.
+ * A page that is free already (on the buddy or a per-CPU list), reserved,
+ * of another machine, or freed with an order other than its compound order
+ * or over pages it does not own (free, on a per-CPU list, reserved or in
+ * use) is reported through the machine's on_bad_page hook and not freed;
+ * the machine stays consistent. NULL is ignored.
  * Context: any thread.
  */
 PMM_API void pmm_free_pages(struct pmm_machine *m, struct pmm_page *page, unsigned int order);
@@ -156,6 +158,9 @@ static inline void pmm_get_page(struct pmm_page *page)
 
 /**
  * pmm_put_page - drop a reference; at zero the page (its whole folio) is freed (put_page())
+ *
+ * A page not in use, reserved or of another machine is reported through
+ * on_bad_page and left alone.
  * Context: any thread.
  */
 PMM_API void pmm_put_page(struct pmm_machine *m, struct pmm_page *page);
@@ -170,7 +175,11 @@ PMM_API void pmm_put_page(struct pmm_machine *m, struct pmm_page *page);
  * list; managed pages cover free and per-CPU pages. Each violation is logged.
  * Context: takes every zone->lock and per-CPU list lock; the machine must
  * not change meanwhile.
- * Return: 0; -EUCLEAN if anything is inconsistent.
+ * Every list walk is bounded by the zone's pages and checks each link before
+ * following it, so a corrupted list (a cycle, a stray pointer) is reported,
+ * never walked forever.
+ * Return: 0; -EUCLEAN if anything is inconsistent; -ENOMEM if the walk
+ * could not get memory (nothing inconsistent found so far).
  */
 PMM_API int pmm_check(struct pmm_machine *m);
 
