@@ -46,6 +46,8 @@ int pmm__vm_populate(struct pmm_machine *m, void *addr, size_t bytes, int nid)
 	uintptr_t start = PMM__ALIGN_DOWN((uintptr_t)addr, hp);
 	uintptr_t end = PMM__ALIGN((uintptr_t)addr + bytes, hp);
 
+	if (pmm__should_fail())
+		return -ENOMEM;
 	if (mprotect((void *)start, end - start, PROT_READ | PROT_WRITE))
 		return -errno;
 	return pmm__host_bind(m, (void *)start, end - start, nid);

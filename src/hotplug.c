@@ -632,7 +632,10 @@ static int add_memory_locked(struct pmm_machine *m, int nid, pmm_phys_addr_t sta
 	if ((flags & PMM_MHP_MEMMAP_ON_MEMORY) && !memmap_on_memory_pages(m))
 		return -EINVAL;
 
+	/* everything that can fail comes first, so that -ENOMEM leaves nothing behind */
 	err = reserve_hotplug_range(m);
+	if (!err)
+		err = pmm__reserve_memory_blocks(m, nr_pages / per_block);
 	if (!err)
 		err = pmm__model_add_range(m, start_pfn, nr_pages, nid);
 	if (err)
@@ -651,9 +654,7 @@ static int add_memory_locked(struct pmm_machine *m, int nid, pmm_phys_addr_t sta
 		pmm__build_all_zonelists(m);
 	}
 	for (id = start_pfn / per_block; id < (start_pfn + nr_pages) / per_block; id++) {
-		err = pmm__add_memory_block(m, id, nid, PMM_MEM_OFFLINE, false);
-		if (err)
-			return err;
+		pmm__add_memory_block(m, id, nid, PMM_MEM_OFFLINE, false);	/* room reserved */
 		if (flags & PMM_MHP_MEMMAP_ON_MEMORY)
 			pmm__find_memory_block(m, id)->nr_vmemmap_pages = memmap_on_memory_pages(m);
 	}

@@ -116,7 +116,7 @@ struct pmm__memblock {
 	struct pmm__memblock_type reserved;
 };
 
-/* memblock_add_node(): add and merge with neighbours of the same nid and flags. */
+/* memblock_add_range(): add what is not covered yet; merge neighbours of the same nid and flags. */
 int pmm__memblock_add(struct pmm__memblock_type *type, pmm_phys_addr_t base,
 		      pmm_phys_addr_t size, int nid, unsigned int flags);
 void pmm__memblock_free_all_regions(struct pmm__memblock *mb);
@@ -359,6 +359,8 @@ void pmm__online_page_range(struct pmm_machine *m, struct pmm_zone *zone,
 int pmm__memory_blocks_init(struct pmm_machine *m, const struct pmm_machine_desc *d);
 void pmm__memory_blocks_fini(struct pmm_machine *m);
 struct pmm__memory_block *pmm__find_memory_block(struct pmm_machine *m, unsigned long id);
+/* Room for nr more blocks, so that the next nr adds cannot fail. */
+int pmm__reserve_memory_blocks(struct pmm_machine *m, unsigned long nr);
 int pmm__add_memory_block(struct pmm_machine *m, unsigned long id, int nid,
 			  enum pmm_memory_block_state state, bool early);
 /* zone_for_pfn_range(): the zone an online of this type would use */

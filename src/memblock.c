@@ -40,42 +40,63 @@ static void memblock_merge_regions(struct pmm__memblock_type *type)
 	}
 }
 
-/*
- * Add [base, base + size). Memory ranges never overlap (the description
- * refused it); reserved ranges may, and are unioned.
- */
-int pmm__memblock_add(struct pmm__memblock_type *type, pmm_phys_addr_t base,
-		      pmm_phys_addr_t size, int nid, unsigned int flags)
+/* Put [base, end) at index i (room was made beforehand). */
+static void memblock_insert_region(struct pmm__memblock_type *type, unsigned int i,
+				   pmm_phys_addr_t base, pmm_phys_addr_t end, int nid,
+				   unsigned int flags)
 {
-	pmm_phys_addr_t end = base + size;
-	unsigned int i;
-
-	if (!size)
-		return 0;
-	/* union with overlapping or touching regions of the same kind */
-	for (i = 0; i < type->cnt;) {
-		struct pmm_memblock_region *r = &type->regions[i];
-		pmm_phys_addr_t rend = r->base + r->size;
-
-		if (rend < base || r->base > end || r->nid != nid || r->flags != flags) {
-			i++;
-			continue;
-		}
-		base = PMM__MIN(base, r->base);
-		end = PMM__MAX(end, rend);
-		memmove(r, r + 1, (type->cnt - i - 1) * sizeof(*r));
-		type->cnt--;
-	}
-	if (type->cnt == type->max && memblock_grow(type))
-		return -ENOMEM;
-	for (i = 0; i < type->cnt && type->regions[i].base < base; i++)
-		;
 	memmove(&type->regions[i + 1], &type->regions[i],
 		(type->cnt - i) * sizeof(type->regions[0]));
 	type->regions[i] = (struct pmm_memblock_region){
 		.base = base, .size = end - base, .nid = nid, .flags = flags,
 	};
 	type->cnt++;
+}
+
+/*
+ * memblock_add_range(): the parts of [base, base + size) that no region
+ * covers yet are inserted with @nid and @flags; what is already there keeps
+ * its node and flags, so regions never overlap. The first pass counts the
+ * pieces and makes room, the second inserts them: -ENOMEM changes nothing.
+ * A range that would wrap is cut at the top of the address space.
+ */
+int pmm__memblock_add(struct pmm__memblock_type *type, pmm_phys_addr_t base,
+		      pmm_phys_addr_t size, int nid, unsigned int flags)
+{
+	pmm_phys_addr_t end = base + size < base ? ~(pmm_phys_addr_t)0 : base + size;
+	unsigned int nr_new, pass, i;
+
+	if (!size)
+		return 0;
+	for (pass = 0; pass < 2; pass++) {
+		pmm_phys_addr_t at = base;
+
+		nr_new = 0;
+		for (i = 0; i < type->cnt && at < end; i++) {
+			pmm_phys_addr_t rbase = type->regions[i].base;
+			pmm_phys_addr_t rend = rbase + type->regions[i].size;
+
+			if (rend <= at)
+				continue;
+			if (rbase >= end)
+				break;
+			if (rbase > at) {
+				nr_new++;
+				if (pass)
+					memblock_insert_region(type, i++, at, rbase, nid, flags);
+			}
+			at = PMM__MIN(rend, end);
+		}
+		if (at < end) {
+			nr_new++;
+			if (pass)
+				memblock_insert_region(type, i, at, end, nid, flags);
+		}
+		if (!pass)
+			while (type->cnt + nr_new > type->max)
+				if (memblock_grow(type))
+					return -ENOMEM;
+	}
 	memblock_merge_regions(type);
 	return 0;
 }

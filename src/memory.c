@@ -45,20 +45,31 @@ struct pmm__memory_block *pmm__find_memory_block(struct pmm_machine *m, unsigned
 	return NULL;
 }
 
+int pmm__reserve_memory_blocks(struct pmm_machine *m, unsigned long nr)
+{
+	unsigned long max = m->max_blocks ? m->max_blocks : 64;
+	struct pmm__memory_block *b;
+
+	if (m->nr_blocks + nr <= m->max_blocks)
+		return 0;
+	while (max < m->nr_blocks + nr)
+		max *= 2;
+	b = pmm__realloc(m->blocks, max * sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	m->blocks = b;
+	m->max_blocks = max;
+	return 0;
+}
+
 int pmm__add_memory_block(struct pmm_machine *m, unsigned long id, int nid,
 			  enum pmm_memory_block_state state, bool early)
 {
 	unsigned long i;
+	int err = pmm__reserve_memory_blocks(m, 1);
 
-	if (m->nr_blocks == m->max_blocks) {
-		unsigned long max = m->max_blocks ? m->max_blocks * 2 : 64;
-		struct pmm__memory_block *b = pmm__realloc(m->blocks, max * sizeof(*b));
-
-		if (!b)
-			return -ENOMEM;
-		m->blocks = b;
-		m->max_blocks = max;
-	}
+	if (err)
+		return err;
 	for (i = m->nr_blocks; i > 0 && m->blocks[i - 1].id > id; i--)
 		m->blocks[i] = m->blocks[i - 1];
 	m->blocks[i] = (struct pmm__memory_block){

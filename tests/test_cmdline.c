@@ -153,6 +153,68 @@ static void test_memmap(void **state)
 	pmm_shutdown(m);
 }
 
+/* memblock.memory after boot: sorted, never overlapping */
+static void assert_memblock_disjoint(struct pmm_machine *m)
+{
+	struct pmm_memblock_region prev, r;
+	unsigned int i;
+
+	for (i = 0; i < pmm_memblock_count(m, PMM_MEMBLOCK_MEMORY); i++) {
+		assert_int_equal(pmm_memblock_region(m, PMM_MEMBLOCK_MEMORY, i, &r), 0);
+		if (i)
+			assert_true(prev.base + prev.size <= r.base);
+		prev = r;
+	}
+}
+
+/*
+ * memmap=SIZE@START over RAM that is there already (e820__range_add, then
+ * the table sanitised, then memblock_add_range): what was RAM keeps its node
+ * and flags, only what was not is added, on the node below it.
+ */
+static void test_memmap_over_ram(void **state)
+{
+	struct pmm_machine_desc *d;
+	struct pmm_machine *m;
+	struct pmm_memblock_region r;
+
+	(void)state;
+	/* node 0 [1M, 256M), node 1 [256M, 512M): memmap=256M@128M adds nothing */
+	assert_int_equal(pmm_machine_desc_create("x86_64", &d), 0);
+	assert_desc_ok(d, pmm_machine_desc_add_node(d, 0, "0"));
+	assert_desc_ok(d, pmm_machine_desc_add_node(d, 1, "1"));
+	assert_desc_ok(d, pmm_machine_desc_add_memory(d, SZ_1M, 256 * SZ_1M, 0, 0));
+	assert_desc_ok(d, pmm_machine_desc_add_memory(d, 256 * SZ_1M, 512 * SZ_1M, 1, 0));
+	m = boot_with(d, "memmap=256M@128M");
+	assert_memblock_disjoint(m);
+	assert_int_equal(pmm_memblock_count(m, PMM_MEMBLOCK_MEMORY), 2);
+	assert_int_equal(pmm_node_data(m, 0)->node_present_pages, 255 * 256);
+	assert_int_equal(pmm_node_data(m, 1)->node_present_pages, 256 * 256);
+	assert_int_equal(pmm_node_data(m, 0)->node_start_pfn + pmm_node_data(m, 0)->node_spanned_pages,
+			 pmm_node_data(m, 1)->node_start_pfn);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+
+	/* one node of hotpluggable RAM [1M, 256M): [256M, 384M) is new, plain RAM */
+	assert_int_equal(pmm_machine_desc_create("x86_64", &d), 0);
+	assert_desc_ok(d, pmm_machine_desc_add_node(d, 0, "0"));
+	assert_desc_ok(d, pmm_machine_desc_add_memory(d, SZ_1M, 256 * SZ_1M, 0,
+						      PMM_MEMORY_HOTPLUGGABLE));
+	m = boot_with(d, "memmap=256M@128M");
+	assert_memblock_disjoint(m);
+	assert_int_equal(pmm_memblock_count(m, PMM_MEMBLOCK_MEMORY), 2);
+	assert_int_equal(pmm_memblock_region(m, PMM_MEMBLOCK_MEMORY, 0, &r), 0);
+	assert_int_equal(r.base + r.size, 256 * SZ_1M);
+	assert_int_equal(r.flags, PMM_MEMORY_HOTPLUGGABLE);
+	assert_int_equal(pmm_memblock_region(m, PMM_MEMBLOCK_MEMORY, 1, &r), 0);
+	assert_int_equal(r.base, 256 * SZ_1M);
+	assert_int_equal(r.size, 128 * SZ_1M);
+	assert_int_equal(r.flags, 0);
+	assert_int_equal(pmm_node_data(m, 0)->node_present_pages, 383 * 256);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+}
+
 static void test_numa_off(void **state)
 {
 	struct pmm_machine *m = boot_with(pmm_test_desc_x86_2node(), "numa=off");
@@ -205,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_movable_node),
 		cmocka_unit_test(test_mem_limit),
 		cmocka_unit_test(test_memmap),
+		cmocka_unit_test(test_memmap_over_ram),
 		cmocka_unit_test(test_numa_off),
 		cmocka_unit_test(test_unknown_and_malformed),
 		cmocka_unit_test(test_append),

@@ -88,8 +88,11 @@ PMM_API int pmm_memory_block_info(const struct pmm_machine *m, unsigned long idx
  * the direct map, creates its memory blocks offline, and then onlines them
  * if the machine's auto-online type says so.
  * Context: takes the machine's hotplug lock.
- * Return: 0; -EINVAL if misaligned, @nid is not possible, or the range
- * overlaps memory; -ERANGE beyond the machine's address space
+ * All or nothing: a call that fails (-ENOMEM included) leaves no section,
+ * block or mapping behind, and the same call may be retried.
+ * Return: 0; -EINVAL if misaligned or @nid is not possible; -EEXIST if the
+ * range overlaps boot or hot-added memory (the kernel's register_memory_resource()
+ * answer); -ERANGE beyond the machine's address space
  * (pmm_boot_opts.phys_limit); -ENOMEM; -EOPNOTSUPP under FLATMEM.
  */
 PMM_API int pmm_add_memory(struct pmm_machine *m, int nid, pmm_phys_addr_t start,
