@@ -13,10 +13,12 @@
  */
 #define _DEFAULT_SOURCE 1
 #include <ctype.h>
+#include <limits.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/utsname.h>
 #include <stdarg.h>
 #include <unistd.h>
@@ -24,6 +26,9 @@
 #include <hwloc.h>
 
 #include "internal.h"
+
+/* a synthetic topology of more objects is no machine pmm can simulate */
+#define PMM__MAX_SYNTHETIC_OBJECTS	(64 * PMM_NR_CPUS)
 
 struct pmm__host {
 	hwloc_topology_t	topo;
@@ -450,37 +455,129 @@ fail:
 	return rc;
 }
 
+int pmm_machine_from_hwloc_xml_buffer(const char *xml, size_t len,
+				      unsigned long long bytes_per_node, const char *arch,
+				      struct pmm_machine_desc **out, char *err, size_t err_len)
+{
+	hwloc_topology_t topo;
+	char *text;
+	int rc;
+
+	*out = NULL;
+	if (!xml || !len || len >= INT_MAX)
+		return fail_msg(err, err_len, -EINVAL, "no XML text");
+	/* hwloc wants the text NUL-terminated, the NUL counted in the size */
+	text = pmm__malloc(len + 1);
+	if (!text)
+		return fail_msg(err, err_len, -ENOMEM, "out of memory");
+	memcpy(text, xml, len);
+	text[len] = '\0';
+	if (hwloc_topology_init(&topo)) {
+		free(text);
+		return fail_msg(err, err_len, -ENOMEM, "out of memory");
+	}
+	if (hwloc_topology_set_xmlbuffer(topo, text, (int)len + 1) || hwloc_topology_load(topo)) {
+		hwloc_topology_destroy(topo);
+		free(text);
+		return fail_msg(err, err_len, -EINVAL, "hwloc cannot load this XML topology");
+	}
+	free(text);
+	rc = desc_from_topology(topo, arch, bytes_per_node, true, out, err, err_len);
+	hwloc_topology_destroy(topo);
+	return rc;
+}
+
 int pmm_machine_from_hwloc_xml(const char *path, unsigned long long bytes_per_node,
 			       const char *arch, struct pmm_machine_desc **out, char *err,
 			       size_t err_len)
 {
-	hwloc_topology_t topo;
+	size_t len;
+	char *text;
 	int rc;
 
 	*out = NULL;
-	if (!path || access(path, R_OK))
-		return fail_msg(err, err_len, path ? -errno : -EINVAL, "%s: %s", path ? path : "(null)",
-				path ? strerror(errno) : "no file");
-	if (hwloc_topology_init(&topo))
-		return -ENOMEM;
-	if (hwloc_topology_set_xml(topo, path) || hwloc_topology_load(topo)) {
-		hwloc_topology_destroy(topo);
-		return fail_msg(err, err_len, -EINVAL, "%s: hwloc cannot load this XML topology",
-				path);
+	if (!path)
+		return fail_msg(err, err_len, -EINVAL, "(null): no file");
+	rc = pmm__read_file(path, PMM__MAX_INPUT_BYTES, &text, &len, err, err_len);
+	if (rc)
+		return rc;
+	rc = pmm_machine_from_hwloc_xml_buffer(text, len, bytes_per_node, arch, out, err,
+					       err_len);
+	if (rc == -EINVAL && err && err_len && !strncmp(err, "hwloc cannot", 12)) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), "%s", err);
+		snprintf(err, err_len, "%s: %s", path, msg);
 	}
-	rc = desc_from_topology(topo, arch, bytes_per_node, true, out, err, err_len);
-	hwloc_topology_destroy(topo);
+	free(text);
 	return rc;
+}
+
+/*
+ * How many NUMA nodes and objects a synthetic description asks for, before
+ * hwloc builds them (it spends minutes on "numa:100000 pu:1"): the product
+ * of the arities down to each NUMA level, plus one attached node per object
+ * of the level before each "[numa...]". False when the string is not in the
+ * plain "type:N ... [numa]" form; hwloc then judges it alone.
+ */
+static bool synthetic_counts(const char *s, unsigned long long *nodes, unsigned long long *objects)
+{
+	unsigned long long product = 1;
+
+	*nodes = 0;
+	*objects = 1;
+	while (*s) {
+		const char *colon, *end;
+		unsigned long long arity;
+		char *num_end;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		end = s + strcspn(s, " \t");
+		if (*s == '[') {	/* memory attached to each object of the level above */
+			if (strncasecmp(s + 1, "numa", 4) && strncasecmp(s + 1, "node", 4))
+				return false;
+			*nodes += product;
+			s = end;
+			continue;
+		}
+		colon = memchr(s, ':', (size_t)(end - s));
+		if (!colon || colon[1] < '0' || colon[1] > '9')
+			return false;
+		errno = 0;
+		arity = strtoull(colon + 1, &num_end, 10);
+		if (errno || num_end > end)
+			return false;
+		product = arity && product > (1ULL << 40) / arity ? (1ULL << 40) : product * arity;
+		*objects += product;
+		if (!strncasecmp(s, "numa", 4) || !strncasecmp(s, "node", 4))
+			*nodes += product;
+		s = end;
+	}
+	return true;
 }
 
 int pmm_machine_from_hwloc_synthetic(const char *description, unsigned long long bytes_per_node,
 				     const char *arch, struct pmm_machine_desc **out, char *err,
 				     size_t err_len)
 {
+	unsigned long long nodes, objects;
 	hwloc_topology_t topo;
 	int rc;
 
 	*out = NULL;
+	if (description && synthetic_counts(description, &nodes, &objects)) {
+		if (nodes > PMM_MAX_NUMNODES)
+			return fail_msg(err, err_len, -EINVAL, "synthetic topology \"%s\": %llu NUMA "
+					"nodes; pmm was built for at most %d", description, nodes,
+					PMM_MAX_NUMNODES);
+		if (objects > PMM__MAX_SYNTHETIC_OBJECTS)
+			return fail_msg(err, err_len, -EINVAL, "synthetic topology \"%s\": %llu "
+					"objects; at most %d (PMM_NR_CPUS is %d)", description,
+					objects, PMM__MAX_SYNTHETIC_OBJECTS, PMM_NR_CPUS);
+	}
 	if (hwloc_topology_init(&topo))
 		return -ENOMEM;
 	if (!description || hwloc_topology_set_synthetic(topo, description) ||

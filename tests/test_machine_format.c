@@ -186,6 +186,141 @@ static void test_missing_file(void **state)
 			 -ENOENT);
 }
 
+/* ---- hostile input: each refused at once with a message, never a hang or a crash ----------- */
+
+static void expect_json_buffer(const char *text, size_t len, int want_err, const char *want_msg)
+{
+	struct pmm_machine_desc *d = (struct pmm_machine_desc *)1;
+	char err[512];
+	int rc = pmm_machine_desc_from_json_buffer(text, len, "in.json", &d, err, sizeof(err));
+
+	assert_null(d);
+	if (rc != want_err || !strstr(err, want_msg))
+		fail_msg("got %d \"%s\", want %d and \"%s\"", rc, err, want_err, want_msg);
+}
+
+static void test_json_nul_bytes(void **state)
+{
+	static const char nul[] = "{\"arch\":\"x86_64\",\"nodes\":[0\0]}";
+	static const char nul2[] = "{\"arch\":\"x86_64\",\n \"nodes\":[{\"id\":0\0}]}";
+	static const char nul3[] = "\0";
+
+	(void)state;
+	/* the scanner once treated NUL as a delimiter and never advanced */
+	expect_json_buffer(nul, sizeof(nul) - 1, -EINVAL, "in.json:1:28: a NUL byte");
+	expect_json_buffer(nul2, sizeof(nul2) - 1, -EINVAL, "in.json:2:18: a NUL byte");
+	expect_json_buffer(nul3, 1, -EINVAL, "in.json:1:1: a NUL byte");
+	/* bare tokens, truncated text, deep nesting */
+	expect_json_buffer("{\"arch\":\"x86_64\",\"nodes\":[tru]}", 31, -EINVAL, "in.json:1:");
+	expect_json_buffer("{\"arch\":\"x86_64\",\"nodes\":[1,2,", 29, -EINVAL, "in.json:1:");
+	expect_json_buffer("", 0, -EINVAL, "in.json:");
+}
+
+#define LOG_HEAD "Linux version 6.12.0-amd64 (gcc) #1 SMP\n"				\
+		 "Command line: console=ttyS0\n"					\
+		 "Early memory node ranges\n"						\
+		 "  node   0: [mem 0x0000000000001000-0x000000000009efff]\n"		\
+		 "  node   1: [mem 0x0000000000100000-0x000000007fffffff]\n"
+
+static void expect_dmesg(const char *log, int want_err, const char *want_msg)
+{
+	struct pmm_machine_desc *d = (struct pmm_machine_desc *)1;
+	char err[512];
+	int rc = pmm_machine_desc_from_dmesg_buffer(log, strlen(log), "boot.log", &d, err,
+						    sizeof(err));
+
+	if (!want_err) {
+		if (rc)
+			fail_msg("got %d \"%s\", want 0", rc, err);
+		pmm_machine_desc_destroy(d);
+		return;
+	}
+	assert_null(d);
+	if (rc != want_err || !strstr(err, want_msg))
+		fail_msg("got %d \"%s\", want %d and \"%s\"", rc, err, want_err, want_msg);
+}
+
+static void test_dmesg_numbers_checked(void **state)
+{
+	(void)state;
+	expect_dmesg(LOG_HEAD "Fallback order for Node 1: 1 0\n", 0, "");
+	/* node ids of fallback lines once indexed a bool[64] out of bounds */
+	expect_dmesg(LOG_HEAD "Fallback order for Node 1: 1 0 3127\n", -EINVAL,
+		     "boot.log: line 6: node 3127 is out of range 0..");
+	expect_dmesg(LOG_HEAD "Fallback order for Node 1: 1 -1\n", -EINVAL, "node -1 is out of range");
+	expect_dmesg(LOG_HEAD "Fallback order for Node 99999999999999999999: 0\n", 0, "");
+	expect_dmesg(LOG_HEAD "Initmem setup node 64 [mem 0x0-0x1]\n", -EINVAL,
+		     "line 6: node 64 is out of range");
+	/* early ranges of an impossible node: no node left for the CPUs */
+	expect_dmesg("Linux version 6.12.0-amd64\nEarly memory node ranges\n"
+		     "  node 700: [mem 0x0000000000001000-0x000000000009efff]\n", -EINVAL,
+		     "line 3: node 700 is out of range");
+	expect_dmesg(LOG_HEAD "x86: Booting SMP configuration:\n"
+		     ".... node  #1, CPUs:        #1 #99999\n", -EINVAL, "line 7: CPU 99999 is out of range");
+	/* inverted and overflowing ranges are not memory */
+	expect_dmesg("Linux version 6.12.0-amd64\nEarly memory node ranges\n"
+		     "  node   0: [mem 0x0000000000200000-0x0000000000100000]\n", -EINVAL,
+		     "no \"Early memory node ranges\" block and no e820 map");
+	expect_dmesg("Linux version 6.12.0-amd64\nEarly memory node ranges\n"
+		     "  node   0: [mem 0x0000000000000000-0xffffffffffffffff]\n", -EINVAL,
+		     "no \"Early memory node ranges\"");
+}
+
+/* A directory is refused with -EISDIR; a pipe is read to its end. */
+static void test_directory_and_pipe(void **state)
+{
+	struct pmm_machine_desc *d = (struct pmm_machine_desc *)1;
+	char err[512], path[64], json[1024];
+	FILE *f;
+	size_t n;
+	int fds[2];
+
+	(void)state;
+	assert_int_equal(pmm_machine_desc_from_json("/tmp", &d, err, sizeof(err)), -EISDIR);
+	assert_null(d);
+	assert_non_null(strstr(err, "/tmp: is a directory"));
+	assert_int_equal(pmm_machine_desc_from_dmesg("/tmp", &d, err, sizeof(err)), -EISDIR);
+	assert_non_null(strstr(err, "/tmp: is a directory"));
+	assert_int_equal(pmm_machine_from_hwloc_xml("/tmp", 0, NULL, &d, err, sizeof(err)), -EISDIR);
+
+	/* a machine file through a pipe, as "--machine <(cat file)" gives it */
+	pmm_test_fmt(path, sizeof(path), "%s/examples/machines/x86_32-uma-2G.json", PMM_SOURCE_DIR);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(json, 1, sizeof(json) - 1, f);
+	fclose(f);
+	assert_true(n > 0 && n < sizeof(json) - 1);	/* fits a pipe's buffer */
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], json, n), (ssize_t)n);
+	close(fds[1]);
+	pmm_test_fmt(path, sizeof(path), "/proc/self/fd/%d", fds[0]);
+	assert_int_equal(pmm_machine_desc_from_json(path, &d, err, sizeof(err)), 0);
+	close(fds[0]);
+	pmm_machine_desc_destroy(d);
+}
+
+/* hwloc would spend minutes building 100000 nodes before pmm refused them */
+static void test_synthetic_counted_first(void **state)
+{
+	struct pmm_machine_desc *d = (struct pmm_machine_desc *)1;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(pmm_machine_from_hwloc_synthetic("numa:100000 pu:1", 0, NULL, &d, err,
+							  sizeof(err)), -EINVAL);
+	assert_null(d);
+	assert_non_null(strstr(err, "100000 NUMA nodes"));
+	assert_int_equal(pmm_machine_from_hwloc_synthetic("pack:65 [numa] core:1 pu:1", 0, NULL, &d,
+							  err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "65 NUMA nodes"));
+	assert_int_equal(pmm_machine_from_hwloc_synthetic("pack:4096 core:4096 pu:4096", 0, NULL,
+							  &d, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "objects"));
+	assert_int_equal(pmm_machine_from_hwloc_synthetic("pack:2 [numa(memory=1GiB)] core:1 pu:1",
+							  0, NULL, &d, err, sizeof(err)), 0);
+	pmm_machine_desc_destroy(d);
+}
+
 /* numbers as JSON integers, hex strings and memparse suffixes are the same */
 static void test_number_forms(void **state)
 {
@@ -224,6 +359,10 @@ int main(void)
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_number_forms),
+		cmocka_unit_test(test_json_nul_bytes),
+		cmocka_unit_test(test_dmesg_numbers_checked),
+		cmocka_unit_test(test_directory_and_pipe),
+		cmocka_unit_test(test_synthetic_counted_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

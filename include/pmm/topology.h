@@ -47,12 +47,29 @@ struct pmm_machine_desc;
  * (scaled to 10 for local if needed), else 10/20. The host-node mapping of
  * such a machine is round robin over this host's nodes with memory.
  * Context: any.
- * Return: 0; -ENOENT for a missing file; -EINVAL for a file hwloc rejects,
+ * Return: 0; -ENOENT for a missing file; -EISDIR for a directory; -EINVAL
+ * for a file hwloc rejects,
  * no NUMA node, a node id >= PMM_MAX_NUMNODES or an unknown architecture; -ENOMEM.
  */
 PMM_API int pmm_machine_from_hwloc_xml(const char *path, unsigned long long bytes_per_node,
 				       const char *arch, struct pmm_machine_desc **out, char *err,
 				       size_t err_len);
+
+/**
+ * pmm_machine_from_hwloc_xml_buffer - pmm_machine_from_hwloc_xml() on XML text in memory
+ * @xml: the XML text (need not be NUL-terminated)
+ * @len: its length in bytes
+ * @bytes_per_node, @arch, @out, @err, @err_len: as pmm_machine_from_hwloc_xml()
+ *
+ * libhwloc 2.9 itself may crash or leak on malformed XML (docs/errors.md);
+ * pmm releases everything it holds on every path.
+ * Context: any.
+ * Return: as pmm_machine_from_hwloc_xml(); -EINVAL for a NULL or empty @xml.
+ */
+PMM_API int pmm_machine_from_hwloc_xml_buffer(const char *xml, size_t len,
+					      unsigned long long bytes_per_node, const char *arch,
+					      struct pmm_machine_desc **out, char *err,
+					      size_t err_len);
 
 /**
  * pmm_machine_from_hwloc_synthetic - describe a machine from a synthetic topology
@@ -66,7 +83,9 @@ PMM_API int pmm_machine_from_hwloc_xml(const char *path, unsigned long long byte
  *
  * As pmm_machine_from_hwloc_xml().
  * Context: any.
- * Return: 0; -EINVAL if hwloc rejects @description, or as pmm_machine_from_hwloc_xml().
+ * Return: 0; -EINVAL if hwloc rejects @description or it asks for more than
+ * PMM_MAX_NUMNODES nodes or 64 * PMM_NR_CPUS objects (counted before hwloc
+ * builds them), or as pmm_machine_from_hwloc_xml().
  */
 PMM_API int pmm_machine_from_hwloc_synthetic(const char *description,
 					     unsigned long long bytes_per_node, const char *arch,
