@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <stdarg.h>
 #include <unistd.h>
 
@@ -455,10 +456,85 @@ fail:
 	return rc;
 }
 
+/* An hwloc input: XML text (NUL-terminated, the NUL counted) or a synthetic string. */
+struct hwloc_input {
+	const char	*xml;
+	int		xml_len;
+	const char	*synthetic;
+};
+
+static int load_topology(hwloc_topology_t topo, const struct hwloc_input *in)
+{
+	if (in->xml)
+		return hwloc_topology_set_xmlbuffer(topo, in->xml, in->xml_len) ||
+		       hwloc_topology_load(topo) ? -EINVAL : 0;
+	return hwloc_topology_set_synthetic(topo, in->synthetic) ||
+	       hwloc_topology_load(topo) ? -EINVAL : 0;
+}
+
+/*
+ * libhwloc 2.9 dereferences NULL on some malformed inputs (docs/errors.md):
+ * try the load in a child process first, so that such an input is an
+ * error for the caller rather than a crash. The same library on the same
+ * input loads the same way in the parent. If no child can be made, load
+ * unguarded.
+ * Return: 0 if it loads; -EINVAL if hwloc refuses it; -EFAULT if hwloc
+ * crashed on it.
+ */
+static int try_load_in_child(const struct hwloc_input *in)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 0;
+	if (pid == 0) {
+		hwloc_topology_t topo;
+
+		if (hwloc_topology_init(&topo))
+			_exit(2);
+		_exit(load_topology(topo, in) ? 1 : 0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		return -EINVAL;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
+		return 0;	/* the child had no memory; let the parent try */
+	return -EFAULT;	/* killed by a signal, or a sanitizer's report */
+}
+
+/* Load @in into a new topology; a message in @err when hwloc refuses or crashes. */
+static int open_topology(hwloc_topology_t *topo, const struct hwloc_input *in, char *err,
+			 size_t err_len)
+{
+	const char *what = in->xml ? "this XML topology" : "the synthetic topology";
+	int rc = try_load_in_child(in);
+
+	if (rc == -EFAULT)
+		return fail_msg(err, err_len, -EINVAL, "libhwloc crashed reading %s (a bug of "
+				"libhwloc itself, see docs/errors.md); the input is malformed", what);
+	if (rc)
+		return fail_msg(err, err_len, -EINVAL, "hwloc cannot load %s", what);
+	if (hwloc_topology_init(topo))
+		return fail_msg(err, err_len, -ENOMEM, "out of memory");
+	if (load_topology(*topo, in)) {
+		hwloc_topology_destroy(*topo);
+		return fail_msg(err, err_len, -EINVAL, "hwloc cannot load %s", what);
+	}
+	return 0;
+}
+
 int pmm_machine_from_hwloc_xml_buffer(const char *xml, size_t len,
 				      unsigned long long bytes_per_node, const char *arch,
 				      struct pmm_machine_desc **out, char *err, size_t err_len)
 {
+	struct hwloc_input in = { 0 };
 	hwloc_topology_t topo;
 	char *text;
 	int rc;
@@ -472,16 +548,12 @@ int pmm_machine_from_hwloc_xml_buffer(const char *xml, size_t len,
 		return fail_msg(err, err_len, -ENOMEM, "out of memory");
 	memcpy(text, xml, len);
 	text[len] = '\0';
-	if (hwloc_topology_init(&topo)) {
-		free(text);
-		return fail_msg(err, err_len, -ENOMEM, "out of memory");
-	}
-	if (hwloc_topology_set_xmlbuffer(topo, text, (int)len + 1) || hwloc_topology_load(topo)) {
-		hwloc_topology_destroy(topo);
-		free(text);
-		return fail_msg(err, err_len, -EINVAL, "hwloc cannot load this XML topology");
-	}
+	in.xml = text;
+	in.xml_len = (int)len + 1;
+	rc = open_topology(&topo, &in, err, err_len);
 	free(text);
+	if (rc)
+		return rc;
 	rc = desc_from_topology(topo, arch, bytes_per_node, true, out, err, err_len);
 	hwloc_topology_destroy(topo);
 	return rc;
@@ -563,6 +635,7 @@ int pmm_machine_from_hwloc_synthetic(const char *description, unsigned long long
 				     const char *arch, struct pmm_machine_desc **out, char *err,
 				     size_t err_len)
 {
+	struct hwloc_input in = { 0 };
 	unsigned long long nodes, objects;
 	hwloc_topology_t topo;
 	int rc;
@@ -578,13 +651,18 @@ int pmm_machine_from_hwloc_synthetic(const char *description, unsigned long long
 					"objects; at most %d (PMM_NR_CPUS is %d)", description,
 					objects, PMM__MAX_SYNTHETIC_OBJECTS, PMM_NR_CPUS);
 	}
-	if (hwloc_topology_init(&topo))
-		return -ENOMEM;
-	if (!description || hwloc_topology_set_synthetic(topo, description) ||
-	    hwloc_topology_load(topo)) {
-		hwloc_topology_destroy(topo);
-		return fail_msg(err, err_len, -EINVAL, "hwloc rejects the synthetic topology \"%s\"",
-				description ? description : "(null)");
+	if (!description)
+		return fail_msg(err, err_len, -EINVAL, "no synthetic topology");
+	in.synthetic = description;
+	rc = open_topology(&topo, &in, err, err_len);
+	if (rc) {
+		if (rc == -EINVAL && err && err_len) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "%s", err);
+			snprintf(err, err_len, "%s \"%s\"", msg, description);
+		}
+		return rc;
 	}
 	rc = desc_from_topology(topo, arch, bytes_per_node, true, out, err, err_len);
 	hwloc_topology_destroy(topo);

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared by the fuzz targets: boot what a reader accepted, bounded so that
+ * one input costs milliseconds, and treat any broken invariant as a crash.
+ */
+#ifndef PMM_FUZZ_H
+#define PMM_FUZZ_H
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <pmm/pmm.h>
+
+/* The simulated address space a fuzzed machine may have: its memmap stays small. */
+#define FUZZ_PHYS_LIMIT	(8ULL << 30)
+
+/* An invariant pmm promises: break it and the fuzzer reports a crash. */
+#define fuzz_assert(cond) do { if (!(cond)) __builtin_trap(); } while (0)
+
+/*
+ * Boot @d (no binding, no direct map, at most FUZZ_PHYS_LIMIT), check it,
+ * allocate and free a little at every order, check again, shut down. A
+ * refused boot is fine; an inconsistent machine is not.
+ */
+static inline void fuzz_boot(const struct pmm_machine_desc *d)
+{
+	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
+				      .phys_limit = FUZZ_PHYS_LIMIT };
+	struct pmm_page *pages[16];
+	struct pmm_machine *m;
+	unsigned int order;
+
+	if (pmm_boot(d, &opts, &m))
+		return;
+	fuzz_assert(pmm_check(m) == 0);
+	for (order = 0; order < 16; order++)
+		pages[order] = pmm_alloc_pages(m, PMM_GFP_KERNEL, order);
+	for (order = 0; order < 16; order++)
+		pmm_free_pages(m, pages[order], order);
+	fuzz_assert(pmm_check(m) == 0);
+	pmm_shutdown(m);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#endif /* PMM_FUZZ_H */

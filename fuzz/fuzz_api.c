@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Fuzz target: sequences of API calls on one small machine, as a careless
+ * or hostile user would make them. Each input byte pair is one step:
+ * allocations of any order, node and gfp; frees with the right order, a
+ * wrong one, twice, or of a page that is not the machine's; put_page;
+ * drains; per-CPU switches; onlining and offlining the hot-added blocks
+ * (pages in use migrated through the callback); memremap and memunmap.
+ * After every step pmm_check() must be clean, and misuse must have been
+ * reported rather than done.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "fuzz.h"
+
+#define M		(1ULL << 20)
+#define G		(1ULL << 30)
+#define NR_SLOTS	64
+#define DIMM_START	(8 * G)
+#define DIMM_BLOCKS	2
+
+struct slot {
+	struct pmm_page	*page;
+	unsigned int	order;
+};
+
+struct run {
+	struct slot	slots[NR_SLOTS];
+	int		bad_reports;
+	struct pmm_dev_pagemap pgmap;
+	bool		remapped;
+};
+
+static void on_bad(void *arg, const struct pmm_page *page, unsigned long pfn, const char *reason)
+{
+	struct run *r = arg;
+
+	(void)page;
+	(void)pfn;
+	(void)reason;
+	r->bad_reports++;
+}
+
+/* offlining moved a page we hold: follow it */
+static int migrate(void *arg, struct pmm_page *from, struct pmm_page *to, unsigned int order)
+{
+	struct run *r = arg;
+	int i;
+
+	for (i = 0; i < NR_SLOTS; i++)
+		if (r->slots[i].page == from && r->slots[i].order == order)
+			r->slots[i].page = to;
+	return 0;
+}
+
+static void page_free(struct pmm_dev_pagemap *pgmap, struct pmm_page *page)
+{
+	(void)pgmap;
+	(void)page;
+}
+
+static const struct pmm_dev_pagemap_ops pgmap_ops = { .page_free = page_free };
+
+static const pmm_gfp_t gfps[] = {
+	PMM_GFP_KERNEL, PMM_GFP_HIGHUSER_MOVABLE, PMM_GFP_DMA32, PMM_GFP_ATOMIC, PMM_GFP_DMA,
+	PMM_GFP_KERNEL | __PMM_GFP_COMP, PMM_GFP_TRANSHUGE, PMM_GFP_NOWAIT | __PMM_GFP_THISNODE,
+};
+
+static struct pmm_machine *boot(struct run *r)
+{
+	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND, .phys_limit = 16 * G,
+				      .on_bad_page = on_bad, .on_bad_page_arg = r,
+				      .migrate_page = migrate, .migrate_page_arg = r };
+	struct pmm_machine_desc *d;
+	struct pmm_machine *m;
+
+	fuzz_assert(!pmm_machine_desc_create("x86_64", &d));
+	fuzz_assert(!pmm_machine_desc_add_node(d, 0, "0"));
+	fuzz_assert(!pmm_machine_desc_add_node(d, 1, "1"));
+	fuzz_assert(!pmm_machine_desc_add_memory(d, M, 64 * M, 0, 0));
+	fuzz_assert(!pmm_machine_desc_add_memory(d, 4 * G, 4 * G + 64 * M, 1, 0));
+	fuzz_assert(!pmm_machine_desc_set_cmdline(d, "memhp_default_state=offline"));
+	fuzz_assert(!pmm_boot(d, &opts, &m));
+	pmm_machine_desc_destroy(d);
+	fuzz_assert(!pmm_add_memory(m, 1, DIMM_START, DIMM_BLOCKS * pmm_memory_block_size(m)));
+	return m;
+}
+
+static void step(struct pmm_machine *m, struct run *r, uint8_t op, uint8_t arg)
+{
+	static struct pmm_page not_a_page[2];
+	struct slot *s = &r->slots[arg % NR_SLOTS];
+	unsigned long block = DIMM_START / pmm_memory_block_size(m) + arg % DIMM_BLOCKS;
+	int reports = r->bad_reports;
+
+	switch (op % 12) {
+	case 0: case 1: case 2:	/* allocate into an empty slot */
+		if (!s->page) {
+			s->order = (unsigned int)(op >> 4) % 11;
+			s->page = pmm_alloc_pages_node(m, (int)(arg >> 6) % 3 - 1,
+						       gfps[(op >> 2) % 8], s->order);
+		}
+		break;
+	case 3: case 4:		/* free with the right order */
+		if (s->page) {
+			pmm_free_pages(m, s->page, s->order);
+			fuzz_assert(r->bad_reports == reports);
+			s->page = NULL;
+		}
+		break;
+	case 5:			/* free with a wrong order: refused, or the slot is gone */
+		if (s->page) {
+			pmm_free_pages(m, s->page, (s->order + 1 + (op >> 4)) % 11);
+			if (r->bad_reports == reports)
+				s->page = NULL;
+		}
+		break;
+	case 6:			/* a double free, a tail page, a page of no machine */
+		if (s->page && s->order) {	/* a tail, or a page of a block with no reference */
+			pmm_free_pages(m, s->page + 1, 0);
+			fuzz_assert(r->bad_reports == reports + 1);
+		}
+		pmm_free_pages(m, &not_a_page[arg & 1], 0);
+		fuzz_assert(r->bad_reports == reports + 1 + (s->page && s->order));
+		break;
+	case 7:			/* another reference, dropped again */
+		if (s->page) {
+			pmm_get_page(s->page);
+			pmm_put_page(m, s->page);
+		}
+		break;
+	case 8:
+		pmm_drain_all_pages(m);
+		break;
+	case 9:
+		pmm_set_cpu(m, arg % 2);
+		break;
+	case 10:		/* online or offline a hot-added block */
+		if (arg & 0x80)
+			pmm_offline_memory_block(m, block);
+		else
+			pmm_online_memory_block(m, block, (enum pmm_online_type)(1 + (arg >> 4) % 3));
+		break;
+	case 11:		/* ZONE_DEVICE pages come and go */
+		if (r->remapped) {
+			pmm_memunmap_pages(m, &r->pgmap);
+			r->remapped = false;
+		} else {
+			memset(&r->pgmap, 0, sizeof(r->pgmap));
+			r->pgmap.type = PMM_MEMORY_DEVICE_GENERIC;
+			r->pgmap.range.start = 10 * G + (arg % 4) * 2 * M;
+			r->pgmap.range.end = r->pgmap.range.start + (1 + arg / 64) * 2 * M - 1;
+			r->pgmap.ops = &pgmap_ops;
+			r->remapped = !pmm_memremap_pages(m, &r->pgmap, arg & 1);
+		}
+		break;
+	}
+	fuzz_assert(pmm_check(m) == 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct run r;
+	struct pmm_machine *m;
+	size_t i;
+
+	if (size > 4096)
+		return 0;
+	memset(&r, 0, sizeof(r));
+	m = boot(&r);
+	for (i = 0; i + 1 < size; i += 2)
+		step(m, &r, data[i], data[i + 1]);
+	for (i = 0; i < NR_SLOTS; i++)
+		if (r.slots[i].page)
+			pmm_free_pages(m, r.slots[i].page, r.slots[i].order);
+	if (r.remapped)
+		pmm_memunmap_pages(m, &r.pgmap);
+	fuzz_assert(pmm_check(m) == 0);
+	pmm_shutdown(m);
+	return 0;
+}
