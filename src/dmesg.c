@@ -451,18 +451,8 @@ out:
 	return rc;
 }
 
-int pmm_machine_desc_from_dmesg(const char *path, struct pmm_machine_desc **out, char *errbuf,
+int pmm_machine_desc_from_dmesg(const char *path, struct pmm_machine_desc **out, char *err,
 				size_t err_len)
 {
-	size_t len;
-	char *text;
-	int rc;
-
-	*out = NULL;
-	rc = pmm__read_file(path, PMM__MAX_INPUT_BYTES, &text, &len, errbuf, err_len);
-	if (rc)
-		return rc;
-	rc = pmm_machine_desc_from_dmesg_buffer(text, len, path, out, errbuf, err_len);
-	free(text);
-	return rc;
+	return pmm__desc_from_file(path, pmm_machine_desc_from_dmesg_buffer, out, err, err_len);
 }

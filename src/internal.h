@@ -448,6 +448,12 @@ void *pmm__realloc_nofault(void *ptr, size_t bytes);
 #define PMM__MAX_INPUT_BYTES	((size_t)256 << 20)	/* larger is no machine file or log */
 int pmm__read_file(const char *path, size_t max_bytes, char **text, size_t *len, char *err,
 		   size_t err_len);
+/* A reader of descriptions from text in memory (the *_buffer functions). */
+typedef int (*pmm__desc_reader)(const char *text, size_t len, const char *name,
+				struct pmm_machine_desc **out, char *err, size_t err_len);
+/* Read the file at path whole and hand it to reader, named by its path. */
+int pmm__desc_from_file(const char *path, pmm__desc_reader reader, struct pmm_machine_desc **out,
+			char *err, size_t err_len);
 
 /* The plain allocators are off limits: use pmm__malloc() and friends, so that
  * fault injection reaches every allocation (free() stays as it is). */

@@ -581,18 +581,8 @@ int pmm_machine_desc_from_json_buffer(const char *text, size_t len, const char *
 	return err;
 }
 
-int pmm_machine_desc_from_json(const char *path, struct pmm_machine_desc **out, char *errbuf,
+int pmm_machine_desc_from_json(const char *path, struct pmm_machine_desc **out, char *err,
 			       size_t err_len)
 {
-	size_t len;
-	char *text;
-	int err;
-
-	*out = NULL;
-	err = pmm__read_file(path, PMM__MAX_INPUT_BYTES, &text, &len, errbuf, err_len);
-	if (err)
-		return err;
-	err = pmm_machine_desc_from_json_buffer(text, len, path, out, errbuf, err_len);
-	free(text);
-	return err;
+	return pmm__desc_from_file(path, pmm_machine_desc_from_json_buffer, out, err, err_len);
 }

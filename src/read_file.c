@@ -88,3 +88,19 @@ out:
 	close(fd);
 	return rc;
 }
+
+int pmm__desc_from_file(const char *path, pmm__desc_reader reader, struct pmm_machine_desc **out,
+			char *err, size_t err_len)
+{
+	size_t len;
+	char *text;
+	int rc;
+
+	*out = NULL;
+	rc = pmm__read_file(path, PMM__MAX_INPUT_BYTES, &text, &len, err, err_len);
+	if (rc)
+		return rc;
+	rc = reader(text, len, path, out, err, err_len);
+	free(text);
+	return rc;
+}
