@@ -11,21 +11,22 @@
 
 #include <pmm/pmm.h>
 
-/* The simulated address space a fuzzed machine may have: its memmap stays small. */
-#define FUZZ_PHYS_LIMIT	(8ULL << 30)
+/* The simulated address space a fuzzed description may have: its memmap stays small. */
+#define FUZZ_PHYS_LIMIT	(2ULL << 30)
 
 /* An invariant pmm promises: break it and the fuzzer reports a crash. */
 #define fuzz_assert(cond) do { if (!(cond)) __builtin_trap(); } while (0)
 
 /*
- * Boot @d (no binding, no direct map, at most FUZZ_PHYS_LIMIT), check it,
- * allocate and free a little at every order, check again, shut down. A
- * refused boot is fine; an inconsistent machine is not.
+ * Boot @d (no binding, no direct map, at most @phys_limit of address
+ * space), check it, allocate and free a little at every order, check
+ * again, shut down. A refused boot is fine; an inconsistent machine is not.
  */
-static inline void fuzz_boot(const struct pmm_machine_desc *d)
+static inline void fuzz_boot_limit(const struct pmm_machine_desc *d,
+				   unsigned long long phys_limit)
 {
 	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
-				      .phys_limit = FUZZ_PHYS_LIMIT };
+				      .phys_limit = phys_limit };
 	struct pmm_page *pages[16];
 	struct pmm_machine *m;
 	unsigned int order;
@@ -39,6 +40,11 @@ static inline void fuzz_boot(const struct pmm_machine_desc *d)
 		pmm_free_pages(m, pages[order], order);
 	fuzz_assert(pmm_check(m) == 0);
 	pmm_shutdown(m);
+}
+
+static inline void fuzz_boot(const struct pmm_machine_desc *d)
+{
+	fuzz_boot_limit(d, FUZZ_PHYS_LIMIT);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -78,8 +78,8 @@ static struct pmm_machine *boot(struct run *r)
 	fuzz_assert(!pmm_machine_desc_create("x86_64", &d));
 	fuzz_assert(!pmm_machine_desc_add_node(d, 0, "0"));
 	fuzz_assert(!pmm_machine_desc_add_node(d, 1, "1"));
-	fuzz_assert(!pmm_machine_desc_add_memory(d, M, 64 * M, 0, 0));
-	fuzz_assert(!pmm_machine_desc_add_memory(d, 4 * G, 4 * G + 64 * M, 1, 0));
+	fuzz_assert(!pmm_machine_desc_add_memory(d, M, 16 * M, 0, 0));
+	fuzz_assert(!pmm_machine_desc_add_memory(d, 4 * G, 4 * G + 16 * M, 1, 0));
 	fuzz_assert(!pmm_machine_desc_set_cmdline(d, "memhp_default_state=offline"));
 	fuzz_assert(!pmm_boot(d, &opts, &m));
 	pmm_machine_desc_destroy(d);
@@ -165,7 +165,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pmm_machine *m;
 	size_t i;
 
-	if (size > 4096)
+	if (size > 1024)
 		return 0;
 	memset(&r, 0, sizeof(r));
 	m = boot(&r);

@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cmdline[size - 1] = '\0';
 	d = machine(data[0]);
 	if (!pmm_machine_desc_set_cmdline(d, cmdline))
-		fuzz_boot(d);
+		fuzz_boot_limit(d, 8 * G);	/* room for the DIMM at 6 GiB */
 	pmm_machine_desc_destroy(d);
 	return 0;
 }

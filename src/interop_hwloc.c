@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <unistd.h>
 
@@ -491,8 +492,14 @@ static int try_load_in_child(const struct hwloc_input *in)
 	if (pid < 0)
 		return 0;
 	if (pid == 0) {
+		static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 		hwloc_topology_t topo;
+		unsigned int i;
 
+		/* die of the signal itself, past any handler the caller installed
+		 * (a sanitizer's, a fuzzer's): the parent reads it from the status */
+		for (i = 0; i < PMM__ARRAY_SIZE(fatal); i++)
+			signal(fatal[i], SIG_DFL);
 		if (hwloc_topology_init(&topo))
 			_exit(2);
 		_exit(load_topology(topo, in) ? 1 : 0);

@@ -612,7 +612,9 @@ static int boot_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 			m->node_cpus[nid].bits[i] |= d->nodes[nid].cpus.bits[i];
 		pmm_node_set(nid, &m->view.node_states[PMM_N_POSSIBLE]);
 	}
-	m->boot_cpu_nid = 0;
+	/* the boot CPU's node; without a CPU 0 (a CPU-less description, or CPUs
+	 * numbered from elsewhere), the first node, so that it always has a pgdat */
+	m->boot_cpu_nid = pmm_first_node(&m->view.node_states[PMM_N_POSSIBLE]);
 	pmm_for_each_node(nid, m) {
 		if (pmm_cpumask_weight(&m->node_cpus[nid]))
 			pmm_node_set(nid, &m->view.node_states[PMM_N_CPU]);

@@ -430,6 +430,43 @@ static void test_every_arch_boots(void **state)
 	}
 }
 
+/*
+ * No CPU 0 anywhere (found by fuzz_hwloc: an XML topology whose only node
+ * is 1 and has no PU): the boot CPU's node falls back to the first node,
+ * which has a pgdat and zonelists, instead of the absent node 0.
+ */
+static void test_no_cpu0_no_node0(void **state)
+{
+	struct pmm_machine_desc *d;
+	struct pmm_machine *m;
+	struct pmm_page *p;
+
+	(void)state;
+	assert_int_equal(pmm_machine_desc_create("x86_64", &d), 0);
+	assert_desc_ok(d, pmm_machine_desc_add_node(d, 2, "4-5"));
+	assert_desc_ok(d, pmm_machine_desc_add_node(d, 3, ""));
+	assert_desc_ok(d, pmm_machine_desc_add_memory(d, 1ULL << 20, 1ULL << 30, 2, 0));
+	assert_desc_ok(d, pmm_machine_desc_add_memory(d, 1ULL << 32, (1ULL << 32) + (1ULL << 28), 3, 0));
+	m = pmm_test_boot_desc(d, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
+	assert_non_null(strstr(pmm_boot_log(m), "Fallback order for Node 2: 2 3"));
+	p = pmm_alloc_pages(m, PMM_GFP_KERNEL, 0);
+	assert_non_null(p);
+	pmm_free_pages(m, p, 0);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+
+	/* no CPU at all */
+	assert_int_equal(pmm_machine_desc_create("x86_64", &d), 0);
+	assert_desc_ok(d, pmm_machine_desc_add_node(d, 1, ""));
+	assert_desc_ok(d, pmm_machine_desc_add_memory(d, 1ULL << 20, 1ULL << 28, 1, 0));
+	m = pmm_test_boot_desc(d, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
+	p = pmm_alloc_pages(m, PMM_GFP_KERNEL, 0);
+	assert_non_null(p);
+	pmm_free_pages(m, p, 0);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_memblock_merge),
 		cmocka_unit_test(test_two_machines),
 		cmocka_unit_test(test_every_arch_boots),
+		cmocka_unit_test(test_no_cpu0_no_node0),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
