@@ -7,6 +7,7 @@
 #define PMM_FUZZ_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <pmm/pmm.h>
@@ -16,6 +17,15 @@
 
 /* An invariant pmm promises: break it and the fuzzer reports a crash. */
 #define fuzz_assert(cond) do { if (!(cond)) __builtin_trap(); } while (0)
+
+/* pmm_check() must be clean; if not, show what it found before the crash. */
+static inline void fuzz_check(struct pmm_machine *m)
+{
+	if (pmm_check(m) == 0)
+		return;
+	fputs(pmm_boot_log(m), stderr);
+	__builtin_trap();
+}
 
 /*
  * Boot @d (no binding, no direct map, at most @phys_limit of address
@@ -33,12 +43,12 @@ static inline void fuzz_boot_limit(const struct pmm_machine_desc *d,
 
 	if (pmm_boot(d, &opts, &m))
 		return;
-	fuzz_assert(pmm_check(m) == 0);
+	fuzz_check(m);
 	for (order = 0; order < 16; order++)
 		pages[order] = pmm_alloc_pages(m, PMM_GFP_KERNEL, order);
 	for (order = 0; order < 16; order++)
 		pmm_free_pages(m, pages[order], order);
-	fuzz_assert(pmm_check(m) == 0);
+	fuzz_check(m);
 	pmm_shutdown(m);
 }
 

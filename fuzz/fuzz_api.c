@@ -10,6 +10,8 @@
  * reported rather than done.
  */
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -30,6 +32,7 @@ struct run {
 	int		bad_reports;
 	struct pmm_dev_pagemap pgmap;
 	bool		remapped;
+	bool		trace;
 };
 
 static void on_bad(void *arg, const struct pmm_page *page, unsigned long pfn, const char *reason)
@@ -94,6 +97,9 @@ static void step(struct pmm_machine *m, struct run *r, uint8_t op, uint8_t arg)
 	unsigned long block = DIMM_START / pmm_memory_block_size(m) + arg % DIMM_BLOCKS;
 	int reports = r->bad_reports;
 
+	if (r->trace)	/* PMM_FUZZ_TRACE=1: each step on stderr, to read a crash */
+		fprintf(stderr, "step op %u (%u) arg %u slot %u: page %p order %u\n", op % 12, op,
+			arg, arg % NR_SLOTS, (void *)s->page, s->order);
 	switch (op % 12) {
 	case 0: case 1: case 2:	/* allocate into an empty slot */
 		if (!s->page) {
@@ -156,7 +162,7 @@ static void step(struct pmm_machine *m, struct run *r, uint8_t op, uint8_t arg)
 		}
 		break;
 	}
-	fuzz_assert(pmm_check(m) == 0);
+	fuzz_check(m);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -168,15 +174,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 1024)
 		return 0;
 	memset(&r, 0, sizeof(r));
+	r.trace = getenv("PMM_FUZZ_TRACE") != NULL;
 	m = boot(&r);
 	for (i = 0; i + 1 < size; i += 2)
 		step(m, &r, data[i], data[i + 1]);
 	for (i = 0; i < NR_SLOTS; i++)
-		if (r.slots[i].page)
+		if (r.slots[i].page) {
+			if (r.trace)
+				fprintf(stderr, "free slot %zu: page %p order %u\n", i,
+					(void *)r.slots[i].page, r.slots[i].order);
 			pmm_free_pages(m, r.slots[i].page, r.slots[i].order);
+			if (r.trace)
+				fuzz_check(m);
+		}
 	if (r.remapped)
 		pmm_memunmap_pages(m, &r.pgmap);
-	fuzz_assert(pmm_check(m) == 0);
+	fuzz_check(m);
 	pmm_shutdown(m);
 	return 0;
 }

@@ -198,10 +198,19 @@ static int check_zone(struct pmm_machine *m, struct pmm_zone *zone, bool *nomem)
 				      "%s free pfn %#lx is reserved or referenced", zone->name, pfn);
 				CHECK(pmm_page_zone(m, page) == zone, "%s free pfn %#lx belongs to zone %s",
 				      zone->name, pfn, pmm_page_zone(m, page)->name);
-				if (o >= m->pageblock_order && mt != PMM_MIGRATE_ISOLATE)
-					CHECK((int)pmm__get_pageblock_migratetype(m, zone, pfn) == mt,
+				/* whole free pageblocks: 6.1's __free_one_page() merges pageblocks of
+				 * different mergeable types (onto the freed page's list), and
+				 * expand() lists halves under the allocation's type, so a
+				 * mergeable list may hold any mergeable pageblocks; the other
+				 * types never merge with anything but their own */
+				for (i = 0; placed && o >= m->pageblock_order && mt != PMM_MIGRATE_ISOLATE &&
+				     i < (1UL << o); i += 1UL << m->pageblock_order) {
+					int pb = (int)pmm__get_pageblock_migratetype(m, zone, pfn + i);
+
+					CHECK(mt < PMM_MIGRATE_PCPTYPES ? pb < PMM_MIGRATE_PCPTYPES : pb == mt,
 					      "%s free pageblock %#lx on the %d list has type %d",
-					      zone->name, pfn, mt, pmm__get_pageblock_migratetype(m, zone, pfn));
+					      zone->name, pfn + i, mt, pb);
+				}
 				for (i = 1; placed && i < (1UL << o); i++)
 					CHECK(!pmm_page_has_type(page + i) && !pmm_PageReserved(page + i),
 					      "%s pfn %#lx inside a free block is marked", zone->name, pfn + i);

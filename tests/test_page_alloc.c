@@ -635,6 +635,34 @@ static void test_bad_frees(void **state)
 }
 
 /*
+ * 6.1's __free_one_page() merges buddies of different mergeable pageblock
+ * types into one block, on the list of the page being freed (found by
+ * fuzz_api: pmm_check() used to call that corrupt).
+ */
+static void test_merge_across_pageblock_types(void **state)
+{
+	struct pmm_machine *m = boot(desc_dma32_64m(), PMM_BOOT_NO_PCP, NULL);
+	struct pmm_zone *z = zone_of(m, 0, PMM_ZONE_DMA32);
+	struct pmm_page *lo, *hi;
+	unsigned long x;
+
+	(void)state;
+	lo = pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE, 9);
+	hi = pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE, 9);
+	x = pfn_of(m, lo);
+	assert_int_equal(x & 1023, 0);
+	assert_int_equal(pfn_of(m, hi), x + 512);	/* the other half of the same block */
+	pmm__set_pageblock_migratetype(m, z, x, PMM_MIGRATE_UNMOVABLE);
+	pmm_free_pages(m, lo, 9);	/* no buddy yet: order 9 on the unmovable list */
+	assert_int_equal(first_free_pfn(m, z, 9, PMM_MIGRATE_UNMOVABLE), x);
+	pmm_free_pages(m, hi, 9);	/* merges: order 10 on the movable list */
+	assert_int_equal(first_free_pfn(m, z, 10, PMM_MIGRATE_MOVABLE), x);
+	assert_int_equal(pmm__get_pageblock_migratetype(m, z, x), PMM_MIGRATE_UNMOVABLE);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+}
+
+/*
  * Frees whose order covers pages on a per-CPU list: such a page has
  * _refcount 0 and is not PageBuddy, so only pmm's per-CPU mark tells it from
  * a page of the block being freed. Each is refused, the machine unchanged.
@@ -909,6 +937,7 @@ int main(void)
 		cmocka_unit_test(test_cpusets),
 		cmocka_unit_test(test_folios),
 		cmocka_unit_test(test_bad_frees),
+		cmocka_unit_test(test_merge_across_pageblock_types),
 		cmocka_unit_test(test_bad_frees_over_pcp),
 		cmocka_unit_test(test_free_foreign_page),
 		cmocka_unit_test(test_check_terminates_on_corruption),

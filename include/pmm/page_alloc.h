@@ -171,8 +171,10 @@ PMM_API void pmm_put_page(struct pmm_machine *m, struct pmm_page *page);
  * Each free block is aligned, of one zone, marked buddy with its order and
  * on exactly one free list; nr_free and NR_FREE_PAGES equal the lists; no
  * free page is reserved; per-CPU list counts equal their lists; pageblock
- * migratetypes are valid and whole free pageblocks sit on their block's
- * list; managed pages cover free and per-CPU pages. Each violation is logged.
+ * migratetypes are valid; whole free pageblocks on the list of a mergeable
+ * type (unmovable, movable, reclaimable) have mergeable types (6.1 merges
+ * them across pageblocks), on any other list exactly its type; managed
+ * pages cover free and per-CPU pages. Each violation is logged.
  * Context: takes every zone->lock and per-CPU list lock; the machine must
  * not change meanwhile.
  * Every list walk is bounded by the zone's pages and checks each link before
