@@ -4,6 +4,9 @@
 # Fails on any crash, leak, timeout or out-of-memory; the input that did it
 # is left in build-fuzz/artifacts/ (add it to fuzz/corpus/TARGET/ once fixed).
 # New coverage is kept in build-fuzz/corpus/, never in the committed corpora.
+# The random seed is fixed (PMM_FUZZ_SEED, default 1), so that a run from
+# the committed corpora explores the same inputs each time: CI is not left
+# to chance; PMM_FUZZ_SEED=0 picks a new seed, for long exploring runs.
 set -e
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -26,7 +29,7 @@ for t in $targets; do
 	if ! LSAN_OPTIONS="suppressions=$PWD/build-fuzz/lsan.supp" \
 	     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	     "build-fuzz/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 \
-		-max_len=8192 -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$t-" \
+		-max_len=8192 -seed="${PMM_FUZZ_SEED:-1}" -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$t-" \
 		"build-fuzz/corpus/$t" "fuzz/corpus/$t" > "build-fuzz/$t.log" 2>&1; then
 		echo "fuzz_$t FAILED:"
 		grep -E "ERROR|SUMMARY|Test unit written|==[0-9]+==" "build-fuzz/$t.log" | head -20
