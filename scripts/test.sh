@@ -3,7 +3,8 @@
 # whole test suite (FLATMEM, SPARSEMEM, SPARSEMEM+EXTREME, SPARSEMEM_VMEMMAP).
 # usage: scripts/test.sh [--sanitize | --tsan]
 #   --sanitize: clang, AddressSanitizer + UBSan, every test
-#   --tsan:     clang, ThreadSanitizer, the multi-threaded tests (allocator, hotplug)
+#   --tsan:     clang, ThreadSanitizer, the multi-threaded tests (allocator, hotplug,
+#               deferred struct page init)
 set -e
 cd "$(dirname "$0")/.."
 if [ "$1" = "--tsan" ]; then
@@ -12,9 +13,9 @@ if [ "$1" = "--tsan" ]; then
 		-DCMAKE_BUILD_TYPE=Debug -DPMM_SANITIZE=thread -DPMM_BUILD_BENCH=OFF \
 		-DPMM_BUILD_EXAMPLES=OFF >/dev/null
 	cmake --build build-tsan -j"$(nproc)" --target test_page_alloc_vmemmap test_page_alloc_sparsemem \
-		test_hotplug_vmemmap test_hotplug_sparsemem
+		test_hotplug_vmemmap test_hotplug_sparsemem test_mm_init_vmemmap test_mm_init_sparsemem
 	cd build-tsan
-	exec ctest --output-on-failure -R '^(vmemmap|sparsemem)/(page_alloc|hotplug)$'
+	exec ctest --output-on-failure -R '^(vmemmap|sparsemem)/(page_alloc|hotplug|mm_init)$'
 fi
 if [ "$1" = "--sanitize" ]; then
 	sh scripts/deps.sh --sanitize

@@ -124,6 +124,13 @@ void pmm__memblock_free_all_regions(struct pmm__memblock *mb);
 unsigned long pmm__memblock_pages_in_range(const struct pmm__memblock_type *type,
 					   unsigned int page_shift, int nid,
 					   unsigned long start_pfn, unsigned long end_pfn);
+/*
+ * for_each_free_mem_range() one step at a time: the first stretch of
+ * [*pfn, end) in no reserved region (widened to whole pages) is
+ * [*pfn, *free_end); false when none is left.
+ */
+bool pmm__next_free_pfn_range(const struct pmm__memblock_type *reserved, unsigned int page_shift,
+			      unsigned long *pfn, unsigned long end, unsigned long *free_end);
 /* A region clamped to whole pages: [*spfn, *epfn); false if it holds no whole page. */
 bool pmm__region_pfns(const struct pmm_memblock_region *r, unsigned int page_shift,
 		      unsigned long *spfn, unsigned long *epfn);
@@ -184,6 +191,21 @@ struct pmm__memory_block {
 	bool				early;
 	unsigned long			nr_vmemmap_pages; /* memmap_on_memory: its memmap's pages */
 };
+/* A stretch of struct pages memmap_init() left to deferred init (mm_init.c). */
+struct pmm__deferred_range {
+	unsigned long	start_pfn, end_pfn;
+	unsigned int	zone;
+};
+
+/* What deferred struct page init still has to do on one node. */
+struct pmm__deferred {
+	struct pmm__deferred_range *ranges;	/* ascending */
+	unsigned int	nr, max;
+	unsigned int	in_flight;	/* sections being initialised; under node_size_lock */
+	unsigned long	nr_pages;	/* pages the ranges hold (reserved ones included) */
+	double		start_ms;	/* when deferred init of the node began */
+};
+
 struct pmm__host;	/* defined by interop_hwloc.c */
 
 struct pmm__node_host {
@@ -233,6 +255,11 @@ struct pmm_machine {
 	struct pmm_dev_pagemap	**pgmaps;		/* ZONE_DEVICE ranges (memremap.c) */
 	unsigned int		nr_pgmaps, max_pgmaps;
 	unsigned int		nr_hotplug, max_hotplug;
+
+	/* deferred struct page init (mm_init.c); cursor: pgdat->first_deferred_pfn */
+	enum pmm_defer		defer_mode;	/* as asked for (pmm_boot_opts.defer) */
+	bool			defer;		/* CONFIG_DEFERRED_STRUCT_PAGE_INIT at this boot */
+	struct pmm__deferred	deferred[PMM_MAX_NUMNODES];
 
 	/* the memory model's private state (src/memory_model/<model>.c) */
 	struct pmm__memmap	*memmap;
@@ -345,7 +372,7 @@ size_t pmm__model_memmap_bytes(const struct pmm_machine *m);
 /* ---- mm_init.c ------------------------------------------------------------------------------------------- */
 
 int pmm__free_area_init(struct pmm_machine *m);
-void pmm__memmap_init(struct pmm_machine *m);
+int pmm__memmap_init(struct pmm_machine *m);
 void pmm__init_single_page(struct pmm_machine *m, struct pmm_page *page,
 			   unsigned long pfn, unsigned int zone, int nid);
 void pmm__free_nodes(struct pmm_machine *m);
@@ -353,6 +380,15 @@ void pmm__memmap_init_hotplug(struct pmm_machine *m, struct pmm_zone *zone,
 			      unsigned long start_pfn, unsigned long end_pfn);
 void pmm__online_page_range(struct pmm_machine *m, struct pmm_zone *zone,
 			    unsigned long start_pfn, unsigned long end_pfn);
+/* page_alloc_init_late(): initialise and free every node's deferred pages, in threads */
+void pmm__deferred_init_all(struct pmm_machine *m);
+void pmm__deferred_fini(struct pmm_machine *m);
+/* memblock_free_pages()'s test: is the struct page of pfn on nid initialised yet? */
+static inline bool pmm__early_page_initialised(const struct pmm_machine *m, int nid,
+					       unsigned long pfn)
+{
+	return pfn < m->view.node_data[nid]->first_deferred_pfn;
+}
 
 /* ---- memory.c / hotplug.c ------------------------------------------------------------------------------------ */
 
@@ -392,6 +428,8 @@ int pmm__page_alloc_init(struct pmm_machine *m);
 void pmm__page_alloc_fini(struct pmm_machine *m);
 /* memblock_free_all(): free memory to the buddy allocator at boot */
 void pmm__memblock_free_all(struct pmm_machine *m);
+/* __free_pages_memory(): [start, end) to the allocator in the largest aligned blocks */
+void pmm__free_pages_memory(struct pmm_machine *m, unsigned long start, unsigned long end);
 /* __free_pages_core(): hand 2^order boot or hotplugged pages to the allocator */
 void pmm__free_pages_core(struct pmm_machine *m, struct pmm_page *page, unsigned long pfn,
 			  unsigned int order);

@@ -649,6 +649,12 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		m->on_bad_page_arg = opts->on_bad_page_arg;
 		m->migrate_page = opts->migrate_page;
 		m->migrate_page_arg = opts->migrate_page_arg;
+		m->defer_mode = opts->defer;
+	}
+	if (m->defer_mode > PMM_DEFER_DEFERRED) {
+		err = -EINVAL;
+		pmm__pr_err(m, "pmm: unknown pmm_boot_opts.defer %d", (int)m->defer_mode);
+		goto fail;
 	}
 	m->kernel_version = d->kernel_version;
 	m->sysctl = d->sysctl;
@@ -679,9 +685,10 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		err = pmm__model_init(m);
 	if (!err)
 		err = pmm__direct_map_init(m);
+	if (!err)
+		err = pmm__memmap_init(m);
 	if (err)
 		goto fail;
-	pmm__memmap_init(m);
 	err = pmm__memory_blocks_init(m, d);
 	if (!err)
 		err = pmm__cpus_init(m, d);
@@ -693,6 +700,8 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		goto fail;
 	pmm__build_all_zonelists(m);
 	pmm__memblock_free_all(m);
+	/* page_alloc_init_late(): deferred pages, then the limits taken from free memory */
+	pmm__deferred_init_all(m);
 	pmm__init_per_zone_wmark_min(m);
 	m->booted = true;
 	/* memory the firmware adds after boot (ACPI memory devices) */
@@ -717,6 +726,7 @@ void pmm_shutdown(struct pmm_machine *m)
 	pmm__cpus_fini(m);
 	pmm__model_fini(m);
 	pmm__memory_blocks_fini(m);
+	pmm__deferred_fini(m);
 	pmm__direct_map_fini(m);
 	pmm__free_nodes(m);
 	pmm__host_close(m);

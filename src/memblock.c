@@ -138,6 +138,29 @@ unsigned long pmm__memblock_pages_in_range(const struct pmm__memblock_type *type
 	return nr;
 }
 
+bool pmm__next_free_pfn_range(const struct pmm__memblock_type *reserved, unsigned int page_shift,
+			      unsigned long *pfn, unsigned long end, unsigned long *free_end)
+{
+	pmm_phys_addr_t page = (pmm_phys_addr_t)1 << page_shift;
+	unsigned int i;
+
+	*free_end = end;
+	for (i = 0; i < reserved->cnt && *pfn < end; i++) {
+		const struct pmm_memblock_region *r = &reserved->regions[i];
+		unsigned long rs = (unsigned long)(r->base >> page_shift);
+		unsigned long re = (unsigned long)((r->base + r->size + page - 1) >> page_shift);
+
+		if (re <= *pfn)
+			continue;
+		if (rs > *pfn) {
+			*free_end = PMM__MIN(end, rs);
+			return true;
+		}
+		*pfn = re;	/* inside a reserved region: skip past it */
+	}
+	return *pfn < end;
+}
+
 unsigned int pmm_memblock_count(const struct pmm_machine *m, enum pmm_memblock_type type)
 {
 	return type == PMM_MEMBLOCK_MEMORY ? m->memblock.memory.cnt : m->memblock.reserved.cnt;

@@ -7,8 +7,11 @@
  * init_unavailable_range, __init_single_page; and the architectures'
  * zone_sizes_init() for the zone limits.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -635,6 +638,25 @@ static unsigned long init_unavailable_range(struct pmm_machine *m, unsigned long
 	return pgcnt;
 }
 
+/* The deferred range holding pfn, and its node; NULL if pfn is initialised at boot. */
+static const struct pmm__deferred_range *deferred_range(const struct pmm_machine *m,
+							unsigned long pfn, int *nid)
+{
+	int n;
+	unsigned int i;
+
+	for (n = 0; n < PMM_MAX_NUMNODES; n++)
+		for (i = 0; i < m->deferred[n].nr; i++) {
+			const struct pmm__deferred_range *r = &m->deferred[n].ranges[i];
+
+			if (pfn >= r->start_pfn && pfn < r->end_pfn) {
+				*nid = n;
+				return r;
+			}
+		}
+	return NULL;
+}
+
 /* reserve_bootmem_region(): reserved memblock pages are PageReserved. */
 static void reserve_bootmem_regions(struct pmm_machine *m)
 {
@@ -646,19 +668,97 @@ static void reserve_bootmem_regions(struct pmm_machine *m)
 
 		if (!pmm__region_pfns(&res->regions[i], m->view.page_shift, &s, &e))
 			continue;
-		for (pfn = s; pfn < e && pfn < m->max_pfn; pfn++)
-			if (pmm__memblock_pages_in_range(&m->memblock.memory, m->view.page_shift,
-							 -1, pfn, pfn + 1))
-				pmm_page_set_flag(pmm_pfn_to_page(m, pfn), PMM_PG_reserved);
+		for (pfn = s; pfn < e && pfn < m->max_pfn; pfn++) {
+			const struct pmm__deferred_range *r;
+			int nid;
+
+			if (!pmm__memblock_pages_in_range(&m->memblock.memory, m->view.page_shift,
+							  -1, pfn, pfn + 1))
+				continue;
+			/* init_deferred_page(): deferred init walks free memory only */
+			if (m->defer && (r = deferred_range(m, pfn, &nid)) != NULL)
+				pmm__init_single_page(m, pmm_pfn_to_page(m, pfn), pfn, r->zone, nid);
+			pmm_page_set_flag(pmm_pfn_to_page(m, pfn), PMM_PG_reserved);
+		}
 	}
 }
 
-void pmm__memmap_init(struct pmm_machine *m)
+/* ---- deferred struct page init (CONFIG_DEFERRED_STRUCT_PAGE_INIT) ---------------------------------------- */
+
+/* The kernel's Kconfig: DEFERRED_STRUCT_PAGE_INIT depends on SPARSEMEM && 64BIT. */
+static bool deferral_possible(const struct pmm_machine *m)
+{
+	return PMM_CONFIG_SPARSEMEM && m->arch->bits_per_long == 64;
+}
+
+/* defer_init()'s counters: static in the kernel, one boot's memmap_init() here */
+struct defer_state {
+	unsigned long	prev_end_pfn, nr_initialised;
+};
+
+static int record_deferred(struct pmm_machine *m, int nid, unsigned int zone, unsigned long start,
+			   unsigned long end)
+{
+	struct pmm__deferred *dr = &m->deferred[nid];
+
+	if (dr->nr == dr->max) {
+		unsigned int max = dr->max ? dr->max * 2 : 8;
+		struct pmm__deferred_range *r = pmm__realloc(dr->ranges, max * sizeof(*r));
+
+		if (!r)
+			return -ENOMEM;
+		dr->ranges = r;
+		dr->max = max;
+	}
+	dr->ranges[dr->nr++] = (struct pmm__deferred_range){ start, end, zone };
+	dr->nr_pages += end - start;
+	return 0;
+}
+
+/*
+ * defer_init() over a whole range at once: the first pfn of [start, end)
+ * whose initialisation is deferred, or end. Only the node's last zone
+ * defers; it keeps the first PAGES_PER_SECTION pfns (counted across its
+ * ranges) up to the next section boundary, and everything after.
+ */
+static unsigned long defer_init(struct pmm_machine *m, struct defer_state *ds, int nid,
+				unsigned long start, unsigned long end, unsigned long zone_end)
+{
+	unsigned long per_section = pmm__pages_per_section(m), first;
+	pmm_pg_data_t *pgdat = m->view.node_data[nid];
+
+	if (ds->prev_end_pfn != zone_end) {
+		ds->prev_end_pfn = zone_end;
+		ds->nr_initialised = 0;
+	}
+	if (zone_end < pmm_pgdat_end_pfn(pgdat))
+		return end;	/* low zones serve address-constrained allocations */
+	if (pgdat->first_deferred_pfn != ~0UL)
+		return start;
+	/* nr_initialised, counted at pfn p, passes PAGES_PER_SECTION once p - start
+	 * reaches PAGES_PER_SECTION - nr_initialised; deferral waits for a section start */
+	first = start + (ds->nr_initialised >= per_section ? 0 : per_section - ds->nr_initialised);
+	first = PMM__ALIGN(first, per_section);
+	if (first >= end) {
+		ds->nr_initialised += end - start;
+		return end;
+	}
+	pgdat->first_deferred_pfn = first;
+	pmm__pr_debug(m, "pmm: node %d: struct pages from pfn %#lx on are deferred", nid, first);
+	return first;
+}
+
+int pmm__memmap_init(struct pmm_machine *m)
 {
 	const struct pmm__memblock_type *mem = &m->memblock.memory;
 	unsigned long hole_pfn = 0, end_pfn = 0;
+	unsigned long pageblock = 1UL << m->pageblock_order;
+	struct defer_state ds = { 0 };
 	unsigned int i, zone_id = 0;
 	int nid = 0;
+
+
+	m->defer = m->defer_mode == PMM_DEFER_DEFERRED && deferral_possible(m);
 
 	for (i = 0; i < mem->cnt; i++) {
 		unsigned long start_pfn, rend;
@@ -681,7 +781,21 @@ void pmm__memmap_init(struct pmm_machine *m)
 			zone_id = (unsigned int)j;
 			if (zs >= ze)
 				continue;
-			memmap_init_range(m, zone, nid, zs, ze);
+			if (m->defer) {
+				unsigned long cut = defer_init(m, &ds, nid, zs, ze, pmm_zone_end_pfn(zone));
+
+				if (cut < ze && record_deferred(m, nid, (unsigned int)j, cut, ze))
+					return -ENOMEM;
+				memmap_init_range(m, zone, nid, zs, cut);
+				/* a pageblock the deferred part shares with pages freed at
+				 * boot (another node's, next door) needs its type now */
+				if (cut < ze && PMM__ALIGN_DOWN(ze - 1, pageblock) >= cut)
+					pmm__set_pageblock_migratetype(m, zone,
+								       PMM__ALIGN_DOWN(ze - 1, pageblock),
+								       PMM_MIGRATE_MOVABLE);
+			} else {
+				memmap_init_range(m, zone, nid, zs, ze);
+			}
 			if (hole_pfn < zs)
 				init_unavailable_range(m, hole_pfn, zs, (unsigned int)j, nid);
 			hole_pfn = ze;
@@ -691,4 +805,157 @@ void pmm__memmap_init(struct pmm_machine *m)
 	if (hole_pfn < end_pfn)
 		init_unavailable_range(m, hole_pfn, end_pfn, zone_id, nid);
 	reserve_bootmem_regions(m);
+	return 0;
+}
+
+/*
+ * deferred_init_memmap_chunk() for one claimed stretch [start, end) of a
+ * node, within one section: pageblocks marked movable as memmap_init()
+ * marks them, the struct pages of its free memory initialised, and those
+ * pages freed to the buddy allocator in the largest aligned blocks. The
+ * reserved pages in it were initialised at boot (init_deferred_page()).
+ * Sections are never shared between two claims, and a MAX_ORDER block never
+ * spans two sections, so claims run in parallel: buddies merge within one.
+ */
+static void deferred_init_span(struct pmm_machine *m, int nid, unsigned long start,
+			       unsigned long end)
+{
+	const struct pmm__deferred *dr = &m->deferred[nid];
+	unsigned long pageblock = 1UL << m->pageblock_order;
+	pmm_pg_data_t *pgdat = m->view.node_data[nid];
+	unsigned int i;
+
+	for (i = 0; i < dr->nr; i++) {
+		const struct pmm__deferred_range *r = &dr->ranges[i];
+		unsigned long s = PMM__MAX(start, r->start_pfn), e = PMM__MIN(end, r->end_pfn);
+		struct pmm_zone *zone = &pgdat->node_zones[r->zone];
+		unsigned long pfn, fe;
+
+		if (s >= e)
+			continue;
+		for (pfn = PMM__ALIGN(s, pageblock); pfn < e; pfn += pageblock)
+			pmm__set_pageblock_migratetype(m, zone, pfn, PMM_MIGRATE_MOVABLE);
+		for (; pmm__next_free_pfn_range(&m->memblock.reserved, m->view.page_shift, &s, e, &fe);
+		     s = fe) {
+			for (pfn = s; pfn < fe; pfn++)
+				pmm__init_single_page(m, pmm_pfn_to_page(m, pfn), pfn, r->zone, nid);
+			pmm__free_pages_memory(m, s, fe);
+		}
+	}
+}
+
+/*
+ * Take the next section's worth of a node's deferred pages: [*start, *end),
+ * and move the node's cursor (first_deferred_pfn) past it. Caller holds
+ * node_size_lock. False when nothing is left.
+ */
+static bool deferred_claim(struct pmm_machine *m, int nid, unsigned long *start, unsigned long *end)
+{
+	const struct pmm__deferred *dr = &m->deferred[nid];
+	pmm_pg_data_t *pgdat = m->view.node_data[nid];
+	unsigned long cursor = pgdat->first_deferred_pfn;
+	unsigned int i;
+
+	if (cursor == ~0UL)
+		return false;
+	for (i = 0; i < dr->nr && dr->ranges[i].end_pfn <= cursor; i++)
+		;
+	if (i == dr->nr) {
+		pgdat->first_deferred_pfn = ~0UL;
+		return false;
+	}
+	*start = PMM__MAX(cursor, dr->ranges[i].start_pfn);
+	*end = PMM__ALIGN(*start + 1, pmm__pages_per_section(m));
+	pgdat->first_deferred_pfn = *end >= dr->ranges[dr->nr - 1].end_pfn ? ~0UL : *end;
+	return true;
+}
+
+struct deferred_pool {
+	struct pmm_machine	*m;
+	double			start_ms;
+	double			done_ms[PMM_MAX_NUMNODES];	/* under node_size_lock */
+	unsigned int		next_node;			/* atomic: spreads threads */
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* padata's worker: claims sections of any node until none is left */
+static void *deferred_worker(void *arg)
+{
+	struct deferred_pool *pool = arg;
+	struct pmm_machine *m = pool->m;
+	unsigned int first = __atomic_fetch_add(&pool->next_node, 1, __ATOMIC_RELAXED), k;
+
+	for (k = 0; k < PMM_MAX_NUMNODES; k++) {
+		int nid = (int)((first + k) % PMM_MAX_NUMNODES);
+		pmm_pg_data_t *pgdat = m->view.node_data[nid];
+		struct pmm__deferred *dr = &m->deferred[nid];
+		unsigned long start, end;
+
+		if (!pgdat || !dr->nr)
+			continue;
+		for (;;) {
+			bool claimed;
+
+			pthread_mutex_lock(&pgdat->node_size_lock);
+			claimed = deferred_claim(m, nid, &start, &end);
+			if (claimed)
+				dr->in_flight++;
+			pthread_mutex_unlock(&pgdat->node_size_lock);
+			if (!claimed)
+				break;
+			deferred_init_span(m, nid, start, end);
+			pthread_mutex_lock(&pgdat->node_size_lock);
+			if (!--dr->in_flight && pgdat->first_deferred_pfn == ~0UL)
+				pool->done_ms[nid] = now_ms();
+			pthread_mutex_unlock(&pgdat->node_size_lock);
+		}
+	}
+	return NULL;
+}
+
+void pmm__deferred_init_all(struct pmm_machine *m)
+{
+	struct deferred_pool pool = { .m = m };
+	unsigned long sections = 0;
+	pthread_t threads[64];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int nr = 0, i;
+	int nid;
+
+	pmm_for_each_node(nid, m)
+		sections += PMM__DIV_ROUND_UP(m->deferred[nid].nr_pages, pmm__pages_per_section(m));
+	if (!sections)
+		return;
+	pool.start_ms = now_ms();
+	/* one thread per host CPU, as padata_do_multithreaded(), no more than the work */
+	cpus = PMM__MAX(cpus, 1L);
+	while (nr < PMM__MIN((unsigned long)cpus, PMM__MIN(sections, PMM__ARRAY_SIZE(threads))) &&
+	       !pthread_create(&threads[nr], NULL, deferred_worker, &pool))
+		nr++;
+	if (!nr)
+		deferred_worker(&pool);	/* no thread to be had: do it here */
+	for (i = 0; i < nr; i++)
+		pthread_join(threads[i], NULL);
+	pmm_for_each_node(nid, m)
+		if (m->deferred[nid].nr)
+			pmm__pr_info(m, "node %d deferred pages initialised in %.0fms", nid,
+				     pool.done_ms[nid] - pool.start_ms);
+	pmm__deferred_fini(m);
+}
+
+void pmm__deferred_fini(struct pmm_machine *m)
+{
+	int nid;
+
+	for (nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+		free(m->deferred[nid].ranges);
+		memset(&m->deferred[nid], 0, sizeof(m->deferred[nid]));
+	}
 }

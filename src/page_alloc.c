@@ -261,7 +261,7 @@ void pmm__free_pages_core(struct pmm_machine *m, struct pmm_page *page, unsigned
 }
 
 /* __free_pages_memory(): the largest naturally aligned blocks of [start, end) */
-static void free_pages_memory(struct pmm_machine *m, unsigned long start, unsigned long end)
+void pmm__free_pages_memory(struct pmm_machine *m, unsigned long start, unsigned long end)
 {
 	while (start < end) {
 		unsigned int order = start ? (unsigned int)__builtin_ctzl(start) : m->max_page_order;
@@ -278,7 +278,7 @@ static void free_pages_memory(struct pmm_machine *m, unsigned long start, unsign
 void pmm__memblock_free_all(struct pmm_machine *m)
 {
 	const struct pmm__memblock_type *mem = &m->memblock.memory, *res = &m->memblock.reserved;
-	unsigned int i, j;
+	unsigned int i;
 	int nid, z;
 
 	/* reset_all_zones_managed_pages(): managed counts what is actually freed */
@@ -288,7 +288,7 @@ void pmm__memblock_free_all(struct pmm_machine *m)
 	for (i = 0; i < mem->cnt; i++) {
 		const struct pmm_memblock_region *r = &mem->regions[i];
 		pmm_pg_data_t *pgdat = m->view.node_data[r->nid];
-		unsigned long s, e;
+		unsigned long s, e, fe;
 
 		if (!pmm__region_pfns(r, m->view.page_shift, &s, &e))
 			continue;
@@ -297,27 +297,13 @@ void pmm__memblock_free_all(struct pmm_machine *m)
 			unsigned long zs = PMM__MAX(s, zone->zone_start_pfn);
 			unsigned long ze = PMM__MIN(e, pmm_zone_end_pfn(zone));
 
+			/* memblock_free_pages(): deferred struct pages are not initialised yet */
+			ze = PMM__MIN(ze, pgdat->first_deferred_pfn);
 			if (!zone->spanned_pages || zs >= ze)
 				continue;
-			/* for_each_free_mem_range(): the parts not in memblock.reserved,
-			 * whose regions are widened to whole pages */
-			for (j = 0; j < res->cnt && zs < ze; j++) {
-				const struct pmm_memblock_region *rr = &res->regions[j];
-				unsigned long rs = (unsigned long)(rr->base >> m->view.page_shift);
-				unsigned long re = (unsigned long)((rr->base + rr->size +
-								    pmm_page_size(m) - 1) >>
-								   m->view.page_shift);
-
-				if (re <= zs)
-					continue;
-				if (rs >= ze)
-					break;
-				if (rs > zs)
-					free_pages_memory(m, zs, rs);
-				zs = PMM__MAX(zs, re);
-			}
-			if (zs < ze)
-				free_pages_memory(m, zs, ze);
+			/* for_each_free_mem_range(): the parts not in memblock.reserved */
+			for (; pmm__next_free_pfn_range(res, m->view.page_shift, &zs, ze, &fe); zs = fe)
+				pmm__free_pages_memory(m, zs, fe);
 		}
 	}
 }

@@ -502,10 +502,28 @@ static struct pmm_machine *boot_or_mismatch(const char *ctx, int parse_err, cons
 	return m;
 }
 
-static void check_fixture(const char *dir, const char *name)
+/* The nodes of "node N deferred pages initialised in Xms" lines, as a bit mask. */
+static unsigned long long deferred_nodes(const char *log)
+{
+	unsigned long long mask = 0;
+	const char *p;
+
+	for (p = log; p && (p = strstr(p, "deferred pages initialised")); p++) {
+		const char *q = p;
+		int nid;
+
+		while (q > log && q[-1] != '\n' && q[-1] != ']')
+			q--;
+		if (sscanf(q, " node %d ", &nid) == 1 && nid >= 0 && nid < 64)
+			mask |= 1ULL << nid;
+	}
+	return mask;
+}
+
+static void check_fixture(const char *dir, const char *name, enum pmm_defer defer)
 {
 	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
-				      .log = boot_log_hook };
+				      .log = boot_log_hook, .defer = defer };
 	char path[1024], err[1024], ctx[256], *cmdline, *online, *want, *got;
 	struct pmm_machine_desc *d;
 	struct pmm_machine *m;
@@ -521,9 +539,15 @@ static void check_fixture(const char *dir, const char *name)
 	/* memory blocks exist only with memory hotplug, i.e. SPARSEMEM */
 	blocks_ok = PMM_CONFIG_SPARSEMEM || !pmm_machine_arch(m)->memory_hotplug;
 
-	pmm_test_fmt(ctx, sizeof(ctx), "%s (machine.json)", name);
+	pmm_test_fmt(ctx, sizeof(ctx), "%s (machine.json%s)", name,
+		     defer == PMM_DEFER_DEFERRED ? ", deferred struct page init" : "");
 	want = read_file(dir, "dmesg.txt");
 	compare_log(ctx, pmm_boot_log(m), want, model_ok, 1, model_ok ? 0 : 10);
+	/* the nodes whose struct pages the kernel deferred are the ones pmm defers */
+	if (defer == PMM_DEFER_DEFERRED && model_ok &&
+	    deferred_nodes(pmm_boot_log(m)) != deferred_nodes(want))
+		MISMATCH("%s: deferred init of nodes %#llx, the kernel's %#llx\n", ctx,
+			 deferred_nodes(pmm_boot_log(m)), deferred_nodes(want));
 	free(want);
 	/* memory that firmware hot-adds needs memory hotplug, i.e. SPARSEMEM */
 	want = read_file(dir, "machine.json");
@@ -663,7 +687,9 @@ static void test_every_fixture(void **state)
 		if (list[i]->d_name[0] != '.' && !stat(json, &st)) {
 			int before = mismatches;
 
-			check_fixture(dir, list[i]->d_name);
+			/* the same results with struct pages initialised eagerly and deferred */
+			check_fixture(dir, list[i]->d_name, PMM_DEFER_EAGER);
+			check_fixture(dir, list[i]->d_name, PMM_DEFER_DEFERRED);
 			print_message("%-48s %s\n", list[i]->d_name, mismatches == before ? "ok" : "MISMATCH");
 			checked++;
 		}

@@ -354,6 +354,27 @@ enum {
 };
 
 /**
+ * enum pmm_defer - when struct pages are initialised (CONFIG_DEFERRED_STRUCT_PAGE_INIT)
+ * @PMM_DEFER_DEFAULT: pmm's choice; today PMM_DEFER_EAGER
+ * @PMM_DEFER_EAGER: every struct page during the boot, one thread
+ * @PMM_DEFER_DEFERRED: as a kernel built with DEFERRED_STRUCT_PAGE_INIT:
+ *	the boot initialises every node's lower zones and the first section's
+ *	worth of its highest zone (defer_init()); one thread per host CPU then
+ *	initialises the rest, section by section, and frees it to the buddy
+ *	allocator (deferred_init_memmap(), padata), logging "node N deferred
+ *	pages initialised in Xms"; pmm_boot() returns when they are done, as
+ *	the kernel's page_alloc_init_late() waits for them. The result is the
+ *	eager machine's. Nothing is deferred where the kernel cannot defer:
+ *	32-bit architectures and FLATMEM builds (the Kconfig needs 64BIT and
+ *	SPARSEMEM).
+ */
+enum pmm_defer {
+	PMM_DEFER_DEFAULT,
+	PMM_DEFER_EAGER,
+	PMM_DEFER_DEFERRED,
+};
+
+/**
  * struct pmm_boot_opts - how to boot; zero-initialise, then set what you need
  */
 struct pmm_boot_opts {
@@ -384,6 +405,8 @@ struct pmm_boot_opts {
 	int		(*migrate_page)(void *arg, struct pmm_page *from, struct pmm_page *to,
 					unsigned int order);
 	void		*migrate_page_arg;
+	/* When struct pages are initialised (enum pmm_defer). */
+	enum pmm_defer	defer;
 };
 
 /**

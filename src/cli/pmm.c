@@ -25,7 +25,7 @@ static void usage(FILE *f)
 		"usage: pmm [--machine FILE | --dmesg FILE | --hwloc-xml FILE | --synthetic DESC | --host]\n"
 		"           [--arch ARCH] [--memory-per-node SIZE] [--cmdline \"PARAMS\"]\n"
 		"           [--online TYPE[:COUNT]] [--offline IDS] [--no-direct-map] [--no-bind]\n"
-		"           [COMMAND]\n"
+		"           [--defer eager|deferred] [COMMAND]\n"
 		"\n"
 		"Boots a simulated machine as Linux would and prints what it built.\n"
 		"  --machine FILE     a machine description (docs/machine-format.md)\n"
@@ -42,6 +42,8 @@ static void usage(FILE *f)
 		"                     pages in use are not migrated from the command line\n"
 		"  --no-direct-map    metadata only: no real memory behind the pages\n"
 		"  --no-bind          do not bind memory to host NUMA nodes\n"
+		"  --defer MODE       struct page initialisation: eager (one thread, the default)\n"
+		"                     or deferred (as DEFERRED_STRUCT_PAGE_INIT: in parallel)\n"
 		"commands:\n"
 		"  boot-log           the kernel's boot log lines (default)\n"
 		"  zoneinfo           /proc/zoneinfo\n"
@@ -192,6 +194,17 @@ int main(int argc, char **argv)
 			offline = argv[++i];
 		} else if (!strcmp(a, "--no-direct-map")) {
 			opts.flags |= PMM_BOOT_NO_DIRECT_MAP;
+		} else if (!strncmp(a, "--defer", 7) && (a[7] == '=' || (!a[7] && i + 1 < argc))) {
+			const char *mode = a[7] == '=' ? a + 8 : argv[++i];
+
+			if (!strcmp(mode, "eager")) {
+				opts.defer = PMM_DEFER_EAGER;
+			} else if (!strcmp(mode, "deferred")) {
+				opts.defer = PMM_DEFER_DEFERRED;
+			} else {
+				fprintf(stderr, "pmm: --defer %s: not eager or deferred\n", mode);
+				return 2;
+			}
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
