@@ -33,10 +33,10 @@ static inline void fuzz_check(struct pmm_machine *m)
  * again, shut down. A refused boot is fine; an inconsistent machine is not.
  */
 static inline void fuzz_boot_limit(const struct pmm_machine_desc *d,
-				   unsigned long long phys_limit)
+				   unsigned long long phys_limit, enum pmm_defer defer)
 {
 	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
-				      .phys_limit = phys_limit };
+				      .phys_limit = phys_limit, .defer = defer };
 	struct pmm_page *pages[16];
 	struct pmm_machine *m;
 	unsigned int order;
@@ -54,7 +54,7 @@ static inline void fuzz_boot_limit(const struct pmm_machine_desc *d,
 
 static inline void fuzz_boot(const struct pmm_machine_desc *d)
 {
-	fuzz_boot_limit(d, FUZZ_PHYS_LIMIT);
+	fuzz_boot_limit(d, FUZZ_PHYS_LIMIT, PMM_DEFER_EAGER);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -2,7 +2,8 @@
 /*
  * Fuzz target: the kernel command line, through pmm_boot(). The first byte
  * picks a machine (x86-64 with two nodes and a DIMM, arm64 with two nodes,
- * 32-bit PAE with HighMem); the rest is the command line.
+ * 32-bit PAE with HighMem) and, in bit 7, deferred struct page init; the
+ * rest is the command line.
  */
 #include <string.h>
 
@@ -51,9 +52,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(cmdline, data + 1, size - 1);
 	cmdline[size - 1] = '\0';
-	d = machine(data[0]);
+	d = machine(data[0] & 0x7f);
 	if (!pmm_machine_desc_set_cmdline(d, cmdline))
-		fuzz_boot_limit(d, 8 * G);	/* room for the DIMM at 6 GiB */
+		fuzz_boot_limit(d, 8 * G,	/* room for the DIMM at 6 GiB */
+				data[0] & 0x80 ? PMM_DEFER_DEFERRED : PMM_DEFER_EAGER);
 	pmm_machine_desc_destroy(d);
 	return 0;
 }
