@@ -122,3 +122,18 @@ void pmm__direct_map_fini(struct pmm_machine *m)
 	m->view.direct_map = NULL;
 	m->direct_map_bytes = 0;
 }
+
+size_t pmm__host_available_bytes(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	unsigned long long kb = 0;
+	char line[256];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return (size_t)kb << 10;
+}

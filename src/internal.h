@@ -331,6 +331,8 @@ void pmm__vm_depopulate(void *addr, size_t bytes);
 void *pmm__alloc_node(struct pmm_machine *m, size_t bytes, int nid);
 void pmm__free_node(void *addr, size_t bytes);
 int pmm__direct_map_init(struct pmm_machine *m);
+/* The host's MemAvailable in bytes; 0 if it cannot be read. */
+size_t pmm__host_available_bytes(void);
 void pmm__direct_map_fini(struct pmm_machine *m);
 
 /* ---- interop_hwloc.c ------------------------------------------------------------------------------------ */

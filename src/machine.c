@@ -627,6 +627,47 @@ static int boot_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 	return 0;
 }
 
+/*
+ * The memory budget: the struct pages of every present section, against
+ * opts->memmap_limit or what the host has available. Checked before the
+ * memory model allocates anything, so that a machine too large for this
+ * host is refused with figures rather than killed by the host.
+ */
+static int check_memmap_budget(struct pmm_machine *m, const struct pmm_boot_opts *opts)
+{
+	const struct pmm__memblock_type *mem = &m->memblock.memory;
+	unsigned long sections = 0, last = ~0UL;
+	unsigned long long need, have;
+	const char *what = "the memmap_limit";
+	unsigned int i;
+
+	for (i = 0; i < mem->cnt; i++) {
+		unsigned long s, e, first, end;
+
+		if (!pmm__region_pfns(&mem->regions[i], m->view.page_shift, &s, &e))
+			continue;
+		first = pmm_pfn_to_section_nr(m, s);
+		end = pmm_pfn_to_section_nr(m, e - 1) + 1;
+		sections += end - first - (first == last);
+		last = end - 1;
+	}
+	need = (unsigned long long)sections * pmm__pages_per_section(m) * sizeof(struct pmm_page);
+	have = opts && opts->memmap_limit ? opts->memmap_limit : 0;
+	if (!have) {
+		have = pmm__host_available_bytes();
+		what = "what this host has available (MemAvailable)";
+	}
+	if (!have || need <= have)
+		return 0;
+	pmm__pr_err(m, "pmm: the struct pages of this machine need %llu MiB of host memory "
+		    "(%lu sections of %lu MiB of RAM, %zu bytes a page), more than %s, "
+		    "%llu MiB: describe a smaller machine, or raise pmm_boot_opts.memmap_limit",
+		    need >> 20, sections,
+		    (pmm__pages_per_section(m) << m->view.page_shift) >> 20,
+		    sizeof(struct pmm_page), what, have >> 20);
+	return -ENOMEM;
+}
+
 int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	     struct pmm_machine **out)
 {
@@ -676,7 +717,9 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		pmm__pr_warn(m, "pmm: cannot read the host topology; memory is not bound");
 	if (!(m->flags & PMM_BOOT_NO_BIND) && !m->host)
 		m->flags |= PMM_BOOT_NO_BIND;
-	err = pmm__host_map_nodes(m, d);
+	err = check_memmap_budget(m, opts);
+	if (!err)
+		err = pmm__host_map_nodes(m, d);
 	if (!err)
 		err = boot_nodes(m, d);
 	if (!err)

@@ -126,6 +126,50 @@ static void test_boot_errors(void **state)
 	assert_int_equal(pmm_boot(NULL, NULL, &m), -EINVAL);
 }
 
+static void keep_errors(void *arg, int level, const char *line)
+{
+	if (level <= PMM_LOG_ERR)
+		snprintf(arg, 512, "%s", line);
+}
+
+/*
+ * The memory budget: struct pages for RAM in 128 MiB sections, 64 bytes per
+ * 4 KiB page. [1M, 1G) touches 8 sections: 32768 pages each, 16 MiB.
+ */
+static void test_memmap_budget(void **state)
+{
+	struct pmm_machine_desc *d = pmm_test_desc_simple("x86_64", 0x100000, 1ULL << 30);
+	char msg[512] = "";
+	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
+				      .memmap_limit = 16ULL << 20, .log = keep_errors,
+				      .log_arg = msg };
+	struct pmm_machine *m = (struct pmm_machine *)1;
+
+	(void)state;
+	assert_int_equal(pmm_boot(d, &opts, &m), 0);	/* exactly what it needs */
+	pmm_shutdown(m);
+	opts.memmap_limit = (16ULL << 20) - 1;
+	assert_int_equal(pmm_boot(d, &opts, &m), -ENOMEM);
+	assert_null(m);
+	assert_non_null(strstr(msg, "need 16 MiB of host memory (8 sections of 128 MiB"));
+	assert_non_null(strstr(msg, "more than the memmap_limit, 15 MiB"));
+	/* 64 TiB on 8 nodes: more than any host of ours has available */
+	pmm_machine_desc_destroy(d);
+	assert_int_equal(pmm_machine_desc_create("x86_64", &d), 0);
+	for (int nid = 0; nid < 8; nid++) {
+		assert_desc_ok(d, pmm_machine_desc_add_node(d, nid, ""));
+		assert_desc_ok(d, pmm_machine_desc_add_memory(d, (unsigned long long)nid << 43,
+							      ((unsigned long long)nid + 1) << 43,
+							      nid, 0));
+	}
+	opts.memmap_limit = 0;
+	msg[0] = '\0';
+	assert_int_equal(pmm_boot(d, &opts, &m), -ENOMEM);
+	assert_non_null(strstr(msg, "need 1048576 MiB of host memory"));
+	assert_non_null(strstr(msg, "MemAvailable"));
+	pmm_machine_desc_destroy(d);
+}
+
 /* ---- layouts real kernels built -------------------------------------------------------------------- */
 
 struct zone_want {
@@ -484,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_two_machines),
 		cmocka_unit_test(test_every_arch_boots),
 		cmocka_unit_test(test_no_cpu0_no_node0),
+		cmocka_unit_test(test_memmap_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -407,6 +407,11 @@ struct pmm_boot_opts {
 	void		*migrate_page_arg;
 	/* When struct pages are initialised (enum pmm_defer). */
 	enum pmm_defer	defer;
+	/* Host memory the struct pages may take, in bytes: a boot whose memmap
+	 * needs more fails with -ENOMEM and says so, before anything is
+	 * allocated. 0: what the host has available (/proc/meminfo
+	 * MemAvailable), so that the host never has to kill the process. */
+	size_t		memmap_limit;
 };
 
 /**
@@ -420,7 +425,9 @@ struct pmm_boot_opts {
  * Why a boot failed is logged at PMM_LOG_ERR through @opts->log.
  * Context: any; machines are independent of each other.
  * Return: 0; -EINVAL for a description that cannot boot (no memory,
- * sections beyond the model's limits); -ENOMEM if host memory or address
+ * sections beyond the model's limits); -ENOMEM if the memmap would not fit
+ * in @opts->memmap_limit or the host's available memory (logged with both
+ * figures), or if host memory or address
  * space ran out (try PMM_BOOT_NO_DIRECT_MAP); -ENODEV for a host node
  * that does not exist.
  */
