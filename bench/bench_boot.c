@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Boot cost: machines of 1, 16 and 64 GiB booted with struct pages
+ * initialised eagerly (one thread) and deferred (a thread per host CPU),
+ * each in a child process, so that its time and peak RSS are its own. Next
+ * to them, the floor measured in the same run: 64-byte records stored into
+ * fresh memory, one per page, as plain as struct page initialisation can be.
+ *
+ * usage: bench_boot [--quick]   (--quick: 1 and 16 GiB only)
+ */
+#define _GNU_SOURCE 1
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pmm/pmm.h>
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct result {
+	double	seconds;	/* wall time of the measured part */
+	long	max_rss_kb;
+	int	ok;
+};
+
+/* Run fn(arg) in a child; its wall time and peak RSS come back through a pipe. */
+static struct result in_child(double (*fn)(unsigned long long), unsigned long long arg)
+{
+	struct result r = { 0 };
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds))
+		return r;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		struct rusage ru;
+
+		close(fds[0]);
+		r.seconds = fn(arg);
+		getrusage(RUSAGE_SELF, &ru);
+		r.max_rss_kb = ru.ru_maxrss;
+		r.ok = r.seconds >= 0;
+		if (write(fds[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (pid < 0 || read(fds[0], &r, sizeof(r)) != (ssize_t)sizeof(r))
+		r.ok = 0;
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return r;
+}
+
+/* The floor: one 64-byte record per page of @gib GiB, stored into fresh memory. */
+static double floor_stores(unsigned long long gib)
+{
+	unsigned long long pages = gib << 18, i;
+	size_t bytes = (size_t)pages * 64;
+	struct record { unsigned long w[8]; } *recs;
+	double t;
+
+	recs = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		    -1, 0);
+	if (recs == MAP_FAILED)
+		return -1;
+	t = now_s();
+	for (i = 0; i < pages; i++) {
+		memset(&recs[i], 0, sizeof(recs[i]));
+		recs[i].w[0] = i;		/* flags: zone, node, section */
+		recs[i].w[6] = 1;		/* a count, as _refcount */
+	}
+	__asm__ __volatile__("" : : "r"(recs) : "memory");
+	return now_s() - t;
+}
+
+static enum pmm_defer bench_defer;
+
+/* x86-64, two nodes: [1M, 2G) and [4G, ...) on node 0, the same again on node 1 */
+static double boot_gib(unsigned long long gib)
+{
+	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
+				      .defer = bench_defer };
+	unsigned long long half = (gib << 30) / 2, base1 = 1ULL << 40;
+	struct pmm_machine_desc *d;
+	struct pmm_machine *m;
+	double t;
+
+	if (pmm_machine_desc_create("x86_64", &d) || pmm_machine_desc_add_node(d, 0, "0") ||
+	    pmm_machine_desc_add_node(d, 1, "1") ||
+	    pmm_machine_desc_add_memory(d, 1ULL << 20, half, 0, 0) ||
+	    pmm_machine_desc_add_memory(d, base1, base1 + half, 1, 0))
+		return -1;
+	t = now_s();
+	if (pmm_boot(d, &opts, &m))
+		return -1;
+	t = now_s() - t;
+	pmm_shutdown(m);
+	pmm_machine_desc_destroy(d);
+	return t;
+}
+
+int main(int argc, char **argv)
+{
+	static const unsigned long long sizes[] = { 1, 16, 64 };
+	unsigned int n = argc > 1 && !strcmp(argv[1], "--quick") ? 2 : 3, i;
+
+	printf("boot of an x86-64 machine with two nodes, metadata only, best of 3; floor: one\n"
+	       "64-byte record stored per page into fresh memory, in the same run\n");
+	printf("%-8s %-9s %10s %12s %12s %10s %10s\n", "memory", "init", "boot s", "ns/page",
+	       "floor ns/pg", "ratio", "peak MiB");
+	for (i = 0; i < n; i++) {
+		unsigned long long pages = sizes[i] << 18;
+		struct result fl = { 1e9, 0, 0 }, eager = { 0 };
+		int mode, k;
+
+		for (k = 0; k < 3; k++) {
+			struct result r = in_child(floor_stores, sizes[i]);
+
+			if (r.ok && r.seconds < fl.seconds)
+				fl = r;
+		}
+		for (mode = 0; mode < 2; mode++) {
+			struct result best = { 1e9, 0, 0 };
+
+			bench_defer = mode ? PMM_DEFER_DEFERRED : PMM_DEFER_EAGER;
+			for (k = 0; k < 3; k++) {
+				struct result r = in_child(boot_gib, sizes[i]);
+
+				if (r.ok && r.seconds < best.seconds)
+					best = r;
+			}
+			if (!best.ok) {
+				printf("%4llu GiB %-9s boot failed\n", sizes[i], mode ? "deferred" : "eager");
+				continue;
+			}
+			if (!mode)
+				eager = best;
+			printf("%4llu GiB %-9s %10.3f %12.1f %12.1f %10.2f %10ld\n", sizes[i],
+			       mode ? "deferred" : "eager", best.seconds, best.seconds * 1e9 / (double)pages,
+			       fl.seconds * 1e9 / (double)pages,
+			       best.seconds / fl.seconds, best.max_rss_kb >> 10);
+		}
+		if (eager.ok)
+			printf("struct page init: %.1f ns/page (floor %.1f ns/page, ratio %.2f), %llu GiB "
+			       "eager\n", eager.seconds * 1e9 / (double)pages,
+			       fl.seconds * 1e9 / (double)pages, eager.seconds / fl.seconds, sizes[i]);
+	}
+	return 0;
+}
