@@ -104,48 +104,44 @@ static unsigned int inject_each(struct pmm_machine *m, int (*op)(struct pmm_mach
 
 /* ---- boot ------------------------------------------------------------------------------------- */
 
+/* Boot with allocation 1, 2, ... failing: -ENOMEM and no machine each time. */
+static unsigned int inject_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *o)
+{
+	struct pmm_machine *m;
+	unsigned int n;
+	int err;
+
+	for (n = 1;; n++) {
+		m = (struct pmm_machine *)1;
+		pmm_fail_nth(n);
+		err = pmm_boot(d, o, &m);
+		if (pmm_fail_nth_read()) {
+			pmm_fail_nth(0);
+			assert_int_equal(err, 0);
+			assert_int_equal(pmm_check(m), 0);
+			pmm_shutdown(m);
+			return n - 1;
+		}
+		if (err != -ENOMEM)
+			fail_msg("boot allocation %u failed: pmm_boot returned %d, not -ENOMEM", n, err);
+		assert_null(m);
+	}
+}
+
 static void test_boot(void **state)
 {
 	struct pmm_machine_desc *d = small_desc();
 	struct pmm_boot_opts deferred = opts;
-	struct pmm_machine *m;
 	unsigned int n;
 	int err;
 
 	(void)state;
 	/* struct pages deferred: the ranges left to deferred init are recorded too */
 	deferred.defer = PMM_DEFER_DEFERRED;
-	for (n = 1;; n++) {
-		m = (struct pmm_machine *)1;
-		pmm_fail_nth(n);
-		err = pmm_boot(d, &deferred, &m);
-		if (pmm_fail_nth_read()) {
-			pmm_fail_nth(0);
-			assert_int_equal(err, 0);
-			assert_int_equal(pmm_check(m), 0);
-			pmm_shutdown(m);
-			break;
-		}
-		if (err != -ENOMEM)
-			fail_msg("deferred boot allocation %u failed: pmm_boot returned %d", n, err);
-		assert_null(m);
-	}
-	for (n = 1;; n++) {
-		m = (struct pmm_machine *)1;
-		pmm_fail_nth(n);
-		err = pmm_boot(d, &opts, &m);
-		if (pmm_fail_nth_read()) {
-			pmm_fail_nth(0);
-			assert_int_equal(err, 0);
-			assert_int_equal(pmm_check(m), 0);
-			pmm_shutdown(m);
-			break;
-		}
-		if (err != -ENOMEM)
-			fail_msg("boot allocation %u failed: pmm_boot returned %d, not -ENOMEM", n, err);
-		assert_null(m);
-	}
-	print_message("boot: %u allocations, each failed in turn\n", n - 1);
+	print_message("deferred boot: %u allocations, each failed in turn\n",
+		      inject_boot(d, &deferred));
+	n = inject_boot(d, &opts);
+	print_message("boot: %u allocations, each failed in turn\n", n);
 	assert_true(n > 10);	/* memblock, memmap, nodes, zones, per-CPU lists, ... */
 	pmm_machine_desc_destroy(d);
 
