@@ -593,13 +593,15 @@ int pmm_machine_from_hwloc_xml(const char *path, unsigned long long bytes_per_no
 }
 
 /*
- * How many NUMA nodes and objects a synthetic description asks for, before
- * hwloc builds them (it spends minutes on "numa:100000 pu:1"): the product
- * of the arities down to each NUMA level, plus one attached node per object
- * of the level before each "[numa...]". False when the string is not in the
- * plain "type:N ... [numa]" form; hwloc then judges it alone.
+ * How many NUMA nodes, objects and PUs a synthetic description asks for,
+ * before hwloc builds them (it spends minutes on "numa:100000 pu:1"): the
+ * product of the arities down to each NUMA level, plus one attached node per
+ * object of the level before each "[numa...]"; the PUs are the last level.
+ * False when the string is not in the plain "type:N ... [numa]" form (bare
+ * arities "2 4" included); hwloc then judges it alone.
  */
-static bool synthetic_counts(const char *s, unsigned long long *nodes, unsigned long long *objects)
+static bool synthetic_counts(const char *s, unsigned long long *nodes, unsigned long long *objects,
+			     unsigned long long *pus)
 {
 	unsigned long long product = 1;
 
@@ -622,7 +624,10 @@ static bool synthetic_counts(const char *s, unsigned long long *nodes, unsigned 
 			s = end;
 			continue;
 		}
+		/* "type:N", or a bare "N" (hwloc picks the type) */
 		colon = memchr(s, ':', (size_t)(end - s));
+		if (!colon && *s >= '0' && *s <= '9')
+			colon = s - 1;
 		if (!colon || colon[1] < '0' || colon[1] > '9')
 			return false;
 		errno = 0;
@@ -635,6 +640,7 @@ static bool synthetic_counts(const char *s, unsigned long long *nodes, unsigned 
 			*nodes += product;
 		s = end;
 	}
+	*pus = product;	/* the last level holds the PUs */
 	return true;
 }
 
@@ -643,20 +649,24 @@ int pmm_machine_from_hwloc_synthetic(const char *description, unsigned long long
 				     size_t err_len)
 {
 	struct hwloc_input in = { 0 };
-	unsigned long long nodes, objects;
+	unsigned long long nodes, objects, pus;
 	hwloc_topology_t topo;
 	int rc;
 
 	*out = NULL;
-	if (description && synthetic_counts(description, &nodes, &objects)) {
+	if (description && synthetic_counts(description, &nodes, &objects, &pus)) {
 		if (nodes > PMM_MAX_NUMNODES)
-			return fail_msg(err, err_len, -EINVAL, "synthetic topology \"%s\": %llu NUMA "
-					"nodes; pmm was built for at most %d", description, nodes,
-					PMM_MAX_NUMNODES);
+			return fail_msg(err, err_len, -EINVAL, "%llu NUMA nodes in the synthetic "
+					"topology \"%s\"; pmm was built for at most %d", nodes,
+					description, PMM_MAX_NUMNODES);
+		if (pus > PMM_NR_CPUS)
+			return fail_msg(err, err_len, -EINVAL, "%llu PUs in the synthetic topology "
+					"\"%s\"; pmm was built for at most %d CPUs (PMM_NR_CPUS)",
+					pus, description, PMM_NR_CPUS);
 		if (objects > PMM__MAX_SYNTHETIC_OBJECTS)
-			return fail_msg(err, err_len, -EINVAL, "synthetic topology \"%s\": %llu "
-					"objects; at most %d (PMM_NR_CPUS is %d)", description,
-					objects, PMM__MAX_SYNTHETIC_OBJECTS, PMM_NR_CPUS);
+			return fail_msg(err, err_len, -EINVAL, "%llu objects in the synthetic "
+					"topology \"%s\"; at most %d (PMM_NR_CPUS is %d)", objects,
+					description, PMM__MAX_SYNTHETIC_OBJECTS, PMM_NR_CPUS);
 	}
 	if (!description)
 		return fail_msg(err, err_len, -EINVAL, "no synthetic topology");

@@ -315,7 +315,26 @@ static void test_synthetic_counted_first(void **state)
 	assert_non_null(strstr(err, "65 NUMA nodes"));
 	assert_int_equal(pmm_machine_from_hwloc_synthetic("pack:4096 core:4096 pu:4096", 0, NULL,
 							  &d, err, sizeof(err)), -EINVAL);
-	assert_non_null(strstr(err, "objects"));
+	assert_non_null(strstr(err, "68719476736 PUs"));
+	/* 1024 PUs under 72 levels of 1024 objects each */
+	{
+		char deep[1024] = "pack:1024";
+		int i;
+
+		for (i = 0; i < 70; i++)
+			strcat(deep, " core:1");
+		strcat(deep, " pu:1");
+		assert_int_equal(pmm_machine_from_hwloc_synthetic(deep, 0, NULL, &d, err,
+								  sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "73729 objects"));
+	}
+	/* a bare arity is a level too: 12507 PUs kept hwloc busy for half a minute */
+	assert_int_equal(pmm_machine_from_hwloc_synthetic("12507", 0, NULL, &d, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "12507 PUs"));
+	assert_int_equal(pmm_machine_from_hwloc_synthetic("pack:2 core:600 pu:1", 0, NULL, &d, err,
+							  sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "1200 PUs"));
 	assert_int_equal(pmm_machine_from_hwloc_synthetic("pack:2 [numa(memory=1GiB)] core:1 pu:1",
 							  0, NULL, &d, err, sizeof(err)), 0);
 	pmm_machine_desc_destroy(d);

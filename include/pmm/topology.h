@@ -84,8 +84,8 @@ PMM_API int pmm_machine_from_hwloc_xml_buffer(const char *xml, size_t len,
  * As pmm_machine_from_hwloc_xml().
  * Context: any.
  * Return: 0; -EINVAL if hwloc rejects @description or it asks for more than
- * PMM_MAX_NUMNODES nodes or 64 * PMM_NR_CPUS objects (counted before hwloc
- * builds them), or as pmm_machine_from_hwloc_xml().
+ * PMM_MAX_NUMNODES nodes, PMM_NR_CPUS PUs or 64 * PMM_NR_CPUS objects
+ * (counted before hwloc builds them), or as pmm_machine_from_hwloc_xml().
  */
 PMM_API int pmm_machine_from_hwloc_synthetic(const char *description,
 					     unsigned long long bytes_per_node, const char *arch,
