@@ -191,6 +191,8 @@ int pmm_online_memory_block(struct pmm_machine *m, unsigned long id, enum pmm_on
 
 	if (!PMM_CONFIG_SPARSEMEM)
 		return -EOPNOTSUPP;
+	/* zones change spans below: the kernel never does this mid deferred init */
+	pmm_deferred_init_finish(m);
 	if (type != PMM_MMOP_ONLINE && type != PMM_MMOP_ONLINE_KERNEL &&
 	    type != PMM_MMOP_ONLINE_MOVABLE)
 		return -EINVAL;
@@ -451,6 +453,7 @@ int pmm_offline_memory_block(struct pmm_machine *m, unsigned long id)
 
 	if (!PMM_CONFIG_SPARSEMEM || !m->block_size)
 		return -EOPNOTSUPP;
+	pmm_deferred_init_finish(m);	/* isolation walks every page of the block */
 	pthread_mutex_lock(&m->hotplug_lock);
 	b = pmm__find_memory_block(m, id);
 	if (!b || b->state != PMM_MEM_ONLINE || !b->zone ||
@@ -569,6 +572,7 @@ int pmm_remove_memory(struct pmm_machine *m, pmm_phys_addr_t start, pmm_phys_add
 
 	if (!PMM_CONFIG_SPARSEMEM || !m->block_size)
 		return -EOPNOTSUPP;
+	pmm_deferred_init_finish(m);
 	pthread_mutex_lock(&m->hotplug_lock);
 	err = remove_memory_locked(m, start, size);
 	pthread_mutex_unlock(&m->hotplug_lock);

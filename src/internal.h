@@ -203,7 +203,8 @@ struct pmm__deferred {
 	unsigned int	nr, max;
 	unsigned int	in_flight;	/* sections being initialised; under node_size_lock */
 	unsigned long	nr_pages;	/* pages the ranges hold (reserved ones included) */
-	double		start_ms;	/* when deferred init of the node began */
+	double		start_ms;	/* when the threads began on the node; 0: not yet */
+	double		done_ms;	/* when its last section was done; under node_size_lock */
 };
 
 struct pmm__host;	/* defined by interop_hwloc.c */
@@ -382,8 +383,11 @@ void pmm__memmap_init_hotplug(struct pmm_machine *m, struct pmm_zone *zone,
 			      unsigned long start_pfn, unsigned long end_pfn);
 void pmm__online_page_range(struct pmm_machine *m, struct pmm_zone *zone,
 			    unsigned long start_pfn, unsigned long end_pfn);
-/* page_alloc_init_late(): initialise and free every node's deferred pages, in threads */
+/* page_alloc_init_late(): initialise and free every node's deferred pages, in threads;
+ * on demand, only account for them */
 void pmm__deferred_init_all(struct pmm_machine *m);
+/* deferred_grow_zone(): true if @zone got more pages for an allocation of @order */
+bool pmm__deferred_grow_zone(struct pmm_machine *m, struct pmm_zone *zone, unsigned int order);
 void pmm__deferred_fini(struct pmm_machine *m);
 /* memblock_free_pages()'s test: is the struct page of pfn on nid initialised yet? */
 static inline bool pmm__early_page_initialised(const struct pmm_machine *m, int nid,
@@ -430,8 +434,10 @@ int pmm__page_alloc_init(struct pmm_machine *m);
 void pmm__page_alloc_fini(struct pmm_machine *m);
 /* memblock_free_all(): free memory to the buddy allocator at boot */
 void pmm__memblock_free_all(struct pmm_machine *m);
-/* __free_pages_memory(): [start, end) to the allocator in the largest aligned blocks */
-void pmm__free_pages_memory(struct pmm_machine *m, unsigned long start, unsigned long end);
+/* __free_pages_memory(): [start, end) to the allocator in the largest aligned blocks,
+ * added to managed_pages if @account */
+void pmm__free_pages_memory(struct pmm_machine *m, unsigned long start, unsigned long end,
+			    bool account);
 /* __free_pages_core(): hand 2^order boot or hotplugged pages to the allocator */
 void pmm__free_pages_core(struct pmm_machine *m, struct pmm_page *page, unsigned long pfn,
 			  unsigned int order);

@@ -657,7 +657,12 @@ static int check_memmap_budget(struct pmm_machine *m, const struct pmm_boot_opts
 		have = pmm__host_available_bytes();
 		what = "what this host has available (MemAvailable)";
 	}
-	if (!have || need <= have)
+	/* no choice made: on demand when the eager memmap would not fit comfortably */
+	if (m->defer_mode == PMM_DEFER_DEFAULT)
+		m->defer_mode = have && need > have / 2 && PMM_CONFIG_SPARSEMEM &&
+				m->arch->bits_per_long == 64 ? PMM_DEFER_ON_DEMAND : PMM_DEFER_EAGER;
+	/* on demand, struct pages are initialised as memory is used: not budgeted up front */
+	if (!have || need <= have || m->defer_mode == PMM_DEFER_ON_DEMAND)
 		return 0;
 	pmm__pr_err(m, "pmm: the struct pages of this machine need %llu MiB of host memory "
 		    "(%lu sections of %lu MiB of RAM, %zu bytes a page), more than %s, "
@@ -692,7 +697,7 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		m->migrate_page_arg = opts->migrate_page_arg;
 		m->defer_mode = opts->defer;
 	}
-	if (m->defer_mode > PMM_DEFER_DEFERRED) {
+	if (m->defer_mode > PMM_DEFER_ON_DEMAND) {
 		err = -EINVAL;
 		pmm__pr_err(m, "pmm: unknown pmm_boot_opts.defer %d", (int)m->defer_mode);
 		goto fail;

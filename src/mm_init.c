@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -752,13 +753,14 @@ int pmm__memmap_init(struct pmm_machine *m)
 {
 	const struct pmm__memblock_type *mem = &m->memblock.memory;
 	unsigned long hole_pfn = 0, end_pfn = 0;
-	unsigned long pageblock = 1UL << m->pageblock_order;
+	unsigned long pageblock = 1UL << m->pageblock_order, pfn;
 	struct defer_state ds = { 0 };
 	unsigned int i, zone_id = 0;
 	int nid = 0;
 
 
-	m->defer = m->defer_mode == PMM_DEFER_DEFERRED && deferral_possible(m);
+	m->defer = (m->defer_mode == PMM_DEFER_DEFERRED || m->defer_mode == PMM_DEFER_ON_DEMAND) &&
+		   deferral_possible(m);
 
 	for (i = 0; i < mem->cnt; i++) {
 		unsigned long start_pfn, rend;
@@ -787,11 +789,11 @@ int pmm__memmap_init(struct pmm_machine *m)
 				if (cut < ze && record_deferred(m, nid, (unsigned int)j, cut, ze))
 					return -ENOMEM;
 				memmap_init_range(m, zone, nid, zs, cut);
-				/* a pageblock the deferred part shares with pages freed at
-				 * boot (another node's, next door) needs its type now */
-				if (cut < ze && PMM__ALIGN_DOWN(ze - 1, pageblock) >= cut)
-					pmm__set_pageblock_migratetype(m, zone,
-								       PMM__ALIGN_DOWN(ze - 1, pageblock),
+				/* the deferred pageblocks get their type now, as memmap_init()
+				 * gives it: pages freed at boot may share one (another node's,
+				 * next door), and reports count blocks by type */
+				for (pfn = PMM__ALIGN(cut, pageblock); pfn < ze; pfn += pageblock)
+					pmm__set_pageblock_migratetype(m, zone, pfn,
 								       PMM_MIGRATE_MOVABLE);
 			} else {
 				memmap_init_range(m, zone, nid, zs, ze);
@@ -808,40 +810,46 @@ int pmm__memmap_init(struct pmm_machine *m)
 	return 0;
 }
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 /*
  * deferred_init_memmap_chunk() for one claimed stretch [start, end) of a
- * node, within one section: pageblocks marked movable as memmap_init()
- * marks them, the struct pages of its free memory initialised, and those
- * pages freed to the buddy allocator in the largest aligned blocks. The
- * reserved pages in it were initialised at boot (init_deferred_page()).
- * Sections are never shared between two claims, and a MAX_ORDER block never
- * spans two sections, so claims run in parallel: buddies merge within one.
+ * node, within one section: the struct pages of its free memory
+ * initialised, and those pages freed to the buddy allocator in the largest
+ * aligned blocks (pageblock types were set at boot; the reserved pages were
+ * initialised then, init_deferred_page()). Sections are never shared
+ * between two claims, and a MAX_ORDER block never spans two sections, so
+ * claims run in parallel: buddies merge within one. Return: pages freed.
  */
-static void deferred_init_span(struct pmm_machine *m, int nid, unsigned long start,
-			       unsigned long end)
+static unsigned long deferred_init_span(struct pmm_machine *m, int nid, unsigned long start,
+					unsigned long end)
 {
 	const struct pmm__deferred *dr = &m->deferred[nid];
-	unsigned long pageblock = 1UL << m->pageblock_order;
-	pmm_pg_data_t *pgdat = m->view.node_data[nid];
+	/* on demand, managed_pages counted these pages at boot */
+	bool account = m->defer_mode != PMM_DEFER_ON_DEMAND;
+	unsigned long nr = 0;
 	unsigned int i;
 
 	for (i = 0; i < dr->nr; i++) {
 		const struct pmm__deferred_range *r = &dr->ranges[i];
 		unsigned long s = PMM__MAX(start, r->start_pfn), e = PMM__MIN(end, r->end_pfn);
-		struct pmm_zone *zone = &pgdat->node_zones[r->zone];
 		unsigned long pfn, fe;
 
-		if (s >= e)
-			continue;
-		for (pfn = PMM__ALIGN(s, pageblock); pfn < e; pfn += pageblock)
-			pmm__set_pageblock_migratetype(m, zone, pfn, PMM_MIGRATE_MOVABLE);
-		for (; pmm__next_free_pfn_range(&m->memblock.reserved, m->view.page_shift, &s, e, &fe);
-		     s = fe) {
+		for (; s < e && pmm__next_free_pfn_range(&m->memblock.reserved, m->view.page_shift,
+							   &s, e, &fe); s = fe) {
 			for (pfn = s; pfn < fe; pfn++)
 				pmm__init_single_page(m, pmm_pfn_to_page(m, pfn), pfn, r->zone, nid);
-			pmm__free_pages_memory(m, s, fe);
+			pmm__free_pages_memory(m, s, fe, account);
+			nr += fe - s;
 		}
 	}
+	return nr;
 }
 
 /*
@@ -853,7 +861,7 @@ static bool deferred_claim(struct pmm_machine *m, int nid, unsigned long *start,
 {
 	const struct pmm__deferred *dr = &m->deferred[nid];
 	pmm_pg_data_t *pgdat = m->view.node_data[nid];
-	unsigned long cursor = pgdat->first_deferred_pfn;
+	unsigned long cursor = pgdat->first_deferred_pfn, next;
 	unsigned int i;
 
 	if (cursor == ~0UL)
@@ -861,29 +869,63 @@ static bool deferred_claim(struct pmm_machine *m, int nid, unsigned long *start,
 	for (i = 0; i < dr->nr && dr->ranges[i].end_pfn <= cursor; i++)
 		;
 	if (i == dr->nr) {
-		pgdat->first_deferred_pfn = ~0UL;
+		__atomic_store_n(&pgdat->first_deferred_pfn, ~0UL, __ATOMIC_RELEASE);
 		return false;
 	}
 	*start = PMM__MAX(cursor, dr->ranges[i].start_pfn);
 	*end = PMM__ALIGN(*start + 1, pmm__pages_per_section(m));
-	pgdat->first_deferred_pfn = *end >= dr->ranges[dr->nr - 1].end_pfn ? ~0UL : *end;
+	next = *end >= dr->ranges[dr->nr - 1].end_pfn ? ~0UL : *end;
+	__atomic_store_n(&pgdat->first_deferred_pfn, next, __ATOMIC_RELEASE);
 	return true;
+}
+
+/* Claim, initialise, release: one section of a node; false when none is left. */
+static bool deferred_init_one(struct pmm_machine *m, int nid, unsigned long *freed)
+{
+	pmm_pg_data_t *pgdat = m->view.node_data[nid];
+	struct pmm__deferred *dr = &m->deferred[nid];
+	unsigned long start, end;
+	bool claimed;
+
+	pthread_mutex_lock(&pgdat->node_size_lock);
+	claimed = deferred_claim(m, nid, &start, &end);
+	if (claimed)
+		dr->in_flight++;
+	pthread_mutex_unlock(&pgdat->node_size_lock);
+	if (!claimed)
+		return false;
+	*freed += deferred_init_span(m, nid, start, end);
+	pthread_mutex_lock(&pgdat->node_size_lock);
+	if (!--dr->in_flight && pgdat->first_deferred_pfn == ~0UL)
+		dr->done_ms = now_ms();
+	pthread_mutex_unlock(&pgdat->node_size_lock);
+	return true;
+}
+
+/*
+ * deferred_grow_zone(): an allocation found @zone short. If it is its
+ * node's last zone and pages of the node are still deferred, initialise at
+ * least ALIGN(2^order, PAGES_PER_SECTION) more, a section at a time.
+ * Context: no pmm lock held; takes node_size_lock, then zone->lock.
+ * Return: true if pages were added, so the allocation may try again.
+ */
+bool pmm__deferred_grow_zone(struct pmm_machine *m, struct pmm_zone *zone, unsigned int order)
+{
+	pmm_pg_data_t *pgdat = zone->zone_pgdat;
+	unsigned long need = PMM__ALIGN(1UL << order, pmm__pages_per_section(m)), freed = 0;
+
+	if (__atomic_load_n(&pgdat->first_deferred_pfn, __ATOMIC_ACQUIRE) == ~0UL ||
+	    pmm_zone_end_pfn(zone) != pmm_pgdat_end_pfn(pgdat))
+		return false;
+	while (freed < need && deferred_init_one(m, pgdat->node_id, &freed))
+		;
+	return freed > 0;
 }
 
 struct deferred_pool {
 	struct pmm_machine	*m;
-	double			start_ms;
-	double			done_ms[PMM_MAX_NUMNODES];	/* under node_size_lock */
-	unsigned int		next_node;			/* atomic: spreads threads */
+	unsigned int		next_node;	/* atomic: spreads threads over nodes */
 };
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* padata's worker: claims sections of any node until none is left */
 static void *deferred_worker(void *arg)
@@ -891,50 +933,39 @@ static void *deferred_worker(void *arg)
 	struct deferred_pool *pool = arg;
 	struct pmm_machine *m = pool->m;
 	unsigned int first = __atomic_fetch_add(&pool->next_node, 1, __ATOMIC_RELAXED), k;
+	unsigned long freed = 0;
 
 	for (k = 0; k < PMM_MAX_NUMNODES; k++) {
 		int nid = (int)((first + k) % PMM_MAX_NUMNODES);
-		pmm_pg_data_t *pgdat = m->view.node_data[nid];
-		struct pmm__deferred *dr = &m->deferred[nid];
-		unsigned long start, end;
 
-		if (!pgdat || !dr->nr)
+		if (!m->view.node_data[nid] || !m->deferred[nid].nr)
 			continue;
-		for (;;) {
-			bool claimed;
-
-			pthread_mutex_lock(&pgdat->node_size_lock);
-			claimed = deferred_claim(m, nid, &start, &end);
-			if (claimed)
-				dr->in_flight++;
-			pthread_mutex_unlock(&pgdat->node_size_lock);
-			if (!claimed)
-				break;
-			deferred_init_span(m, nid, start, end);
-			pthread_mutex_lock(&pgdat->node_size_lock);
-			if (!--dr->in_flight && pgdat->first_deferred_pfn == ~0UL)
-				pool->done_ms[nid] = now_ms();
-			pthread_mutex_unlock(&pgdat->node_size_lock);
-		}
+		while (deferred_init_one(m, nid, &freed))
+			;
 	}
 	return NULL;
 }
 
-void pmm__deferred_init_all(struct pmm_machine *m)
+/* page_alloc_init_late(): every node's deferred pages, by one thread per host CPU */
+static void deferred_init_run(struct pmm_machine *m)
 {
 	struct deferred_pool pool = { .m = m };
 	unsigned long sections = 0;
 	pthread_t threads[64];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned int nr = 0, i;
+	bool waiting;
 	int nid;
 
 	pmm_for_each_node(nid, m)
-		sections += PMM__DIV_ROUND_UP(m->deferred[nid].nr_pages, pmm__pages_per_section(m));
+		if (__atomic_load_n(&m->view.node_data[nid]->first_deferred_pfn,
+				    __ATOMIC_ACQUIRE) != ~0UL) {
+			sections += PMM__DIV_ROUND_UP(m->deferred[nid].nr_pages,
+						      pmm__pages_per_section(m));
+			m->deferred[nid].start_ms = now_ms();
+		}
 	if (!sections)
 		return;
-	pool.start_ms = now_ms();
-	/* one thread per host CPU, as padata_do_multithreaded(), no more than the work */
 	cpus = PMM__MAX(cpus, 1L);
 	while (nr < PMM__MIN((unsigned long)cpus, PMM__MIN(sections, PMM__ARRAY_SIZE(threads))) &&
 	       !pthread_create(&threads[nr], NULL, deferred_worker, &pool))
@@ -943,11 +974,57 @@ void pmm__deferred_init_all(struct pmm_machine *m)
 		deferred_worker(&pool);	/* no thread to be had: do it here */
 	for (i = 0; i < nr; i++)
 		pthread_join(threads[i], NULL);
+	/* sections another thread's allocation claimed may still be in flight */
+	do {
+		waiting = false;
+		pmm_for_each_node(nid, m) {
+			pmm_pg_data_t *pgdat = m->view.node_data[nid];
+
+			pthread_mutex_lock(&pgdat->node_size_lock);
+			waiting |= m->deferred[nid].in_flight > 0;
+			pthread_mutex_unlock(&pgdat->node_size_lock);
+		}
+		if (waiting)
+			sched_yield();
+	} while (waiting);
 	pmm_for_each_node(nid, m)
-		if (m->deferred[nid].nr)
+		if (m->deferred[nid].start_ms > 0) {
 			pmm__pr_info(m, "node %d deferred pages initialised in %.0fms", nid,
-				     pool.done_ms[nid] - pool.start_ms);
-	pmm__deferred_fini(m);
+				     m->deferred[nid].done_ms - m->deferred[nid].start_ms);
+			m->deferred[nid].start_ms = 0;
+		}
+}
+
+void pmm__deferred_init_all(struct pmm_machine *m)
+{
+	int nid;
+
+	if (m->defer_mode != PMM_DEFER_ON_DEMAND) {
+		deferred_init_run(m);
+		return;
+	}
+	/* on demand: managed_pages as the kernel has them once deferred init is done,
+	 * so that watermarks, reserves and per-CPU list sizes are the eager machine's */
+	pmm_for_each_node(nid, m) {
+		const struct pmm__deferred *dr = &m->deferred[nid];
+		unsigned int i;
+
+		for (i = 0; i < dr->nr; i++) {
+			const struct pmm__deferred_range *r = &dr->ranges[i];
+			struct pmm_zone *zone = &m->view.node_data[nid]->node_zones[r->zone];
+			unsigned long s = r->start_pfn, fe;
+
+			for (; pmm__next_free_pfn_range(&m->memblock.reserved, m->view.page_shift, &s,
+							r->end_pfn, &fe); s = fe)
+				zone->managed_pages += fe - s;
+		}
+	}
+}
+
+void pmm_deferred_init_finish(struct pmm_machine *m)
+{
+	if (m->defer)
+		deferred_init_run(m);
 }
 
 void pmm__deferred_fini(struct pmm_machine *m)

@@ -246,8 +246,8 @@ static void free_one_page(struct pmm_machine *m, struct pmm_zone *zone, struct p
 	pthread_mutex_unlock(&zone->lock);
 }
 
-void pmm__free_pages_core(struct pmm_machine *m, struct pmm_page *page, unsigned long pfn,
-			  unsigned int order)
+static void free_pages_core(struct pmm_machine *m, struct pmm_page *page, unsigned long pfn,
+			    unsigned int order, bool account)
 {
 	struct pmm_zone *zone = pmm_page_zone(m, page);
 	unsigned long i, nr = 1UL << order;
@@ -256,12 +256,20 @@ void pmm__free_pages_core(struct pmm_machine *m, struct pmm_page *page, unsigned
 		pmm_page_clear_flag(page + i, PMM_PG_reserved);
 		pmm_set_page_count(page + i, 0);
 	}
-	__atomic_fetch_add(&zone->managed_pages, nr, __ATOMIC_RELAXED);
+	if (account)
+		__atomic_fetch_add(&zone->managed_pages, nr, __ATOMIC_RELAXED);
 	free_one_page(m, zone, page, pfn, order, FPI_TO_TAIL);
 }
 
+void pmm__free_pages_core(struct pmm_machine *m, struct pmm_page *page, unsigned long pfn,
+			  unsigned int order)
+{
+	free_pages_core(m, page, pfn, order, true);
+}
+
 /* __free_pages_memory(): the largest naturally aligned blocks of [start, end) */
-void pmm__free_pages_memory(struct pmm_machine *m, unsigned long start, unsigned long end)
+void pmm__free_pages_memory(struct pmm_machine *m, unsigned long start, unsigned long end,
+			    bool account)
 {
 	while (start < end) {
 		unsigned int order = start ? (unsigned int)__builtin_ctzl(start) : m->max_page_order;
@@ -269,7 +277,7 @@ void pmm__free_pages_memory(struct pmm_machine *m, unsigned long start, unsigned
 		order = PMM__MIN(order, m->max_page_order);
 		while (start + (1UL << order) > end)
 			order--;
-		pmm__free_pages_core(m, pmm_pfn_to_page(m, start), start, order);
+		free_pages_core(m, pmm_pfn_to_page(m, start), start, order, account);
 		start += 1UL << order;
 	}
 }
@@ -303,7 +311,7 @@ void pmm__memblock_free_all(struct pmm_machine *m)
 				continue;
 			/* for_each_free_mem_range(): the parts not in memblock.reserved */
 			for (; pmm__next_free_pfn_range(res, m->view.page_shift, &zs, ze, &fe); zs = fe)
-				pmm__free_pages_memory(m, zs, fe);
+				pmm__free_pages_memory(m, zs, fe, true);
 		}
 	}
 }
@@ -1020,13 +1028,19 @@ retry:
 		       __atomic_load_n(&zone->watermark_boost, __ATOMIC_RELAXED);
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
 		    !zone_watermark_ok(m, zone, order, mark, ac->highest_zoneidx, alloc_flags,
-				       (long)pmm_zone_free_pages(zone)))
-			continue;
+				       (long)pmm_zone_free_pages(zone))) {
+			/* the zone may grow if it has deferred pages */
+			if (!pmm__deferred_grow_zone(m, zone, order))
+				continue;
+		}
+try_this_zone:
 		page = rmqueue(m, zone, order, alloc_flags, ac);
 		if (page) {
 			prep_new_page(m, page, order, gfp);
 			return page;
 		}
+		if (pmm__deferred_grow_zone(m, zone, order))
+			goto try_this_zone;
 	}
 	if (alloc_flags & ALLOC_NOFRAGMENT) {
 		alloc_flags &= ~ALLOC_NOFRAGMENT;

@@ -540,7 +540,8 @@ static void check_fixture(const char *dir, const char *name, enum pmm_defer defe
 	blocks_ok = PMM_CONFIG_SPARSEMEM || !pmm_machine_arch(m)->memory_hotplug;
 
 	pmm_test_fmt(ctx, sizeof(ctx), "%s (machine.json%s)", name,
-		     defer == PMM_DEFER_DEFERRED ? ", deferred struct page init" : "");
+		     defer == PMM_DEFER_DEFERRED ? ", deferred struct page init" :
+		     defer == PMM_DEFER_ON_DEMAND ? ", struct pages on demand" : "");
 	want = read_file(dir, "dmesg.txt");
 	compare_log(ctx, pmm_boot_log(m), want, model_ok, 1, model_ok ? 0 : 10);
 	/* the nodes whose struct pages the kernel deferred are the ones pmm defers */
@@ -567,6 +568,8 @@ static void check_fixture(const char *dir, const char *name, enum pmm_defer defe
 	compare_exact(ctx, "node_states", got, want);
 	free(got);
 	free(want);
+	/* on demand, the free lists hold what was initialised: all of it, once finished */
+	pmm_deferred_init_finish(m);
 	compare_free_lists(ctx, m);
 	if (blocks_ok) {
 		got = pmm_test_capture(m, pmm_print_memory_blocks);
@@ -690,6 +693,7 @@ static void test_every_fixture(void **state)
 			/* the same results with struct pages initialised eagerly and deferred */
 			check_fixture(dir, list[i]->d_name, PMM_DEFER_EAGER);
 			check_fixture(dir, list[i]->d_name, PMM_DEFER_DEFERRED);
+			check_fixture(dir, list[i]->d_name, PMM_DEFER_ON_DEMAND);
 			print_message("%-48s %s\n", list[i]->d_name, mismatches == before ? "ok" : "MISMATCH");
 			checked++;
 		}

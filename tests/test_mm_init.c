@@ -3,10 +3,14 @@
  * Deferred struct page init (mm/mm_init.c, CONFIG_DEFERRED_STRUCT_PAGE_INIT):
  * where defer_init() cuts each node, worked out by hand from its rule (the
  * node's last zone keeps PAGES_PER_SECTION pfns, counted across its ranges,
- * up to the next section boundary); and a deferred boot ends as the eager
- * one does: the same zones, free lists, reserved pages and reports.
+ * up to the next section boundary); a deferred boot ends as the eager one
+ * does: the same zones, free lists, reserved pages and reports. On demand,
+ * zones grow a section at a time as allocations need them
+ * (deferred_grow_zone()), from several threads at once, and finishing
+ * leaves the eager machine.
  */
 #define _DEFAULT_SOURCE 1
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +190,189 @@ static void test_deferred_pages_allocate(void **state)
 	pmm_machine_desc_destroy(d);
 }
 
+/* ---- on demand -------------------------------------------------------------------------------- */
+
+/*
+ * On demand: the same managed pages, watermarks and reserves as the eager
+ * machine from the start; node 1's Normal zone holds one section until an
+ * allocation needs more (deferred_grow_zone()); pmm_deferred_init_finish()
+ * leaves the eager machine's free lists.
+ */
+static void test_on_demand_grows(void **state)
+{
+	struct pmm_machine_desc *d = desc_two_nodes();
+	struct log le = { .len = 0 }, lo = { .len = 0 };
+	struct pmm_machine *eager = boot(d, PMM_DEFER_EAGER, &le);
+	struct pmm_machine *m = boot(d, PMM_DEFER_ON_DEMAND, &lo);
+	struct pmm_zone *z = &pmm_node_data(m, 1)->node_zones[PMM_ZONE_NORMAL];
+	struct pmm_zone *ze = &pmm_node_data(eager, 1)->node_zones[PMM_ZONE_NORMAL];
+	struct pmm_page *pages[64];
+	char *a, *b;
+	int i;
+
+	(void)state;
+	if (!PMM_CONFIG_SPARSEMEM)
+		skip();
+	assert_int_equal(z->managed_pages, ze->managed_pages);
+	assert_int_equal(z->_watermark[PMM_WMARK_MIN], ze->_watermark[PMM_WMARK_MIN]);
+	assert_int_equal(z->_watermark[PMM_WMARK_HIGH], ze->_watermark[PMM_WMARK_HIGH]);
+	assert_int_equal(z->lowmem_reserve[PMM_ZONE_MOVABLE], ze->lowmem_reserve[PMM_ZONE_MOVABLE]);
+	/* one section of 32768 pages initialised; the rest waits */
+	assert_int_equal(pmm_zone_free_pages(z), 32768);
+	assert_int_equal(pmm_node_data(m, 1)->first_deferred_pfn, 0x208000);
+	assert_null(strstr(lo.text, "deferred pages initialised"));
+	/* 64 order-9 blocks are 32768 pages: the zone grows by a section or more */
+	for (i = 0; i < 64; i++) {
+		pages[i] = pmm_alloc_pages_node(m, 1, PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_THISNODE, 9);
+		assert_non_null(pages[i]);
+	}
+	/* node 1 grew by its one deferred section; node 0 was not touched */
+	assert_int_equal(pmm_node_data(m, 1)->first_deferred_pfn, ~0UL);
+	assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, 0x118000);
+	assert_int_equal(pmm_check(m), 0);
+	for (i = 0; i < 64; i++)
+		pmm_free_pages(m, pages[i], 9);
+	pmm_drain_all_pages(m);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_deferred_init_finish(m);
+	/* the threads had node 0 left to do; allocations had done node 1 */
+	assert_non_null(strstr(pmm_boot_log(m), "node 0 deferred pages initialised in "));
+	assert_null(strstr(pmm_boot_log(m), "node 1 deferred pages initialised in "));
+	assert_int_equal(pmm_node_data(m, 1)->first_deferred_pfn, ~0UL);
+	assert_int_equal(pmm_zone_free_pages(z), pmm_zone_free_pages(ze));
+	a = pmm_test_capture(eager, pmm_print_buddyinfo);
+	b = pmm_test_capture(m, pmm_print_buddyinfo);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	a = pmm_test_capture(eager, pmm_print_pagetypeinfo);
+	b = pmm_test_capture(m, pmm_print_pagetypeinfo);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+	pmm_shutdown(eager);
+	pmm_machine_desc_destroy(d);
+}
+
+struct grower {
+	struct pmm_machine	*m;
+	unsigned int		order;
+	unsigned long		got;
+};
+
+static void *grow_and_free(void *arg)
+{
+	struct grower *g = arg;
+	struct pmm_page *held[64];
+	int round, i;
+
+	/* 64 blocks of order 0 or 9 at a time: together within node 1's 65536 pages */
+	pmm_set_cpu(g->m, (int)g->order % 2);
+	for (round = 0; round < 8; round++) {
+		for (i = 0; i < 64; i++) {
+			held[i] = pmm_alloc_pages_node(g->m, 1, PMM_GFP_HIGHUSER_MOVABLE |
+						       __PMM_GFP_THISNODE | __PMM_GFP_NOWARN, g->order);
+			g->got += held[i] != NULL;
+		}
+		for (i = 0; i < 64; i++)
+			pmm_free_pages(g->m, held[i], g->order);
+	}
+	return NULL;
+}
+
+/* Threads allocating while zones grow and while pmm_deferred_init_finish() runs. */
+static void test_on_demand_threads(void **state)
+{
+	struct pmm_machine_desc *d = desc_two_nodes();
+	struct log l = { .len = 0 };
+	struct pmm_machine *m = boot(d, PMM_DEFER_ON_DEMAND, &l);
+	struct grower g[2] = { { m, 0, 0 }, { m, 9, 0 } };
+	pthread_t t[2];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, grow_and_free, &g[i]), 0);
+	pmm_deferred_init_finish(m);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(g[0].got, 8 * 64);
+	assert_int_equal(g[1].got, 8 * 64);
+	pmm_drain_all_pages(m);
+	assert_int_equal(pmm_check(m), 0);
+	if (PMM_CONFIG_SPARSEMEM)
+		assert_int_equal(pmm_zone_free_pages(&pmm_node_data(m, 1)->node_zones[PMM_ZONE_NORMAL]),
+				 65536);
+	pmm_shutdown(m);
+	pmm_machine_desc_destroy(d);
+}
+
+/*
+ * The default for a machine whose memmap would not fit comfortably: on
+ * demand. 16 TiB on four nodes needs 256 GiB of struct pages; its boot
+ * initialises the low zones and a section of each node.
+ */
+static void test_default_is_on_demand_for_big_machines(void **state)
+{
+	struct pmm_machine_desc *d;
+	struct log l = { .len = 0 };
+	struct pmm_machine *m;
+	struct pmm_page *p;
+	int nid;
+
+	(void)state;
+	if (!PMM_CONFIG_SPARSEMEM)
+		skip();
+	assert_int_equal(pmm_machine_desc_create("x86_64", &d), 0);
+	for (nid = 0; nid < 4; nid++) {
+		unsigned long long start = nid ? (unsigned long long)nid << 42 : 4 * G;
+
+		assert_desc_ok(d, pmm_machine_desc_add_node(d, nid, ""));
+		assert_desc_ok(d, pmm_machine_desc_add_memory(d, start,
+							      ((unsigned long long)nid + 1) << 42,
+							      nid, 0));
+	}
+	m = boot(d, PMM_DEFER_DEFAULT, &l);
+	for (nid = 0; nid < 4; nid++)
+		assert_int_not_equal(pmm_node_data(m, nid)->first_deferred_pfn, ~0UL);
+	assert_int_equal(pmm_node_data(m, 3)->node_zones[PMM_ZONE_NORMAL].managed_pages,
+			 1UL << 30);
+	p = pmm_alloc_pages_node(m, 3, PMM_GFP_KERNEL, 10);
+	assert_non_null(p);
+	pmm_free_pages(m, p, 10);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+	pmm_machine_desc_destroy(d);
+}
+
+/* Memory hotplug finishes deferred init first: zones move under it. */
+static void test_on_demand_then_hotplug(void **state)
+{
+	struct pmm_machine_desc *d = desc_two_nodes();
+	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
+				      .defer = PMM_DEFER_ON_DEMAND, .phys_limit = 16 * G };
+	struct pmm_machine *m;
+	unsigned long block;
+
+	(void)state;
+	if (!PMM_CONFIG_SPARSEMEM)
+		skip();
+	assert_int_equal(pmm_machine_desc_set_cmdline(d, "memhp_default_state=offline"), 0);
+	assert_int_equal(pmm_boot(d, &opts, &m), 0);
+	assert_int_equal(pmm_add_memory(m, 1, 12 * G, 128 * M), 0);
+	assert_int_not_equal(pmm_node_data(m, 1)->first_deferred_pfn, ~0UL);
+	block = (unsigned long)(12 * G / pmm_memory_block_size(m));
+	assert_int_equal(pmm_online_memory_block(m, block, PMM_MMOP_ONLINE_MOVABLE), 0);
+	assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, ~0UL);
+	assert_int_equal(pmm_node_data(m, 1)->first_deferred_pfn, ~0UL);
+	assert_int_equal(pmm_offline_memory_block(m, block), 0);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+	pmm_machine_desc_destroy(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +380,10 @@ int main(void)
 		cmocka_unit_test(test_nothing_to_defer),
 		cmocka_unit_test(test_deferred_equals_eager),
 		cmocka_unit_test(test_deferred_pages_allocate),
+		cmocka_unit_test(test_on_demand_grows),
+		cmocka_unit_test(test_on_demand_threads),
+		cmocka_unit_test(test_default_is_on_demand_for_big_machines),
+		cmocka_unit_test(test_on_demand_then_hotplug),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,7 @@
  *   pmm_machine_from_host(&d)                  describe the machine pmm runs on
  *   pmm_boot(d, opts, &m)                      build the machine
  *   pmm_shutdown(m)                            release everything
+ *   pmm_deferred_init_finish(m)                initialise what on-demand init left
  *   pmm_machine_arch(m), pmm_max_pfn(m)        what was built
  *   pmm_memblock_count(m, type), pmm_memblock_region(m, type, i, &r)
  *   pmm_boot_log(m)                            the kernel-style boot log
@@ -355,7 +356,9 @@ enum {
 
 /**
  * enum pmm_defer - when struct pages are initialised (CONFIG_DEFERRED_STRUCT_PAGE_INIT)
- * @PMM_DEFER_DEFAULT: pmm's choice; today PMM_DEFER_EAGER
+ * @PMM_DEFER_DEFAULT: pmm's choice: PMM_DEFER_ON_DEMAND where the eager
+ *	memmap would take more than half of the host's available memory (and
+ *	deferral is possible), PMM_DEFER_EAGER otherwise
  * @PMM_DEFER_EAGER: every struct page during the boot, one thread
  * @PMM_DEFER_DEFERRED: as a kernel built with DEFERRED_STRUCT_PAGE_INIT:
  *	the boot initialises every node's lower zones and the first section's
@@ -367,11 +370,21 @@ enum {
  *	eager machine's. Nothing is deferred where the kernel cannot defer:
  *	32-bit architectures and FLATMEM builds (the Kconfig needs 64BIT and
  *	SPARSEMEM).
+ * @PMM_DEFER_ON_DEMAND: the boot defers as PMM_DEFER_DEFERRED does, and
+ *	starts no thread: a zone grows a section at a time when an allocation
+ *	finds it short (deferred_grow_zone()), so untouched memory costs
+ *	neither time nor memmap. Managed pages, watermarks, lowmem reserves
+ *	and per-CPU list sizes are the eager machine's from the start (the
+ *	kernel computes them once deferred init is done); free counts and free
+ *	lists hold what has been initialised. pmm_deferred_init_finish()
+ *	initialises the rest; memory hotplug, memremap and
+ *	pmm_verify_placement() call it first.
  */
 enum pmm_defer {
 	PMM_DEFER_DEFAULT,
 	PMM_DEFER_EAGER,
 	PMM_DEFER_DEFERRED,
+	PMM_DEFER_ON_DEMAND,
 };
 
 /**
@@ -441,6 +454,18 @@ PMM_API int pmm_boot(const struct pmm_machine_desc *desc,
  * Context: no other thread may use @m.
  */
 PMM_API void pmm_shutdown(struct pmm_machine *m);
+
+/**
+ * pmm_deferred_init_finish - initialise every struct page still deferred
+ * @m: machine
+ *
+ * What the kernel's page_alloc_init_late() waits for: the pages that
+ * PMM_DEFER_ON_DEMAND left are initialised and freed to the buddy
+ * allocator, by one thread per host CPU. Afterwards the machine is the
+ * eagerly booted one. Nothing to do for other modes.
+ * Context: any thread; allocations may run meanwhile.
+ */
+PMM_API void pmm_deferred_init_finish(struct pmm_machine *m);
 
 /* ---- what was built -------------------------------------------------------------------- */
 

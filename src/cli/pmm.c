@@ -25,7 +25,7 @@ static void usage(FILE *f)
 		"usage: pmm [--machine FILE | --dmesg FILE | --hwloc-xml FILE | --synthetic DESC | --host]\n"
 		"           [--arch ARCH] [--memory-per-node SIZE] [--cmdline \"PARAMS\"]\n"
 		"           [--online TYPE[:COUNT]] [--offline IDS] [--no-direct-map] [--no-bind]\n"
-		"           [--defer eager|deferred] [COMMAND]\n"
+		"           [--defer eager|deferred|on-demand] [COMMAND]\n"
 		"\n"
 		"Boots a simulated machine as Linux would and prints what it built.\n"
 		"  --machine FILE     a machine description (docs/machine-format.md)\n"
@@ -42,8 +42,10 @@ static void usage(FILE *f)
 		"                     pages in use are not migrated from the command line\n"
 		"  --no-direct-map    metadata only: no real memory behind the pages\n"
 		"  --no-bind          do not bind memory to host NUMA nodes\n"
-		"  --defer MODE       struct page initialisation: eager (one thread, the default)\n"
-		"                     or deferred (as DEFERRED_STRUCT_PAGE_INIT: in parallel)\n"
+		"  --defer MODE       struct page initialisation: eager (one thread), deferred\n"
+		"                     (as DEFERRED_STRUCT_PAGE_INIT: in parallel) or on-demand\n"
+		"                     (as memory is allocated); default: on-demand when the eager\n"
+		"                     memmap would take over half of the host's available memory\n"
 		"commands:\n"
 		"  boot-log           the kernel's boot log lines (default)\n"
 		"  zoneinfo           /proc/zoneinfo\n"
@@ -201,8 +203,11 @@ int main(int argc, char **argv)
 				opts.defer = PMM_DEFER_EAGER;
 			} else if (!strcmp(mode, "deferred")) {
 				opts.defer = PMM_DEFER_DEFERRED;
+			} else if (!strcmp(mode, "on-demand")) {
+				opts.defer = PMM_DEFER_ON_DEMAND;
 			} else {
-				fprintf(stderr, "pmm: --defer %s: not eager or deferred\n", mode);
+				fprintf(stderr, "pmm: --defer %s: not eager, deferred or on-demand\n",
+					mode);
 				return 2;
 			}
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {

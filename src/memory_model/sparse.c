@@ -482,6 +482,25 @@ size_t pmm__model_memmap_bytes(const struct pmm_machine *m)
 	return m->memmap->metadata_bytes;
 }
 
+/*
+ * The node of a section with a memmap: memblock's (struct pages whose
+ * initialisation is deferred cannot tell), else its first page's
+ * (hot-added memory).
+ */
+static int section_nid(const struct pmm_machine *m, unsigned long pnum)
+{
+	unsigned long start = pmm_section_nr_to_pfn(m, pnum), end = start + pmm__pages_per_section(m);
+	const struct pmm__memblock_type *mem = &m->memblock.memory;
+	unsigned long s, e;
+	unsigned int i;
+
+	for (i = 0; i < mem->cnt; i++)
+		if (pmm__region_pfns(&mem->regions[i], m->view.page_shift, &s, &e) && s < end &&
+		    e > start)
+			return mem->regions[i].nid;
+	return pmm_page_to_nid(pmm_pfn_to_page(m, start));
+}
+
 void pmm__model_dump(const struct pmm_machine *m, FILE *f)
 {
 	const struct pmm__memmap *mm = m->memmap;
@@ -501,8 +520,7 @@ void pmm__model_dump(const struct pmm_machine *m, FILE *f)
 	for (pnum = 0; mm->any_present && pnum <= mm->highest_present_section_nr + 1; pnum++) {
 		const struct pmm_mem_section *ms = pnum <= mm->highest_present_section_nr ?
 						   pmm_nr_to_section(m, pnum) : NULL;
-		int nid = pmm_valid_section(ms) ?
-			  pmm_page_to_nid(pmm_pfn_to_page(m, pmm_section_nr_to_pfn(m, pnum))) : -1;
+		int nid = pmm_valid_section(ms) ? section_nid(m, pnum) : -1;
 
 		if (pmm_present_section(ms)) {
 			present++;
