@@ -101,7 +101,8 @@ int pmm__host_map_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 		int want = d->nodes[nid].host_node;
 
 		nh->reason = NULL;
-		if (!d->nodes[nid].declared) {
+		/* numa=off: node 0 is the fake node, declared or not */
+		if (!d->nodes[nid].declared && !(nid == 0 && m->cmdline_params.numa_off)) {
 			nh->host_node = PMM_NUMA_NO_NODE;
 			continue;
 		}

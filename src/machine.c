@@ -440,19 +440,27 @@ static int memblock_remove_range(struct pmm__memblock_type *mem, pmm_phys_addr_t
 	return err;
 }
 
-/* The node a new RAM range belongs to: the node of the memory just below it, else 0. */
-static int nid_for_range(const struct pmm__memblock_type *mem, pmm_phys_addr_t start)
+/*
+ * The node a new RAM range belongs to: the node of the memory just below
+ * it, else of the memory above it, else (no memory left) the first node the
+ * description declares.
+ */
+static int nid_for_range(const struct pmm__memblock_type *mem, pmm_phys_addr_t start,
+			 const struct pmm_machine_desc *d)
 {
-	int nid = mem->cnt ? mem->regions[0].nid : 0;
+	int nid = mem->cnt ? mem->regions[0].nid : PMM_NUMA_NO_NODE;
 	unsigned int i;
 
 	for (i = 0; i < mem->cnt && mem->regions[i].base <= start; i++)
 		nid = mem->regions[i].nid;
-	return nid;
+	for (i = 0; nid == PMM_NUMA_NO_NODE && i < PMM_MAX_NUMNODES; i++)
+		if (d->nodes[i].declared)
+			nid = (int)i;
+	return nid == PMM_NUMA_NO_NODE ? 0 : nid;
 }
 
 /* mem= and memmap= (arch/x86/kernel/e820.c; memblock_enforce_memory_limit elsewhere). */
-static int apply_memory_params(struct pmm_machine *m)
+static int apply_memory_params(struct pmm_machine *m, const struct pmm_machine_desc *d)
 {
 	const struct pmm__cmdline *c = &m->cmdline_params;
 	struct pmm__memblock_type *mem = &m->memblock.memory;
@@ -471,7 +479,7 @@ static int apply_memory_params(struct pmm_machine *m)
 
 			if (p->type == '@')	/* force usage: RAM */
 				err = pmm__memblock_add(mem, p->start, p->size,
-							nid_for_range(mem, p->start), 0);
+							nid_for_range(mem, p->start, d), 0);
 			else			/* reserved, ACPI data, persistent: not RAM */
 				err = memblock_remove_range(mem, p->start, p->start + p->size);
 		}
@@ -524,7 +532,7 @@ static int boot_memblock(struct pmm_machine *m, const struct pmm_machine_desc *d
 		if (err)
 			return err;
 	}
-	err = apply_memory_params(m);
+	err = apply_memory_params(m, d);
 	if (err)
 		return err;
 	if (!m->memblock.memory.cnt) {
@@ -586,7 +594,8 @@ static int boot_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 		pmm_pg_data_t *pgdat;
 		int i;
 
-		if (!d->nodes[nid].declared)
+		/* numa=off: node 0 is the fake node, declared or not */
+		if (!d->nodes[nid].declared && !(numa_off && nid == 0))
 			continue;
 		if (numa_off && nid) {
 			for (i = 0; i < (int)PMM__ARRAY_SIZE(m->node_cpus[0].bits); i++)

@@ -215,6 +215,37 @@ static void test_memmap_over_ram(void **state)
 	pmm_shutdown(m);
 }
 
+/*
+ * Found by fuzz_machine_json: node 0 need not exist. memmap=@ on a machine
+ * without memory gives the RAM to the first declared node; numa=off makes
+ * node 0 the fake node even when the description has no node 0.
+ */
+static void test_no_node0(void **state)
+{
+	struct pmm_machine_desc *d;
+	struct pmm_machine *m;
+
+	(void)state;
+	assert_int_equal(pmm_machine_desc_create("x86_64", &d), 0);
+	assert_desc_ok(d, pmm_machine_desc_add_node(d, 1, "0"));
+	m = boot_with(d, "memmap=256M@885M");
+	assert_int_equal(pmm_node_data(m, 1)->node_present_pages, 65536);
+	assert_null(pmm_node_data(m, 0));
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+
+	assert_int_equal(pmm_machine_desc_create("x86_64", &d), 0);
+	assert_desc_ok(d, pmm_machine_desc_add_node(d, 1, "0"));
+	assert_desc_ok(d, pmm_machine_desc_add_node(d, 2, "1"));
+	assert_desc_ok(d, pmm_machine_desc_add_memory(d, SZ_1M, SZ_1G, 1, 0));
+	assert_desc_ok(d, pmm_machine_desc_add_memory(d, 2 * SZ_1G, 3 * SZ_1G, 2, 0));
+	m = boot_with(d, "numa=off");
+	assert_int_equal(pmm_num_node_state(m, PMM_N_POSSIBLE), 1);
+	assert_int_equal(pmm_node_data(m, 0)->node_present_pages, 1023 * 256 + 262144);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+}
+
 static void test_numa_off(void **state)
 {
 	struct pmm_machine *m = boot_with(pmm_test_desc_x86_2node(), "numa=off");
@@ -268,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_mem_limit),
 		cmocka_unit_test(test_memmap),
 		cmocka_unit_test(test_memmap_over_ram),
+		cmocka_unit_test(test_no_node0),
 		cmocka_unit_test(test_numa_off),
 		cmocka_unit_test(test_unknown_and_malformed),
 		cmocka_unit_test(test_append),

@@ -200,19 +200,22 @@ static void test_deferred_pages_allocate(void **state)
  */
 static void test_on_demand_grows(void **state)
 {
-	struct pmm_machine_desc *d = desc_two_nodes();
 	struct log le = { .len = 0 }, lo = { .len = 0 };
-	struct pmm_machine *eager = boot(d, PMM_DEFER_EAGER, &le);
-	struct pmm_machine *m = boot(d, PMM_DEFER_ON_DEMAND, &lo);
-	struct pmm_zone *z = &pmm_node_data(m, 1)->node_zones[PMM_ZONE_NORMAL];
-	struct pmm_zone *ze = &pmm_node_data(eager, 1)->node_zones[PMM_ZONE_NORMAL];
+	struct pmm_machine_desc *d;
+	struct pmm_machine *eager, *m;
+	struct pmm_zone *z, *ze;
 	struct pmm_page *pages[64];
 	char *a, *b;
 	int i;
 
 	(void)state;
 	if (!PMM_CONFIG_SPARSEMEM)
-		skip();
+		skip();	/* nothing is deferred */
+	d = desc_two_nodes();
+	eager = boot(d, PMM_DEFER_EAGER, &le);
+	m = boot(d, PMM_DEFER_ON_DEMAND, &lo);
+	z = &pmm_node_data(m, 1)->node_zones[PMM_ZONE_NORMAL];
+	ze = &pmm_node_data(eager, 1)->node_zones[PMM_ZONE_NORMAL];
 	assert_int_equal(z->managed_pages, ze->managed_pages);
 	assert_int_equal(z->_watermark[PMM_WMARK_MIN], ze->_watermark[PMM_WMARK_MIN]);
 	assert_int_equal(z->_watermark[PMM_WMARK_HIGH], ze->_watermark[PMM_WMARK_HIGH]);
@@ -350,15 +353,16 @@ static void test_default_is_on_demand_for_big_machines(void **state)
 /* Memory hotplug finishes deferred init first: zones move under it. */
 static void test_on_demand_then_hotplug(void **state)
 {
-	struct pmm_machine_desc *d = desc_two_nodes();
 	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
 				      .defer = PMM_DEFER_ON_DEMAND, .phys_limit = 16 * G };
+	struct pmm_machine_desc *d;
 	struct pmm_machine *m;
 	unsigned long block;
 
 	(void)state;
 	if (!PMM_CONFIG_SPARSEMEM)
-		skip();
+		skip();	/* memory hotplug needs SPARSEMEM */
+	d = desc_two_nodes();
 	assert_int_equal(pmm_machine_desc_set_cmdline(d, "memhp_default_state=offline"), 0);
 	assert_int_equal(pmm_boot(d, &opts, &m), 0);
 	assert_int_equal(pmm_add_memory(m, 1, 12 * G, 128 * M), 0);
