@@ -30,6 +30,7 @@
 #include "internal.h"
 
 /* a synthetic topology of more objects is no machine pmm can simulate */
+#define PMM__HWLOC_LOAD_SECONDS		10	/* an hwloc input that takes longer is refused */
 #define PMM__MAX_SYNTHETIC_OBJECTS	(64 * PMM_NR_CPUS)
 
 struct pmm__host {
@@ -481,7 +482,7 @@ static int load_topology(hwloc_topology_t topo, const struct hwloc_input *in)
  * input loads the same way in the parent. If no child can be made, load
  * unguarded.
  * Return: 0 if it loads; -EINVAL if hwloc refuses it; -EFAULT if hwloc
- * crashed on it.
+ * crashed on it; -ETIMEDOUT if it took more than PMM__HWLOC_LOAD_SECONDS.
  */
 static int try_load_in_child(const struct hwloc_input *in)
 {
@@ -501,6 +502,8 @@ static int try_load_in_child(const struct hwloc_input *in)
 		 * (a sanitizer's, a fuzzer's): the parent reads it from the status */
 		for (i = 0; i < PMM__ARRAY_SIZE(fatal); i++)
 			signal(fatal[i], SIG_DFL);
+		/* a load that does not end is a failure too (SIGALRM's default kills) */
+		alarm(PMM__HWLOC_LOAD_SECONDS);
 		if (hwloc_topology_init(&topo))
 			_exit(2);
 		_exit(load_topology(topo, in) ? 1 : 0);
@@ -514,6 +517,8 @@ static int try_load_in_child(const struct hwloc_input *in)
 		return -EINVAL;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
 		return 0;	/* the child had no memory; let the parent try */
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+		return -ETIMEDOUT;
 	return -EFAULT;	/* killed by a signal, or a sanitizer's report */
 }
 
@@ -527,6 +532,9 @@ static int open_topology(hwloc_topology_t *topo, const struct hwloc_input *in, c
 	if (rc == -EFAULT)
 		return fail_msg(err, err_len, -EINVAL, "libhwloc crashed reading %s (a bug of "
 				"libhwloc itself, see docs/errors.md); the input is malformed", what);
+	if (rc == -ETIMEDOUT)
+		return fail_msg(err, err_len, -EINVAL, "hwloc took over %d s to load %s; it is "
+				"too large or malformed", PMM__HWLOC_LOAD_SECONDS, what);
 	if (rc)
 		return fail_msg(err, err_len, -EINVAL, "hwloc cannot load %s", what);
 	if (hwloc_topology_init(topo))
@@ -598,8 +606,9 @@ int pmm_machine_from_hwloc_xml(const char *path, unsigned long long bytes_per_no
  * before hwloc builds them (it spends minutes on "numa:100000 pu:1"): the
  * product of the arities down to each NUMA level, plus one attached node per
  * object of the level before each "[numa...]"; the PUs are the last level.
- * False when the string is not in the plain "type:N ... [numa]" form (bare
- * arities "2 4" included); hwloc then judges it alone.
+ * Every arity counts, whatever the token around it ("2 4" and "x:3" too),
+ * so the product bounds what hwloc could build. False only for a "[...]"
+ * that is not memory; hwloc then judges the string alone.
  */
 static bool synthetic_counts(const char *s, unsigned long long *nodes, unsigned long long *objects,
 			     unsigned long long *pus)
@@ -625,16 +634,19 @@ static bool synthetic_counts(const char *s, unsigned long long *nodes, unsigned 
 			s = end;
 			continue;
 		}
-		/* "type:N", or a bare "N" (hwloc picks the type) */
+		/* "type:N", or a bare "N" (hwloc picks the type); a token with no
+		 * arity adds no objects, and hwloc judges it */
 		colon = memchr(s, ':', (size_t)(end - s));
 		if (!colon && *s >= '0' && *s <= '9')
 			colon = s - 1;
-		if (!colon || colon[1] < '0' || colon[1] > '9')
-			return false;
+		if (!colon || colon[1] < '0' || colon[1] > '9') {
+			s = end;
+			continue;
+		}
 		errno = 0;
 		arity = strtoull(colon + 1, &num_end, 10);
-		if (errno || num_end > end)
-			return false;
+		if (errno)
+			arity = ~0ULL;
 		product = arity && product > (1ULL << 40) / arity ? (1ULL << 40) : product * arity;
 		*objects += product;
 		if (!strncasecmp(s, "numa", 4) || !strncasecmp(s, "node", 4))
