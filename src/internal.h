@@ -297,6 +297,7 @@ struct pmm_machine {
 	void			*log_arg;
 	char			*log;
 	size_t			log_len, log_cap;
+	pmm_lock_t		log_lock;	/* log, log_len, log_cap: any thread may print */
 };
 
 static inline unsigned long pmm__pages_per_section(const struct pmm_machine *m)

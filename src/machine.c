@@ -696,6 +696,7 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		return -ENOMEM;
 	init_view(m, d->arch);
 	pthread_mutex_init(&m->hotplug_lock, NULL);
+	pthread_mutex_init(&m->log_lock, NULL);
 	if (opts) {
 		m->flags = opts->flags;
 		m->log_fn = opts->log;
@@ -789,6 +790,7 @@ void pmm_shutdown(struct pmm_machine *m)
 	pmm__host_close(m);
 	pmm__memblock_free_all_regions(&m->memblock);
 	pthread_mutex_destroy(&m->hotplug_lock);
+	pthread_mutex_destroy(&m->log_lock);
 	free(m->cmdline);
 	free(m->log);
 	free(m);

@@ -23,6 +23,7 @@ void pmm__printk(struct pmm_machine *m, int level, const char *fmt, ...)
 		line[--len] = '\0';
 
 	if (level <= PMM_LOG_INFO) {
+		pthread_mutex_lock(&m->log_lock);
 		if (m->log_len + len + 2 > m->log_cap) {
 			size_t cap = PMM__MAX(m->log_cap * 2, m->log_len + len + 4096);
 			char *p = pmm__realloc_nofault(m->log, cap);
@@ -38,6 +39,7 @@ void pmm__printk(struct pmm_machine *m, int level, const char *fmt, ...)
 			m->log[m->log_len++] = '\n';
 			m->log[m->log_len] = '\0';
 		}
+		pthread_mutex_unlock(&m->log_lock);
 	}
 	if (m->log_fn)
 		m->log_fn(m->log_arg, level, line);
