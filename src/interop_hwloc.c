@@ -494,12 +494,13 @@ static int try_load_in_child(const struct hwloc_input *in)
 	if (pid < 0)
 		return 0;
 	if (pid == 0) {
-		static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+		static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGALRM };
 		hwloc_topology_t topo;
 		unsigned int i;
 
 		/* die of the signal itself, past any handler the caller installed
-		 * (a sanitizer's, a fuzzer's): the parent reads it from the status */
+		 * (a sanitizer's, a fuzzer's, whose SIGALRM would keep the child
+		 * alive): the parent reads it from the status */
 		for (i = 0; i < PMM__ARRAY_SIZE(fatal); i++)
 			signal(fatal[i], SIG_DFL);
 		/* a load that does not end is a failure too (SIGALRM's default kills) */
@@ -603,58 +604,60 @@ int pmm_machine_from_hwloc_xml(const char *path, unsigned long long bytes_per_no
 
 /*
  * How many NUMA nodes, objects and PUs a synthetic description asks for,
- * before hwloc builds them (it spends minutes on "numa:100000 pu:1"): the
- * product of the arities down to each NUMA level, plus one attached node per
- * object of the level before each "[numa...]"; the PUs are the last level.
- * Every arity counts, whatever the token around it ("2 4" and "x:3" too),
- * so the product bounds what hwloc could build. False only for a "[...]"
- * that is not memory; hwloc then judges the string alone.
+ * before hwloc builds them (it spends minutes on "numa:100000 pu:1"): every
+ * arity multiplies the objects of the level below, whatever the token
+ * around it ("2 4", "x:3", "co:5pu:7" all count, since hwloc takes some of
+ * them); a "[numa...]" attaches one node to each object of the level before
+ * it, and "numa"/"node" levels are nodes; the PUs are the last level.
+ * Attributes in parentheses are skipped. The product bounds what hwloc
+ * could build.
  */
-static bool synthetic_counts(const char *s, unsigned long long *nodes, unsigned long long *objects,
-			     unsigned long long *pus)
+static void synthetic_counts(const char *s, unsigned long long *nodes,
+			     unsigned long long *objects, unsigned long long *pus)
 {
 	unsigned long long product = 1;
+	const char *word = s;	/* start of the current type name */
+	int parens = 0;
 
 	*nodes = 0;
 	*objects = 1;
-	while (*s) {
-		const char *colon, *end;
+	for (; *s; s++) {
 		unsigned long long arity;
 		char *num_end;
 
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (!*s)
-			break;
-		end = s + strcspn(s, " \t");
+		if (*s == '(' || *s == ')') {
+			parens += *s == '(' ? 1 : parens > 0 ? -1 : 0;
+			continue;
+		}
+		if (parens)
+			continue;
 		if (*s == '[') {	/* memory attached to each object of the level above */
-			if (strncasecmp(s + 1, "numa", 4) && strncasecmp(s + 1, "node", 4))
-				return false;
 			*nodes += product;
-			s = end;
+			s += strcspn(s, "]");
+			if (!*s)
+				break;
+			word = s + 1;
 			continue;
 		}
-		/* "type:N", or a bare "N" (hwloc picks the type); a token with no
-		 * arity adds no objects, and hwloc judges it */
-		colon = memchr(s, ':', (size_t)(end - s));
-		if (!colon && *s >= '0' && *s <= '9')
-			colon = s - 1;
-		if (!colon || colon[1] < '0' || colon[1] > '9') {
-			s = end;
+		if (isspace((unsigned char)*s)) {
+			word = s + 1;
 			continue;
 		}
+		/* an arity: after "type:", or a bare number starting a token */
+		if (!isdigit((unsigned char)*s) || (s != word && s[-1] != ':'))
+			continue;
 		errno = 0;
-		arity = strtoull(colon + 1, &num_end, 10);
+		arity = strtoull(s, &num_end, 10);
 		if (errno)
 			arity = ~0ULL;
 		product = arity && product > (1ULL << 40) / arity ? (1ULL << 40) : product * arity;
 		*objects += product;
-		if (!strncasecmp(s, "numa", 4) || !strncasecmp(s, "node", 4))
+		if (!strncasecmp(word, "numa", 4) || !strncasecmp(word, "node", 4))
 			*nodes += product;
-		s = end;
+		s = num_end - 1;
+		word = num_end;	/* "co:5pu:7": the next type starts right after */
 	}
-	*pus = product;	/* the last level holds the PUs */
-	return true;
+	*pus = product;
 }
 
 int pmm_machine_from_hwloc_synthetic(const char *description, unsigned long long bytes_per_node,
@@ -667,7 +670,8 @@ int pmm_machine_from_hwloc_synthetic(const char *description, unsigned long long
 	int rc;
 
 	*out = NULL;
-	if (description && synthetic_counts(description, &nodes, &objects, &pus)) {
+	if (description) {
+		synthetic_counts(description, &nodes, &objects, &pus);
 		if (nodes > PMM_MAX_NUMNODES)
 			return fail_msg(err, err_len, -EINVAL, "%llu NUMA nodes in the synthetic "
 					"topology \"%s\"; pmm was built for at most %d", nodes,

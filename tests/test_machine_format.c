@@ -336,6 +336,10 @@ static void test_synthetic_counted_first(void **state)
 	assert_int_equal(pmm_machine_from_hwloc_synthetic("nu+a4 core:50000 pu:77", 0, NULL, &d,
 							  err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "3850000 PUs"));
+	/* nor does hwloc need spaces between levels */
+	assert_int_equal(pmm_machine_from_hwloc_synthetic("nu+a:9 co:5pu:7118", 0, NULL, &d, err,
+							  sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "320310 PUs"));
 	assert_int_equal(pmm_machine_from_hwloc_synthetic("pack:2 core:600 pu:1", 0, NULL, &d, err,
 							  sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "1200 PUs"));
