@@ -5,8 +5,10 @@
  * each in a child process, so that its time and peak RSS are its own. Next
  * to them, the floor measured in the same run: 64-byte records stored into
  * fresh memory, one per page, as plain as struct page initialisation can be.
+ * Then 1 TiB and 64 TiB (8 nodes, x86-64's 46 bits) on demand: the boot, the
+ * first allocation, and 64 GiB of order-9 pages allocated and freed.
  *
- * usage: bench_boot [--quick]   (--quick: 1 and 16 GiB only)
+ * usage: bench_boot [--quick]   (--quick: 1 and 16 GiB, and 1 TiB, only)
  */
 #define _GNU_SOURCE 1
 #include <stdio.h>
@@ -114,6 +116,74 @@ static double boot_gib(unsigned long long gib)
 	return t;
 }
 
+/* x86-64, @tib TiB over 8 nodes (node 0 from 4 GiB, above the low zones' 2 GiB) */
+static struct pmm_machine_desc *desc_tib(unsigned long long tib)
+{
+	unsigned long long per_node = (tib << 40) / 8, start = 4ULL << 30;
+	struct pmm_machine_desc *d;
+	int nid;
+
+	if (pmm_machine_desc_create("x86_64", &d))
+		return NULL;
+	for (nid = 0; nid < 8; nid++) {
+		unsigned long long end = (unsigned long long)(nid + 1) * per_node;
+
+		if (pmm_machine_desc_add_node(d, nid, "") ||
+		    (!nid && pmm_machine_desc_add_memory(d, 1ULL << 20, 2ULL << 30, 0, 0)) ||
+		    pmm_machine_desc_add_memory(d, nid ? (unsigned long long)nid * per_node : start,
+						end, nid, 0))
+			return NULL;
+	}
+	return d;
+}
+
+static double first_alloc_ms;
+static double alloc_64g_s;
+
+/* boot @tib TiB on demand (the default for it), allocate once, then 64 GiB of order 9 */
+static double boot_tib_on_demand(unsigned long long tib)
+{
+	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP };
+	struct pmm_machine_desc *d = desc_tib(tib);
+	struct pmm_page **pages;
+	struct pmm_machine *m;
+	unsigned long n = 32768, i;
+	double t0, t;
+
+	if (!d)
+		return -1;
+	t0 = now_s();
+	if (pmm_boot(d, &opts, &m))
+		return -1;
+	t = now_s() - t0;
+	pages = calloc(n, sizeof(*pages));
+	pages[0] = pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE, 9);
+	first_alloc_ms = (now_s() - t0) * 1e3;
+	for (i = 1; pages[i - 1] && i < n; i++)
+		pages[i] = pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE, 9);
+	for (i = 0; i < n && pages[i]; i++)
+		pmm_free_pages(m, pages[i], 9);
+	alloc_64g_s = now_s() - t0 - t;
+	if (i < n || pmm_check(m))
+		return -1;
+	free(pages);
+	pmm_shutdown(m);
+	pmm_machine_desc_destroy(d);
+	return t;
+}
+
+/* in_child() carries one figure: the boot, then the rest through these pipes */
+static double on_demand_child(unsigned long long tib)
+{
+	double t = boot_tib_on_demand(tib);
+
+	printf("%4llu TiB on demand: boot %.3f s, first order-9 allocation %.1f ms after the boot "
+	       "began, 64 GiB of order-9 pages allocated and freed in %.3f s\n", tib, t,
+	       first_alloc_ms, alloc_64g_s);
+	fflush(stdout);
+	return t;
+}
+
 int main(int argc, char **argv)
 {
 	static const unsigned long long sizes[] = { 1, 16, 64 };
@@ -159,6 +229,15 @@ int main(int argc, char **argv)
 			printf("struct page init: %.1f ns/page (floor %.1f ns/page, ratio %.2f), %llu GiB "
 			       "eager\n", eager.seconds * 1e9 / (double)pages,
 			       fl.seconds * 1e9 / (double)pages, eager.seconds / fl.seconds, sizes[i]);
+	}
+	for (i = 0; i < (n == 2 ? 1U : 2U); i++) {
+		unsigned long long tib = i ? 64 : 1;
+		struct result r = in_child(on_demand_child, tib);
+
+		if (!r.ok)
+			printf("%4llu TiB on demand: failed\n", tib);
+		else
+			printf("%4llu TiB on demand: peak RSS %ld MiB\n", tib, r.max_rss_kb >> 10);
 	}
 	return 0;
 }
