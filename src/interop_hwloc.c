@@ -380,7 +380,11 @@ static int desc_from_topology(hwloc_topology_t topo, const char *arch,
 		return fail_msg(err, err_len, rc, "unknown architecture \"%s\"", arch);
 	memset(cpus, 0, sizeof(cpus));
 	while ((obj = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE, obj))) {
-		if ((int)obj->os_index >= PMM_MAX_NUMNODES || nr == PMM_MAX_NUMNODES) {
+		if (obj->os_index == HWLOC_UNKNOWN_INDEX) {	/* (int) -1 */
+			pmm_machine_desc_destroy(d);
+			return fail_msg(err, err_len, -EINVAL, "a NUMA node without an OS index");
+		}
+		if (obj->os_index >= (unsigned int)PMM_MAX_NUMNODES || nr == PMM_MAX_NUMNODES) {
 			pmm_machine_desc_destroy(d);
 			return fail_msg(err, err_len, -EINVAL, "NUMA node P#%u: pmm was built for at "
 					"most %d nodes (PMM_NODES_SHIFT)", obj->os_index,

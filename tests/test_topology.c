@@ -442,35 +442,51 @@ static void test_bad_inputs(void **state)
 	assert_null(d);
 }
 
+/* A fuzz input of fuzz_hwloc (first byte 0: XML follows), read whole. */
+static char *read_fuzz_xml(const char *name, size_t *len)
+{
+	char path[1024], *xml;
+	long n;
+	FILE *f;
+
+	pmm_test_fmt(path, sizeof(path), "%s/fuzz/corpus/hwloc/%s", PMM_SOURCE_DIR, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 1);
+	rewind(f);
+	xml = malloc((size_t)n);
+	assert_non_null(xml);
+	assert_int_equal(fread(xml, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return xml;
+}
+
 /*
  * XML on which libhwloc 2.9 itself dereferences NULL (found by fuzz_hwloc):
  * the load is tried in a child process first, so the caller gets -EINVAL.
+ * And XML whose NUMA node has no OS index (hwloc's (unsigned)-1), which
+ * once indexed pmm's per-node CPU masks at -1.
  */
 static void test_xml_that_crashes_libhwloc(void **state)
 {
 	struct pmm_machine_desc *d = (struct pmm_machine_desc *)1;
-	char path[1024], err[512], *xml;
-	long len;
-	FILE *f;
+	char err[512], *xml;
+	size_t len;
 
 	(void)state;
-	pmm_test_fmt(path, sizeof(path), "%s/fuzz/corpus/hwloc/regress-libhwloc-crash-1",
-		     PMM_SOURCE_DIR);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	assert_true(len > 1);
-	rewind(f);
-	xml = malloc((size_t)len);
-	assert_non_null(xml);
-	assert_int_equal(fread(xml, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	/* the fuzz input's first byte picks the reader; the XML follows */
-	assert_int_equal(pmm_machine_from_hwloc_xml_buffer(xml + 1, (size_t)len - 1, 0, NULL, &d,
-							   err, sizeof(err)), -EINVAL);
+	xml = read_fuzz_xml("regress-libhwloc-crash-1", &len);
+	assert_int_equal(pmm_machine_from_hwloc_xml_buffer(xml + 1, len - 1, 0, NULL, &d, err,
+							   sizeof(err)), -EINVAL);
 	assert_null(d);
 	assert_non_null(strstr(err, "hwloc"));
+	free(xml);
+	xml = read_fuzz_xml("regress-numa-node-without-os-index", &len);
+	assert_int_equal(pmm_machine_from_hwloc_xml_buffer(xml + 1, len - 1, 0, NULL, &d, err,
+							   sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "a NUMA node without an OS index"));
 	free(xml);
 }
 
