@@ -201,7 +201,8 @@ struct pmm__deferred_range {
 struct pmm__deferred {
 	struct pmm__deferred_range *ranges;	/* ascending */
 	unsigned int	nr, max;
-	unsigned int	in_flight;	/* sections being initialised; under node_size_lock */
+	unsigned int	in_flight;	/* sections being initialised; changed under
+					 * node_size_lock, read atomically */
 	unsigned long	nr_pages;	/* pages the ranges hold (reserved ones included) */
 	double		start_ms;	/* when the threads began on the node; 0: not yet */
 	double		done_ms;	/* when its last section was done; under node_size_lock */

@@ -890,13 +890,14 @@ static bool deferred_init_one(struct pmm_machine *m, int nid, unsigned long *fre
 	pthread_mutex_lock(&pgdat->node_size_lock);
 	claimed = deferred_claim(m, nid, &start, &end);
 	if (claimed)
-		dr->in_flight++;
+		__atomic_add_fetch(&dr->in_flight, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&pgdat->node_size_lock);
 	if (!claimed)
 		return false;
 	*freed += deferred_init_span(m, nid, start, end);
 	pthread_mutex_lock(&pgdat->node_size_lock);
-	if (!--dr->in_flight && pgdat->first_deferred_pfn == ~0UL)
+	if (!__atomic_sub_fetch(&dr->in_flight, 1, __ATOMIC_RELEASE) &&
+	    pgdat->first_deferred_pfn == ~0UL)
 		dr->done_ms = now_ms();
 	pthread_mutex_unlock(&pgdat->node_size_lock);
 	return true;
@@ -914,12 +915,28 @@ bool pmm__deferred_grow_zone(struct pmm_machine *m, struct pmm_zone *zone, unsig
 	pmm_pg_data_t *pgdat = zone->zone_pgdat;
 	unsigned long need = PMM__ALIGN(1UL << order, pmm__pages_per_section(m)), freed = 0;
 
-	if (__atomic_load_n(&pgdat->first_deferred_pfn, __ATOMIC_ACQUIRE) == ~0UL ||
-	    pmm_zone_end_pfn(zone) != pmm_pgdat_end_pfn(pgdat))
-		return false;
+	struct pmm__deferred *dr = &m->deferred[pgdat->node_id];
+	bool waited = false;
+
+	if (pmm_zone_end_pfn(zone) != pmm_pgdat_end_pfn(pgdat) || !dr->nr ||
+	    (__atomic_load_n(&pgdat->first_deferred_pfn, __ATOMIC_ACQUIRE) == ~0UL &&
+	     !__atomic_load_n(&dr->in_flight, __ATOMIC_ACQUIRE)))
+		return false;	/* the common case once everything is initialised */
 	while (freed < need && deferred_init_one(m, pgdat->node_id, &freed))
 		;
-	return freed > 0;
+	if (freed)
+		return true;
+	/* nothing left to claim, but sections another thread claimed (finishing,
+	 * or growing) are about to be freed: wait for them rather than fail */
+	pthread_mutex_lock(&pgdat->node_size_lock);
+	while (dr->in_flight) {
+		pthread_mutex_unlock(&pgdat->node_size_lock);
+		sched_yield();
+		waited = true;
+		pthread_mutex_lock(&pgdat->node_size_lock);
+	}
+	pthread_mutex_unlock(&pgdat->node_size_lock);
+	return waited;
 }
 
 struct deferred_pool {
