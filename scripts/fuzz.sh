@@ -23,6 +23,8 @@ mkdir -p build-fuzz/artifacts
 # libhwloc 2.9 leaks on some malformed XML by itself (docs/errors.md); pmm's own leaks still fail
 printf 'leak:libhwloc.so\nleak:libxml2.so\n' > build-fuzz/lsan.supp
 status=0
+passed=0
+failed=0
 for t in $targets; do
 	mkdir -p "build-fuzz/corpus/$t"
 	echo "fuzz_$t: ${seconds} s"
@@ -34,8 +36,12 @@ for t in $targets; do
 		echo "fuzz_$t FAILED:"
 		grep -E "ERROR|SUMMARY|Test unit written|==[0-9]+==" "build-fuzz/$t.log" | head -20
 		status=1
+		failed=$((failed + 1))
+	else
+		passed=$((passed + 1))
 	fi
 	grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "build-fuzz/$t.log" | tr '\n' ' '
 	echo
 done
+echo "fuzz: $passed passed, $failed failed"
 exit $status
