@@ -91,7 +91,10 @@ static bool get_ull(const char **p, unsigned long long *out)
 	return true;
 }
 
-/* after leading blanks and the literal prefix, a decimal number: "Initmem setup node 3" */
+/*
+ * After leading blanks and the literal prefix, a decimal number, with an
+ * optional '#': "Initmem setup node 3", ".... node  #1, CPUs:".
+ */
 static bool after(const char *s, const char *prefix, long *out, const char **rest)
 {
 	const char *p;
@@ -102,6 +105,8 @@ static bool after(const char *s, const char *prefix, long *out, const char **res
 		return false;
 	p = s + strlen(prefix);
 	while (*p == ' ')
+		p++;
+	if (*p == '#')
 		p++;
 	if (!get_long(&p, 10, out))
 		return false;
@@ -224,8 +229,7 @@ static void parse_line(struct dmesg *g, const char *raw)
 			g->srat[g->nr_srat++] = (struct dmesg_range){ a, b, (int)nid,
 								      strstr(p, "hotplug") };
 		note_node(g, nid);
-	} else if ((p = strstr(s, ".... node ")) != NULL &&
-		   (p = p + strspn(p + 10, " ") + 10, *p == '#') && (++p, get_long(&p, 10, &nid))) {
+	} else if ((p = strstr(s, ".... node ")) != NULL && after(p, ".... node", &nid, &p)) {
 		/* x86 smpboot: ".... node  #1, CPUs:      #1" */
 		if (!node_ok(g, nid))
 			return;
