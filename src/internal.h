@@ -385,6 +385,8 @@ void pmm__memmap_init_hotplug(struct pmm_machine *m, struct pmm_zone *zone,
 			      unsigned long start_pfn, unsigned long end_pfn);
 void pmm__online_page_range(struct pmm_machine *m, struct pmm_zone *zone,
 			    unsigned long start_pfn, unsigned long end_pfn);
+/* CONFIG_DEFERRED_STRUCT_PAGE_INIT is possible: SPARSEMEM and a 64-bit architecture */
+bool pmm__deferral_possible(const struct pmm_machine *m);
 /* page_alloc_init_late(): initialise and free every node's deferred pages, in threads;
  * on demand, only account for them */
 void pmm__deferred_init_all(struct pmm_machine *m);

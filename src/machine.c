@@ -636,20 +636,14 @@ static int boot_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 	return 0;
 }
 
-/*
- * The memory budget: the struct pages of every present section, against
- * opts->memmap_limit or what the host has available. Checked before the
- * memory model allocates anything, so that a machine too large for this
- * host is refused with figures rather than killed by the host.
- */
-static int check_memmap_budget(struct pmm_machine *m, const struct pmm_boot_opts *opts)
+/* What the eager memmap needs: the struct pages of every present section. */
+static unsigned long long memmap_need(const struct pmm_machine *m, unsigned long *sections)
 {
 	const struct pmm__memblock_type *mem = &m->memblock.memory;
-	unsigned long sections = 0, last = ~0UL;
-	unsigned long long need, have;
-	const char *what = "the memmap_limit";
+	unsigned long last = ~0UL;
 	unsigned int i;
 
+	*sections = 0;
 	for (i = 0; i < mem->cnt; i++) {
 		unsigned long s, e, first, end;
 
@@ -657,20 +651,34 @@ static int check_memmap_budget(struct pmm_machine *m, const struct pmm_boot_opts
 			continue;
 		first = pmm_pfn_to_section_nr(m, s);
 		end = pmm_pfn_to_section_nr(m, e - 1) + 1;
-		sections += end - first - (first == last);
+		*sections += end - first - (first == last);
 		last = end - 1;
 	}
-	need = (unsigned long long)sections * pmm__pages_per_section(m) * sizeof(struct pmm_page);
-	have = opts && opts->memmap_limit ? opts->memmap_limit : 0;
+	return (unsigned long long)*sections * pmm__pages_per_section(m) * sizeof(struct pmm_page);
+}
+
+/*
+ * The memory budget, checked before the memory model allocates anything:
+ * with no mode chosen, on demand when the eager memmap would not fit
+ * comfortably (over half of it); eager or deferred, a memmap larger than
+ * opts->memmap_limit or MemAvailable is refused with figures rather than
+ * killed by the host. On demand, struct pages come as memory is used and
+ * are not budgeted up front.
+ */
+static int memmap_budget(struct pmm_machine *m, const struct pmm_boot_opts *opts)
+{
+	unsigned long long have = opts && opts->memmap_limit ? opts->memmap_limit : 0;
+	const char *what = "the memmap_limit";
+	unsigned long sections;
+	unsigned long long need = memmap_need(m, &sections);
+
 	if (!have) {
 		have = pmm__host_available_bytes();
 		what = "what this host has available (MemAvailable)";
 	}
-	/* no choice made: on demand when the eager memmap would not fit comfortably */
 	if (m->defer_mode == PMM_DEFER_DEFAULT)
-		m->defer_mode = have && need > have / 2 && PMM_CONFIG_SPARSEMEM &&
-				m->arch->bits_per_long == 64 ? PMM_DEFER_ON_DEMAND : PMM_DEFER_EAGER;
-	/* on demand, struct pages are initialised as memory is used: not budgeted up front */
+		m->defer_mode = have && need > have / 2 && pmm__deferral_possible(m) ?
+				PMM_DEFER_ON_DEMAND : PMM_DEFER_EAGER;
 	if (!have || need <= have || m->defer_mode == PMM_DEFER_ON_DEMAND)
 		return 0;
 	pmm__pr_err(m, "pmm: the struct pages of this machine need %llu MiB of host memory "
@@ -732,7 +740,7 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		pmm__pr_warn(m, "pmm: cannot read the host topology; memory is not bound");
 	if (!(m->flags & PMM_BOOT_NO_BIND) && !m->host)
 		m->flags |= PMM_BOOT_NO_BIND;
-	err = check_memmap_budget(m, opts);
+	err = memmap_budget(m, opts);
 	if (!err)
 		err = pmm__host_map_nodes(m, d);
 	if (!err)

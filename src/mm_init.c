@@ -687,7 +687,7 @@ static void reserve_bootmem_regions(struct pmm_machine *m)
 /* ---- deferred struct page init (CONFIG_DEFERRED_STRUCT_PAGE_INIT) ---------------------------------------- */
 
 /* The kernel's Kconfig: DEFERRED_STRUCT_PAGE_INIT depends on SPARSEMEM && 64BIT. */
-static bool deferral_possible(const struct pmm_machine *m)
+bool pmm__deferral_possible(const struct pmm_machine *m)
 {
 	return PMM_CONFIG_SPARSEMEM && m->arch->bits_per_long == 64;
 }
@@ -758,9 +758,8 @@ int pmm__memmap_init(struct pmm_machine *m)
 	unsigned int i, zone_id = 0;
 	int nid = 0;
 
-
 	m->defer = (m->defer_mode == PMM_DEFER_DEFERRED || m->defer_mode == PMM_DEFER_ON_DEMAND) &&
-		   deferral_possible(m);
+		   pmm__deferral_possible(m);
 
 	for (i = 0; i < mem->cnt; i++) {
 		unsigned long start_pfn, rend;
@@ -903,6 +902,18 @@ static bool deferred_init_one(struct pmm_machine *m, int nid, unsigned long *fre
 	return true;
 }
 
+/* Wait until no section of the node is being initialised; true if there was one. */
+static bool wait_in_flight(struct pmm_machine *m, int nid)
+{
+	bool waited = false;
+
+	while (__atomic_load_n(&m->deferred[nid].in_flight, __ATOMIC_ACQUIRE)) {
+		sched_yield();
+		waited = true;
+	}
+	return waited;
+}
+
 /*
  * deferred_grow_zone(): an allocation found @zone short. If it is its
  * node's last zone and pages of the node are still deferred, initialise at
@@ -914,9 +925,7 @@ bool pmm__deferred_grow_zone(struct pmm_machine *m, struct pmm_zone *zone, unsig
 {
 	pmm_pg_data_t *pgdat = zone->zone_pgdat;
 	unsigned long need = PMM__ALIGN(1UL << order, pmm__pages_per_section(m)), freed = 0;
-
 	struct pmm__deferred *dr = &m->deferred[pgdat->node_id];
-	bool waited = false;
 
 	if (pmm_zone_end_pfn(zone) != pmm_pgdat_end_pfn(pgdat) || !dr->nr ||
 	    (__atomic_load_n(&pgdat->first_deferred_pfn, __ATOMIC_ACQUIRE) == ~0UL &&
@@ -924,19 +933,9 @@ bool pmm__deferred_grow_zone(struct pmm_machine *m, struct pmm_zone *zone, unsig
 		return false;	/* the common case once everything is initialised */
 	while (freed < need && deferred_init_one(m, pgdat->node_id, &freed))
 		;
-	if (freed)
-		return true;
 	/* nothing left to claim, but sections another thread claimed (finishing,
 	 * or growing) are about to be freed: wait for them rather than fail */
-	pthread_mutex_lock(&pgdat->node_size_lock);
-	while (dr->in_flight) {
-		pthread_mutex_unlock(&pgdat->node_size_lock);
-		sched_yield();
-		waited = true;
-		pthread_mutex_lock(&pgdat->node_size_lock);
-	}
-	pthread_mutex_unlock(&pgdat->node_size_lock);
-	return waited;
+	return freed || wait_in_flight(m, pgdat->node_id);
 }
 
 struct deferred_pool {
@@ -971,7 +970,6 @@ static void deferred_init_run(struct pmm_machine *m)
 	pthread_t threads[64];
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned int nr = 0, i;
-	bool waiting;
 	int nid;
 
 	pmm_for_each_node(nid, m)
@@ -992,18 +990,8 @@ static void deferred_init_run(struct pmm_machine *m)
 	for (i = 0; i < nr; i++)
 		pthread_join(threads[i], NULL);
 	/* sections another thread's allocation claimed may still be in flight */
-	do {
-		waiting = false;
-		pmm_for_each_node(nid, m) {
-			pmm_pg_data_t *pgdat = m->view.node_data[nid];
-
-			pthread_mutex_lock(&pgdat->node_size_lock);
-			waiting |= m->deferred[nid].in_flight > 0;
-			pthread_mutex_unlock(&pgdat->node_size_lock);
-		}
-		if (waiting)
-			sched_yield();
-	} while (waiting);
+	pmm_for_each_node(nid, m)
+		wait_in_flight(m, nid);
 	pmm_for_each_node(nid, m)
 		if (m->deferred[nid].start_ms > 0) {
 			pmm__pr_info(m, "node %d deferred pages initialised in %.0fms", nid,
