@@ -464,6 +464,9 @@ unsigned long pmm__offline_isolated_pages(struct pmm_machine *m, struct pmm_zone
 					  unsigned long start, unsigned long end);
 void pmm__free_frozen_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order);
 
+/* every pageblock starting in [start, end), at boot (plain stores) */
+void pmm__set_pageblocks_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
+				     unsigned long start, unsigned long end, enum pmm_migratetype mt);
 /* ---- mempolicy.c -------------------------------------------------------------------------------------------- */
 
 int pmm__mempolicy_init(struct pmm_machine *m);

@@ -753,7 +753,6 @@ int pmm__memmap_init(struct pmm_machine *m)
 {
 	const struct pmm__memblock_type *mem = &m->memblock.memory;
 	unsigned long hole_pfn = 0, end_pfn = 0;
-	unsigned long pageblock = 1UL << m->pageblock_order, pfn;
 	struct defer_state ds = { 0 };
 	unsigned int i, zone_id = 0;
 	int nid = 0;
@@ -791,9 +790,7 @@ int pmm__memmap_init(struct pmm_machine *m)
 				/* the deferred pageblocks get their type now, as memmap_init()
 				 * gives it: pages freed at boot may share one (another node's,
 				 * next door), and reports count blocks by type */
-				for (pfn = PMM__ALIGN(cut, pageblock); pfn < ze; pfn += pageblock)
-					pmm__set_pageblock_migratetype(m, zone, pfn,
-								       PMM_MIGRATE_MOVABLE);
+				pmm__set_pageblocks_migratetype(m, zone, cut, ze, PMM_MIGRATE_MOVABLE);
 			} else {
 				memmap_init_range(m, zone, nid, zs, ze);
 			}

@@ -104,6 +104,36 @@ void pmm__set_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone
 					      __ATOMIC_RELAXED));
 }
 
+/*
+ * set_pageblock_migratetype() over every pageblock starting in [start, end),
+ * a word of the bitmap at a time: memmap_init() of 64 TiB types 32 million
+ * pageblocks. Boot only: plain stores, no allocator runs yet.
+ */
+void pmm__set_pageblocks_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
+				     unsigned long start, unsigned long end, enum pmm_migratetype mt)
+{
+	unsigned long pageblock = 1UL << m->pageblock_order, pfn = PMM__ALIGN(start, pageblock);
+	unsigned int shift = m->view.pfn_section_shift;
+
+	if (m->page_group_by_mobility_disabled && mt < PMM_MIGRATE_PCPTYPES)
+		mt = PMM_MIGRATE_UNMOVABLE;
+	while (pfn < end) {
+		unsigned int bitidx;
+		unsigned long *word = pmm__model_pageblock_bits(m, zone, pfn, &bitidx);
+		unsigned long limit = end, mask = 0, val = 0;
+
+		/* the word's pageblocks run on to its last bit, end, or the section's end */
+		if (shift && (pfn | ((1UL << shift) - 1)) + 1 < limit)
+			limit = (pfn | ((1UL << shift) - 1)) + 1;
+		for (; pfn < limit && bitidx < PMM_BITS_PER_LONG; pfn += pageblock, bitidx += NR_PAGEBLOCK_BITS) {
+			mask |= MIGRATETYPE_MASK << bitidx;
+			val |= (unsigned long)mt << bitidx;
+		}
+		if (word)
+			*word = (*word & ~mask) | val;
+	}
+}
+
 enum pmm_migratetype pmm__get_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
 						    unsigned long pfn)
 {

@@ -209,7 +209,11 @@ static int sparse_init_nid(struct pmm_machine *m, int nid, unsigned long pnum_be
 		usage += usage_size;
 		mm->nr_early_sections++;
 	}
-	pmm__sparse_buffer_fini(m);
+	if (pmm__sparse_buffer_fini(m)) {
+		pmm__pr_err(m, "sparse_init_nid: node[%d] memory map backing failed. "
+			    "Some memory will not be available.", nid);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -582,9 +586,10 @@ int pmm__sparse_buffer_init(struct pmm_machine *m, unsigned long map_count, int 
 	return 0;
 }
 
-void pmm__sparse_buffer_fini(struct pmm_machine *m)
+int pmm__sparse_buffer_fini(struct pmm_machine *m)
 {
 	m->memmap->buf = m->memmap->buf_end = NULL;
+	return 0;
 }
 
 struct pmm_page *pmm__populate_section_memmap(struct pmm_machine *m, unsigned long pfn,

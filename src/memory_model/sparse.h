@@ -29,6 +29,11 @@ struct pmm__memmap {
 	/* VMEMMAP: the reservation behind view.mem_map */
 	void		*vmemmap;
 	size_t		vmemmap_bytes;
+	/* VMEMMAP at boot: the run of contiguous memmap [batch_start, batch_end)
+	 * of node batch_nid not yet made accessible, populated in one go */
+	bool		batching;
+	int		batch_nid;
+	unsigned long	batch_start, batch_end;
 };
 
 /* sparse.c */
@@ -39,8 +44,10 @@ int pmm__sparse_track(struct pmm_machine *m, void *addr, size_t bytes);
 /* classic (sparse.c) or VMEMMAP (sparse_vmemmap.c) */
 int pmm__memmap_model_init(struct pmm_machine *m);
 void pmm__memmap_model_fini(struct pmm_machine *m);
+/* Boot memmaps of one node's run of sections come between these two; the
+ * memmaps populate_section_memmap() returns are usable once fini returned 0. */
 int pmm__sparse_buffer_init(struct pmm_machine *m, unsigned long map_count, int nid);
-void pmm__sparse_buffer_fini(struct pmm_machine *m);
+int pmm__sparse_buffer_fini(struct pmm_machine *m);
 /* The struct pages of [pfn, pfn + nr_pages), node-local; returns the page of pfn. */
 struct pmm_page *pmm__populate_section_memmap(struct pmm_machine *m, unsigned long pfn,
 					      unsigned long nr_pages, int nid);
