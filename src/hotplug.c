@@ -191,11 +191,13 @@ int pmm_online_memory_block(struct pmm_machine *m, unsigned long id, enum pmm_on
 
 	if (!PMM_CONFIG_SPARSEMEM)
 		return -EOPNOTSUPP;
-	/* zones change spans below: the kernel never does this mid deferred init */
-	pmm_deferred_init_finish(m);
 	if (type != PMM_MMOP_ONLINE && type != PMM_MMOP_ONLINE_KERNEL &&
 	    type != PMM_MMOP_ONLINE_MOVABLE)
 		return -EINVAL;
+	/* zones change spans below: the kernel never does this mid deferred init */
+	err = pmm_deferred_init_finish(m);
+	if (err)
+		return err;
 	pthread_mutex_lock(&m->hotplug_lock);
 	b = pmm__find_memory_block(m, id);
 	if (!b || b->state != PMM_MEM_OFFLINE) {
@@ -453,7 +455,9 @@ int pmm_offline_memory_block(struct pmm_machine *m, unsigned long id)
 
 	if (!PMM_CONFIG_SPARSEMEM || !m->block_size)
 		return -EOPNOTSUPP;
-	pmm_deferred_init_finish(m);	/* isolation walks every page of the block */
+	err = pmm_deferred_init_finish(m);	/* isolation walks every page of the block */
+	if (err)
+		return err;
 	pthread_mutex_lock(&m->hotplug_lock);
 	b = pmm__find_memory_block(m, id);
 	if (!b || b->state != PMM_MEM_ONLINE || !b->zone ||
@@ -572,7 +576,9 @@ int pmm_remove_memory(struct pmm_machine *m, pmm_phys_addr_t start, pmm_phys_add
 
 	if (!PMM_CONFIG_SPARSEMEM || !m->block_size)
 		return -EOPNOTSUPP;
-	pmm_deferred_init_finish(m);
+	err = pmm_deferred_init_finish(m);
+	if (err)
+		return err;
 	pthread_mutex_lock(&m->hotplug_lock);
 	err = remove_memory_locked(m, start, size);
 	pthread_mutex_unlock(&m->hotplug_lock);

@@ -261,6 +261,11 @@ struct pmm_machine {
 	/* deferred struct page init (mm_init.c); cursor: pgdat->first_deferred_pfn */
 	enum pmm_defer		defer_mode;	/* as asked for (pmm_boot_opts.defer) */
 	bool			defer;		/* CONFIG_DEFERRED_STRUCT_PAGE_INIT at this boot */
+	/* on demand: host bytes the memmap may take (pmm_boot_opts.memmap_limit or
+	 * MemAvailable at boot; 0: no limit known), and what initialised struct
+	 * pages take (atomic); a zone does not grow past the budget */
+	unsigned long long	memmap_budget, memmap_committed;
+	bool			memmap_budget_warned;
 	struct pmm__deferred	deferred[PMM_MAX_NUMNODES];
 
 	/* the memory model's private state (src/memory_model/<model>.c) */
@@ -393,6 +398,18 @@ void pmm__deferred_init_all(struct pmm_machine *m);
 /* deferred_grow_zone(): true if @zone got more pages for an allocation of @order */
 bool pmm__deferred_grow_zone(struct pmm_machine *m, struct pmm_zone *zone, unsigned int order);
 void pmm__deferred_fini(struct pmm_machine *m);
+/*
+ * On demand: the next stretch of @zone whose struct pages are still deferred,
+ * at or after *start: [*start, *end). Its pageblocks have their types; its
+ * free pages are on no list yet. False when there is none.
+ */
+bool pmm__deferred_pending_next(const struct pmm_machine *m, const struct pmm_zone *zone,
+				unsigned long *start, unsigned long *end);
+/* The free blocks deferred init will give @zone, added to nr_free[order] (all of
+ * them MOVABLE): the reports show memory as the kernel does once it is initialised.
+ * Return: their pages. A section being initialised right now is in neither. */
+unsigned long pmm__deferred_pending_free(const struct pmm_machine *m, const struct pmm_zone *zone,
+					 unsigned long *nr_free);
 /* memblock_free_pages()'s test: is the struct page of pfn on nid initialised yet? */
 static inline bool pmm__early_page_initialised(const struct pmm_machine *m, int nid,
 					       unsigned long pfn)
@@ -447,6 +464,9 @@ void pmm__free_pages_core(struct pmm_machine *m, struct pmm_page *page, unsigned
 			  unsigned int order);
 void pmm__set_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
 				    unsigned long pfn, enum pmm_migratetype mt);
+/* every pageblock starting in [start, end), at boot (plain stores) */
+void pmm__set_pageblocks_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
+				     unsigned long start, unsigned long end, enum pmm_migratetype mt);
 enum pmm_migratetype pmm__get_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
 						    unsigned long pfn);
 void pmm__bad_page(struct pmm_machine *m, const struct pmm_page *page, const char *reason);

@@ -52,7 +52,10 @@ long pmm_verify_placement(struct pmm_machine *m, unsigned long start_pfn, unsign
 	unsigned long pfns[PLACEMENT_BATCH], pfn, end = start_pfn + nr_pages;
 	int status[PLACEMENT_BATCH];
 	unsigned int n = 0, i;
-	pmm_deferred_init_finish(m);	/* every page of the range must exist */
+	int err = pmm_deferred_init_finish(m);	/* every page of the range must exist */
+
+	if (err)
+		return err;
 
 	if (!m->view.direct_map)
 		return -EINVAL;

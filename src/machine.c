@@ -662,8 +662,8 @@ static unsigned long long memmap_need(const struct pmm_machine *m, unsigned long
  * with no mode chosen, on demand when the eager memmap would not fit
  * comfortably (over half of it); eager or deferred, a memmap larger than
  * opts->memmap_limit or MemAvailable is refused with figures rather than
- * killed by the host. On demand, struct pages come as memory is used and
- * are not budgeted up front.
+ * killed by the host. On demand, struct pages come as memory is used, and
+ * zones grow only as far as the same budget allows (deferred_grow_zone()).
  */
 static int memmap_budget(struct pmm_machine *m, const struct pmm_boot_opts *opts)
 {
@@ -676,6 +676,8 @@ static int memmap_budget(struct pmm_machine *m, const struct pmm_boot_opts *opts
 		have = pmm__host_available_bytes();
 		what = "what this host has available (MemAvailable)";
 	}
+	m->memmap_budget = have;
+	m->memmap_committed = need;	/* on demand, less what stays deferred (mm_init.c) */
 	if (m->defer_mode == PMM_DEFER_DEFAULT)
 		m->defer_mode = have && need > have / 2 && pmm__deferral_possible(m) ?
 				PMM_DEFER_ON_DEMAND : PMM_DEFER_EAGER;

@@ -212,7 +212,9 @@ int pmm_memremap_pages(struct pmm_machine *m, struct pmm_dev_pagemap *pgmap, int
 		return -EOPNOTSUPP;
 	if (!pgmap)
 		return -EINVAL;
-	pmm_deferred_init_finish(m);	/* zone and node spans change below */
+	err = pmm_deferred_init_finish(m);	/* zone and node spans change below */
+	if (err)
+		return err;
 	if (nid == PMM_NUMA_NO_NODE)
 		nid = pmm_numa_node_id(m);	/* numa_mem_id() */
 	pthread_mutex_lock(&m->hotplug_lock);

@@ -875,6 +875,38 @@ static bool deferred_claim(struct pmm_machine *m, int nid, unsigned long *start,
 	return true;
 }
 
+/*
+ * On demand, a section's struct pages are host memory the budget must
+ * allow (pmm_boot_opts.memmap_limit, or MemAvailable at boot): charge a
+ * section's worth before claiming it. Past the budget the zone stops
+ * growing, and says so once, rather than the host killing the process.
+ */
+static bool memmap_charge(struct pmm_machine *m, int nid)
+{
+	unsigned long long bytes = pmm__pages_per_section(m) * sizeof(struct pmm_page), now;
+
+	if (m->defer_mode != PMM_DEFER_ON_DEMAND || !m->memmap_budget)
+		return true;
+	now = __atomic_add_fetch(&m->memmap_committed, bytes, __ATOMIC_RELAXED);
+	if (now <= m->memmap_budget)
+		return true;
+	__atomic_sub_fetch(&m->memmap_committed, bytes, __ATOMIC_RELAXED);
+	if (!__atomic_exchange_n(&m->memmap_budget_warned, true, __ATOMIC_RELAXED))
+		pmm__pr_warn(m, "pmm: node %d: struct pages initialised on demand would take more "
+			     "than the %llu MiB of host memory the boot allowed "
+			     "(pmm_boot_opts.memmap_limit, or MemAvailable); its deferred memory "
+			     "stays unusable", nid, m->memmap_budget >> 20);
+	return false;
+}
+
+static void memmap_uncharge(struct pmm_machine *m)
+{
+	if (m->defer_mode == PMM_DEFER_ON_DEMAND && m->memmap_budget)
+		__atomic_sub_fetch(&m->memmap_committed,
+				   pmm__pages_per_section(m) * sizeof(struct pmm_page),
+				   __ATOMIC_RELAXED);
+}
+
 /* Claim, initialise, release: one section of a node; false when none is left. */
 static bool deferred_init_one(struct pmm_machine *m, int nid, unsigned long *freed)
 {
@@ -883,13 +915,17 @@ static bool deferred_init_one(struct pmm_machine *m, int nid, unsigned long *fre
 	unsigned long start, end;
 	bool claimed;
 
+	if (!memmap_charge(m, nid))
+		return false;
 	pthread_mutex_lock(&pgdat->node_size_lock);
 	claimed = deferred_claim(m, nid, &start, &end);
 	if (claimed)
 		__atomic_add_fetch(&dr->in_flight, 1, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&pgdat->node_size_lock);
-	if (!claimed)
+	if (!claimed) {
+		memmap_uncharge(m);
 		return false;
+	}
 	*freed += deferred_init_span(m, nid, start, end);
 	pthread_mutex_lock(&pgdat->node_size_lock);
 	if (!__atomic_sub_fetch(&dr->in_flight, 1, __ATOMIC_RELEASE) &&
@@ -991,8 +1027,9 @@ static void deferred_init_run(struct pmm_machine *m)
 		wait_in_flight(m, nid);
 	pmm_for_each_node(nid, m)
 		if (m->deferred[nid].start_ms > 0) {
-			pmm__pr_info(m, "node %d deferred pages initialised in %.0fms", nid,
-				     m->deferred[nid].done_ms - m->deferred[nid].start_ms);
+			if (m->view.node_data[nid]->first_deferred_pfn == ~0UL)	/* not over budget */
+				pmm__pr_info(m, "node %d deferred pages initialised in %.0fms", nid,
+					     m->deferred[nid].done_ms - m->deferred[nid].start_ms);
 			m->deferred[nid].start_ms = 0;
 		}
 }
@@ -1005,6 +1042,9 @@ void pmm__deferred_init_all(struct pmm_machine *m)
 		deferred_init_run(m);
 		return;
 	}
+	pmm_for_each_node(nid, m)
+		m->memmap_committed -= PMM__MIN(m->memmap_committed, (unsigned long long)
+						m->deferred[nid].nr_pages * sizeof(struct pmm_page));
 	/* on demand: managed_pages as the kernel has them once deferred init is done,
 	 * so that watermarks, reserves and per-CPU list sizes are the eager machine's */
 	pmm_for_each_node(nid, m) {
@@ -1023,10 +1063,88 @@ void pmm__deferred_init_all(struct pmm_machine *m)
 	}
 }
 
-void pmm_deferred_init_finish(struct pmm_machine *m)
+bool pmm__deferred_pending_next(const struct pmm_machine *m, const struct pmm_zone *zone,
+				unsigned long *start, unsigned long *end)
 {
-	if (m->defer)
-		deferred_init_run(m);
+	const pmm_pg_data_t *pgdat = zone->zone_pgdat;
+	const struct pmm__deferred *dr = &m->deferred[pgdat->node_id];
+	unsigned long cursor = __atomic_load_n(&pgdat->first_deferred_pfn, __ATOMIC_ACQUIRE);
+	unsigned int zid = (unsigned int)(zone - pgdat->node_zones), i;
+
+	if (cursor == ~0UL)
+		return false;
+	for (i = 0; i < dr->nr; i++) {
+		const struct pmm__deferred_range *r = &dr->ranges[i];
+		unsigned long s = PMM__MAX(PMM__MAX(cursor, *start), r->start_pfn);
+
+		if (r->zone == zid && s < r->end_pfn) {
+			*start = s;
+			*end = r->end_pfn;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* count [start, end), free, as the buddy allocator holds it: the largest aligned blocks */
+static void count_free_blocks(const struct pmm_machine *m, unsigned long start, unsigned long end,
+			      unsigned long *nr_free)
+{
+	unsigned int max = m->max_page_order;
+
+	while (start < end) {
+		unsigned int order = start ? (unsigned int)__builtin_ctzl(start) : max;
+
+		if (order >= max && end - start >= 1UL << max) {
+			unsigned long n = (end - start) >> max;	/* the middle, at once */
+
+			nr_free[max] += n;
+			start += n << max;
+			continue;
+		}
+		order = PMM__MIN(order, max);
+		while (start + (1UL << order) > end)
+			order--;
+		nr_free[order]++;
+		start += 1UL << order;
+	}
+}
+
+unsigned long pmm__deferred_pending_free(const struct pmm_machine *m, const struct pmm_zone *zone,
+					 unsigned long *nr_free)
+{
+	unsigned long pfn = 0, end, s, fe, run_start = 0, run_end = 0, pages = 0;
+
+	/* deferred init frees each free stretch; buddies merge across adjacent
+	 * ranges, so whole runs of free pages are what the lists end up holding */
+	while (pmm__deferred_pending_next(m, zone, &pfn, &end)) {
+		for (s = pfn; s < end && pmm__next_free_pfn_range(&m->memblock.reserved,
+						m->view.page_shift, &s, end, &fe); s = fe) {
+			if (s != run_end) {
+				count_free_blocks(m, run_start, run_end, nr_free);
+				run_start = s;
+			}
+			run_end = fe;
+			pages += fe - s;
+		}
+		pfn = end;
+	}
+	count_free_blocks(m, run_start, run_end, nr_free);
+	return pages;
+}
+
+int pmm_deferred_init_finish(struct pmm_machine *m)
+{
+	int nid;
+
+	if (!m->defer)
+		return 0;
+	deferred_init_run(m);
+	pmm_for_each_node(nid, m)
+		if (__atomic_load_n(&m->view.node_data[nid]->first_deferred_pfn,
+				    __ATOMIC_ACQUIRE) != ~0UL)
+			return -ENOMEM;	/* the budget stopped it (logged) */
+	return 0;
 }
 
 void pmm__deferred_fini(struct pmm_machine *m)

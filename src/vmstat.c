@@ -133,6 +133,9 @@ static int stat_threshold(const struct pmm_machine *m, const struct pmm_zone *zo
 static void zoneinfo_show_print(const struct pmm_machine *m, FILE *f, const pmm_pg_data_t *pgdat,
 				const struct pmm_zone *zone, bool first_populated)
 {
+	unsigned long pending[PMM_NR_PAGE_ORDERS] = { 0 };
+	/* on demand, free memory not yet initialised counts as the kernel shows it once it is */
+	unsigned long deferred = pmm__deferred_pending_free(m, zone, pending);
 	int z, i, cpu, nid;
 
 	fprintf(f, "Node %d, zone %8s", pgdat->node_id, zone->name);
@@ -148,7 +151,7 @@ static void zoneinfo_show_print(const struct pmm_machine *m, FILE *f, const pmm_
 		   "\n        min      %lu"
 		   "\n        low      %lu"
 		   "\n        high     %lu",
-		(unsigned long)zone->vm_stat[PMM_NR_FREE_PAGES], zone->watermark_boost,
+		(unsigned long)zone->vm_stat[PMM_NR_FREE_PAGES] + deferred, zone->watermark_boost,
 		zone->_watermark[PMM_WMARK_MIN] + zone->watermark_boost,
 		zone->_watermark[PMM_WMARK_LOW] + zone->watermark_boost,
 		zone->_watermark[PMM_WMARK_HIGH] + zone->watermark_boost);
@@ -172,7 +175,8 @@ static void zoneinfo_show_print(const struct pmm_machine *m, FILE *f, const pmm_
 	for (i = 0; i < PMM_NR_VM_ZONE_STAT_ITEMS; i++)
 		if (zone_stat_shown(m, i))
 			fprintf(f, "\n      %-12s %lu", pmm_zone_stat_names[i],
-				(unsigned long)__atomic_load_n(&zone->vm_stat[i], __ATOMIC_RELAXED));
+				(unsigned long)__atomic_load_n(&zone->vm_stat[i], __ATOMIC_RELAXED) +
+				(i == PMM_NR_FREE_PAGES ? deferred : 0));
 	if (m->arch->numa)
 		for (i = 0; i < PMM_NR_VM_NUMA_EVENT_ITEMS; i++)
 			fprintf(f, "\n      %-12s %lu", pmm_numa_stat_names[i],
@@ -230,6 +234,25 @@ static bool migratetype_shown(const struct pmm_machine *m, int mt)
 	return mt != PMM_MIGRATE_CMA || m->arch->cma;
 }
 
+/*
+ * The zone's free blocks by order: its lists, and on demand the blocks its
+ * deferred memory will bring (pmm__deferred_pending_free()); these are
+ * MOVABLE, added to *pending when asked. Caller holds zone->lock.
+ */
+static void zone_free_area(const struct pmm_machine *m, const struct pmm_zone *zone,
+			   unsigned long *nr_free, unsigned long *pending)
+{
+	unsigned long deferred[PMM_NR_PAGE_ORDERS] = { 0 };
+	unsigned int o;
+
+	pmm__deferred_pending_free(m, zone, deferred);
+	for (o = 0; o < PMM_NR_PAGE_ORDERS; o++) {
+		nr_free[o] = zone->free_area[o].nr_free + deferred[o];
+		if (pending)
+			pending[o] = deferred[o];
+	}
+}
+
 int pmm_print_buddyinfo(const struct pmm_machine *m, FILE *f)
 {
 	int nid, z;
@@ -241,12 +264,15 @@ int pmm_print_buddyinfo(const struct pmm_machine *m, FILE *f)
 		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
 			struct pmm_zone *zone = &pgdat->node_zones[z];
 
+			unsigned long nr_free[PMM_NR_PAGE_ORDERS];
+
 			if (!pmm_populated_zone(zone))
 				continue;
 			pthread_mutex_lock(&zone->lock);
+			zone_free_area(m, zone, nr_free, NULL);
 			fprintf(f, "Node %d, zone %8s ", nid, zone->name);
 			for (o = 0; o <= m->max_page_order; o++)
-				fprintf(f, "%6lu ", zone->free_area[o].nr_free);
+				fprintf(f, "%6lu ", nr_free[o]);
 			fprintf(f, "\n");
 			pthread_mutex_unlock(&zone->lock);
 		}
@@ -288,9 +314,12 @@ int pmm_print_pagetypeinfo(const struct pmm_machine *m, FILE *f)
 		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
 			struct pmm_zone *zone = &pgdat->node_zones[z];
 
+			unsigned long nr_free[PMM_NR_PAGE_ORDERS], pending[PMM_NR_PAGE_ORDERS];
+
 			if (!pmm_populated_zone(zone))
 				continue;
 			pthread_mutex_lock(&zone->lock);
+			zone_free_area(m, zone, nr_free, pending);
 			for (mt = 0; mt < PMM_MIGRATE_TYPES; mt++) {
 				if (!migratetype_shown(m, mt))
 					continue;
@@ -300,6 +329,12 @@ int pmm_print_pagetypeinfo(const struct pmm_machine *m, FILE *f)
 					bool overflow;
 					unsigned long n = list_length(&zone->free_area[o].free_list[mt],
 								      100000, &overflow);
+
+					if (mt == PMM_MIGRATE_MOVABLE && pending[o]) {
+						n += pending[o];
+						overflow |= n >= 100000;
+						n = PMM__MIN(n, 100000UL);
+					}
 
 					fprintf(f, "%s%6lu ", overflow ? ">" : "", n);
 				}
@@ -314,13 +349,26 @@ int pmm_print_pagetypeinfo(const struct pmm_machine *m, FILE *f)
 		fprintf(f, "\n");
 		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
 			struct pmm_zone *zone = &pgdat->node_zones[z];
-			unsigned long count[PMM_MIGRATE_TYPES] = { 0 }, pfn;
+			unsigned long count[PMM_MIGRATE_TYPES] = { 0 }, pfn, ds = 0, de = 0;
 
 			if (!pmm_populated_zone(zone))
 				continue;
 			for (pfn = zone->zone_start_pfn; pfn < pmm_zone_end_pfn(zone); pfn += pageblock) {
 				const struct pmm_mem_section *ms = pmm_pfn_to_section(m, pfn);
 				struct pmm_page *page;
+
+				/* still deferred (on demand): the zone's, its struct page not yet written */
+				if (pfn >= de) {
+					ds = pfn;
+					if (!pmm__deferred_pending_next(m, zone, &ds, &de))
+						ds = de = ~0UL;
+				}
+				if (pfn >= ds) {
+					mt = pmm__get_pageblock_migratetype((struct pmm_machine *)m, zone, pfn);
+					if (mt < PMM_MIGRATE_TYPES)
+						count[mt]++;
+					continue;
+				}
 
 				/* pfn_to_online_page() */
 				if (!pmm_pfn_valid(m, pfn) || (PMM_CONFIG_SPARSEMEM && !pmm_online_section(ms)))
@@ -348,14 +396,14 @@ struct contig_page_info {
 	unsigned long free_pages, free_blocks_total, free_blocks_suitable;
 };
 
-static void fill_contig_page_info(const struct pmm_zone *zone, unsigned int suitable_order,
+static void fill_contig_page_info(const unsigned long *nr_free, unsigned int suitable_order,
 				  struct contig_page_info *info)
 {
 	unsigned int o;
 
 	memset(info, 0, sizeof(*info));
 	for (o = 0; o < PMM_NR_PAGE_ORDERS; o++) {
-		unsigned long blocks = zone->free_area[o].nr_free;
+		unsigned long blocks = nr_free[o];
 
 		info->free_blocks_total += blocks;
 		info->free_pages += blocks << o;
@@ -364,14 +412,15 @@ static void fill_contig_page_info(const struct pmm_zone *zone, unsigned int suit
 	}
 }
 
-int pmm_fragmentation_index(const struct pmm_zone *zone, unsigned int order)
+/* __fragmentation_index() */
+static int fragmentation_index(const unsigned long *nr_free, unsigned int order)
 {
 	struct contig_page_info info;
 	unsigned long requested = 1UL << order;
 
 	if (order >= PMM_NR_PAGE_ORDERS)
 		return 0;
-	fill_contig_page_info(zone, order, &info);
+	fill_contig_page_info(nr_free, order, &info);
 	if (!info.free_blocks_total)
 		return 0;
 	if (info.free_blocks_suitable)
@@ -379,15 +428,39 @@ int pmm_fragmentation_index(const struct pmm_zone *zone, unsigned int order)
 	return (int)(1000 - ((1000 + (info.free_pages * 1000 / requested)) / info.free_blocks_total));
 }
 
-int pmm_unusable_free_index(const struct pmm_zone *zone, unsigned int order)
+static int unusable_free_index(const unsigned long *nr_free, unsigned int order)
 {
 	struct contig_page_info info;
 
-	fill_contig_page_info(zone, order, &info);
+	fill_contig_page_info(nr_free, order, &info);
 	if (!info.free_pages)
 		return 1000;
 	return (int)((info.free_pages - (info.free_blocks_suitable << order)) * 1000 /
 		     info.free_pages);
+}
+
+static void zone_nr_free(const struct pmm_zone *zone, unsigned long *nr_free)
+{
+	unsigned int o;
+
+	for (o = 0; o < PMM_NR_PAGE_ORDERS; o++)
+		nr_free[o] = zone->free_area[o].nr_free;
+}
+
+int pmm_fragmentation_index(const struct pmm_zone *zone, unsigned int order)
+{
+	unsigned long nr_free[PMM_NR_PAGE_ORDERS];
+
+	zone_nr_free(zone, nr_free);
+	return fragmentation_index(nr_free, order);
+}
+
+int pmm_unusable_free_index(const struct pmm_zone *zone, unsigned int order)
+{
+	unsigned long nr_free[PMM_NR_PAGE_ORDERS];
+
+	zone_nr_free(zone, nr_free);
+	return unusable_free_index(nr_free, order);
 }
 
 int pmm_print_extfrag(const struct pmm_machine *m, FILE *f, enum pmm_extfrag_file which)
@@ -403,13 +476,16 @@ int pmm_print_extfrag(const struct pmm_machine *m, FILE *f, enum pmm_extfrag_fil
 		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
 			struct pmm_zone *zone = &pgdat->node_zones[z];
 
+			unsigned long nr_free[PMM_NR_PAGE_ORDERS];
+
 			if (!pmm_populated_zone(zone))
 				continue;
 			pthread_mutex_lock(&zone->lock);
+			zone_free_area(m, zone, nr_free, NULL);
 			fprintf(f, "Node %d, zone %8s ", nid, zone->name);
 			for (o = 0; o <= m->max_page_order; o++) {
-				int idx = which == PMM_EXTFRAG_INDEX ? pmm_fragmentation_index(zone, o) :
-								       pmm_unusable_free_index(zone, o);
+				int idx = which == PMM_EXTFRAG_INDEX ? fragmentation_index(nr_free, o) :
+								       unusable_free_index(nr_free, o);
 
 				fprintf(f, which == PMM_EXTFRAG_INDEX ? "%2d.%03d " : "%d.%03d ",
 					idx / 1000, (idx < 0 ? -idx : idx) % 1000);

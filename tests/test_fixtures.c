@@ -520,6 +520,52 @@ static unsigned long long deferred_nodes(const char *log)
 	return mask;
 }
 
+/* ---- the free-memory reports in every init mode ---------------------------------------------- */
+
+static int print_extfrag(const struct pmm_machine *m, FILE *f)
+{
+	return pmm_print_extfrag(m, f, PMM_EXTFRAG_INDEX);
+}
+
+static int print_unusable(const struct pmm_machine *m, FILE *f)
+{
+	return pmm_print_extfrag(m, f, PMM_UNUSABLE_INDEX);
+}
+
+static const struct {
+	const char	*name;
+	int		(*print)(const struct pmm_machine *m, FILE *f);
+} free_reports[] = {
+	{ "zoneinfo", pmm_print_zoneinfo }, { "buddyinfo", pmm_print_buddyinfo },
+	{ "pagetypeinfo", pmm_print_pagetypeinfo }, { "extfrag_index", print_extfrag },
+	{ "unusable_index", print_unusable },
+};
+static char *eager_reports[sizeof(free_reports) / sizeof(free_reports[0])];
+
+/*
+ * Right after boot, the free-memory reports of a deferred or on-demand
+ * machine are the eager machine's, word for word: on demand, memory not yet
+ * initialised counts as it will once it is (docs/memory-models.md).
+ */
+static void compare_with_eager(const char *ctx, const struct pmm_machine *m, enum pmm_defer defer)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(free_reports) / sizeof(free_reports[0]); i++) {
+		char *got = pmm_test_capture(m, free_reports[i].print);
+
+		if (defer == PMM_DEFER_EAGER) {
+			free(eager_reports[i]);
+			eager_reports[i] = got;
+			continue;
+		}
+		if (eager_reports[i] && strcmp(got, eager_reports[i]))
+			MISMATCH("%s %s differs from the eager boot's:\n--- pmm\n%s--- eager\n%s", ctx,
+				 free_reports[i].name, got, eager_reports[i]);
+		free(got);
+	}
+}
+
 static void check_fixture(const char *dir, const char *name, enum pmm_defer defer)
 {
 	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
@@ -529,7 +575,13 @@ static void check_fixture(const char *dir, const char *name, enum pmm_defer defe
 	struct pmm_machine *m;
 	bool model_ok, blocks_ok;
 	int parse_err;
+	size_t r;
 
+	if (defer == PMM_DEFER_EAGER)	/* a fixture the eager boot fails has none to compare */
+		for (r = 0; r < sizeof(eager_reports) / sizeof(eager_reports[0]); r++) {
+			free(eager_reports[r]);
+			eager_reports[r] = NULL;
+		}
 	pmm_test_fmt(path, sizeof(path), "%s/machine.json", dir);
 	parse_err = pmm_machine_desc_from_json(path, &d, err, sizeof(err));
 	m = boot_or_mismatch(name, parse_err, err, d, &opts);
@@ -542,6 +594,7 @@ static void check_fixture(const char *dir, const char *name, enum pmm_defer defe
 	pmm_test_fmt(ctx, sizeof(ctx), "%s (machine.json%s)", name,
 		     defer == PMM_DEFER_DEFERRED ? ", deferred struct page init" :
 		     defer == PMM_DEFER_ON_DEMAND ? ", struct pages on demand" : "");
+	compare_with_eager(ctx, m, defer);
 	want = read_file(dir, "dmesg.txt");
 	compare_log(ctx, pmm_boot_log(m), want, model_ok, 1, model_ok ? 0 : 10);
 	/* the nodes whose struct pages the kernel deferred are the ones pmm defers */

@@ -10,6 +10,7 @@
  * leaves the eager machine.
  */
 #define _DEFAULT_SOURCE 1
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,6 +238,12 @@ static void test_on_demand_grows(void **state)
 		pmm_free_pages(m, pages[i], 9);
 	pmm_drain_all_pages(m);
 	assert_int_equal(pmm_check(m), 0);
+	/* node 0 is still deferred: its free memory counts as it will once initialised */
+	a = pmm_test_capture(eager, pmm_print_buddyinfo);
+	b = pmm_test_capture(m, pmm_print_buddyinfo);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
 	pmm_deferred_init_finish(m);
 	/* the threads had node 0 left to do; allocations had done node 1 */
 	assert_non_null(strstr(pmm_boot_log(m), "node 0 deferred pages initialised in "));
@@ -350,6 +357,61 @@ static void test_default_is_on_demand_for_big_machines(void **state)
 	pmm_machine_desc_destroy(d);
 }
 
+/*
+ * On demand, zones grow only while the struct pages fit the budget. By
+ * hand: desc_two_nodes() has 49 present sections of 128 MiB, 98 MiB of
+ * memmap eagerly; 983,040 of its pages are deferred (node 0 from 0x118000
+ * to 8 GiB, node 1's second section), 60 MiB, so the boot commits 38 MiB.
+ * A limit of 40 MiB lets one more section (2 MiB of struct pages) grow:
+ * node 1's, then node 0 stops where its boot left it.
+ */
+static void test_on_demand_budget(void **state)
+{
+	struct log l = { .len = 0 };
+	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
+				      .defer = PMM_DEFER_ON_DEMAND, .memmap_limit = 40 * M,
+				      .log = keep_log, .log_arg = &l };
+	struct pmm_machine_desc *d;
+	struct pmm_page *p, *head = NULL;
+	struct pmm_machine *m;
+	int nid;
+
+	(void)state;
+	if (!PMM_CONFIG_SPARSEMEM)
+		skip();
+	assert_int_equal(sizeof(struct pmm_page), 64);
+	d = desc_two_nodes();
+	assert_int_equal(pmm_boot(d, &opts, &m), 0);
+	for (nid = 1; nid >= 0; nid--)
+		while ((p = pmm_alloc_pages_node(m, nid, PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_THISNODE |
+						 __PMM_GFP_NOWARN, 9))) {
+			pmm_set_page_private(p, (unsigned long)(uintptr_t)head);
+			head = p;
+		}
+	assert_int_equal(pmm_node_data(m, 1)->first_deferred_pfn, ~0UL);
+	assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, 0x118000);
+	assert_non_null(strstr(l.text, "node 0: struct pages initialised on demand would take more "
+				       "than the 40 MiB"));
+	assert_int_equal(pmm_deferred_init_finish(m), -ENOMEM);
+	assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, 0x118000);
+	assert_null(strstr(l.text, "node 0 deferred pages initialised"));
+	while (head) {
+		p = head;
+		head = (struct pmm_page *)(uintptr_t)pmm_page_private(p);
+		pmm_set_page_private(p, 0);
+		pmm_free_pages(m, p, 9);
+	}
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+	/* without the limit, the same machine finishes */
+	opts.memmap_limit = 0;
+	assert_int_equal(pmm_boot(d, &opts, &m), 0);
+	assert_int_equal(pmm_deferred_init_finish(m), 0);
+	assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, ~0UL);
+	pmm_shutdown(m);
+	pmm_machine_desc_destroy(d);
+}
+
 /* Memory hotplug finishes deferred init first: zones move under it. */
 static void test_on_demand_then_hotplug(void **state)
 {
@@ -388,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_on_demand_threads),
 		cmocka_unit_test(test_default_is_on_demand_for_big_machines),
 		cmocka_unit_test(test_on_demand_then_hotplug),
+		cmocka_unit_test(test_on_demand_budget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

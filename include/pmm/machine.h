@@ -375,10 +375,14 @@ enum {
  *	finds it short (deferred_grow_zone()), so untouched memory costs
  *	neither time nor memmap. Managed pages, watermarks, lowmem reserves
  *	and per-CPU list sizes are the eager machine's from the start (the
- *	kernel computes them once deferred init is done); free counts and free
- *	lists hold what has been initialised. pmm_deferred_init_finish()
- *	initialises the rest; memory hotplug, memremap and
- *	pmm_verify_placement() call it first.
+ *	kernel computes them once deferred init is done); the free lists hold
+ *	what has been initialised, and the reports (zoneinfo, buddyinfo,
+ *	pagetypeinfo, extfrag) count the rest as the free blocks deferred init
+ *	will make of it, so they read as the eager machine's. Zones grow only
+ *	while the struct pages fit the memmap budget (memmap_limit, or
+ *	MemAvailable at boot); past it, allocations fail and the log says
+ *	why. pmm_deferred_init_finish() initialises the rest; memory hotplug,
+ *	memremap and pmm_verify_placement() call it first.
  */
 enum pmm_defer {
 	PMM_DEFER_DEFAULT,
@@ -422,8 +426,9 @@ struct pmm_boot_opts {
 	enum pmm_defer	defer;
 	/* Host memory the struct pages may take, in bytes: a boot whose memmap
 	 * needs more fails with -ENOMEM and says so, before anything is
-	 * allocated. 0: what the host has available (/proc/meminfo
-	 * MemAvailable), so that the host never has to kill the process. */
+	 * allocated; on demand, zones stop growing there. 0: what the host has
+	 * available (/proc/meminfo MemAvailable), so that the host never has
+	 * to kill the process. */
 	size_t		memmap_limit;
 };
 
@@ -464,8 +469,11 @@ PMM_API void pmm_shutdown(struct pmm_machine *m);
  * allocator, by one thread per host CPU. Afterwards the machine is the
  * eagerly booted one. Nothing to do for other modes.
  * Context: any thread; allocations may run meanwhile.
+ * Return: 0; -ENOMEM if the struct pages would take more host memory than
+ * the boot's budget (pmm_boot_opts.memmap_limit, or MemAvailable at boot):
+ * what fits is initialised, the rest stays deferred and unusable (logged).
  */
-PMM_API void pmm_deferred_init_finish(struct pmm_machine *m);
+PMM_API int pmm_deferred_init_finish(struct pmm_machine *m);
 
 /* ---- what was built -------------------------------------------------------------------- */
 
