@@ -301,6 +301,9 @@ struct pmm_machine {
 	/* log */
 	void			(*log_fn)(void *arg, int level, const char *line);
 	void			*log_arg;
+	void			(*progress_fn)(void *arg, const char *phase, unsigned long long done,
+					       unsigned long long total);
+	void			*progress_arg;
 	char			*log;
 	size_t			log_len, log_cap;
 	pmm_lock_t		log_lock;	/* log, log_len, log_cap: any thread may print */
@@ -378,6 +381,16 @@ unsigned long pmm__model_trailing_align(const struct pmm_machine *m);
 void pmm__model_dump(const struct pmm_machine *m, FILE *f);
 /* Host bytes held by memmaps and section metadata. */
 size_t pmm__model_memmap_bytes(const struct pmm_machine *m);
+
+/* pmm_boot_opts.progress: boot work done so far, from the booting thread */
+static inline void pmm__progress(struct pmm_machine *m, const char *phase,
+				 unsigned long long done, unsigned long long total)
+{
+	if (m->progress_fn)
+		m->progress_fn(m->progress_arg, phase, done, total);
+}
+/* boot work is reported in chunks of this many pages (a multiple of every MAX_ORDER block) */
+#define PMM__PROGRESS_CHUNK	(1UL << 18)
 
 /* ---- mm_init.c ------------------------------------------------------------------------------------------- */
 

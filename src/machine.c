@@ -685,10 +685,12 @@ static int memmap_budget(struct pmm_machine *m, const struct pmm_boot_opts *opts
 		return 0;
 	pmm__pr_err(m, "pmm: the struct pages of this machine need %llu MiB of host memory "
 		    "(%lu sections of %lu MiB of RAM, %zu bytes a page), more than %s, "
-		    "%llu MiB: describe a smaller machine, or raise pmm_boot_opts.memmap_limit",
+		    "%llu MiB: %sdescribe a smaller machine, or raise pmm_boot_opts.memmap_limit",
 		    need >> 20, sections,
 		    (pmm__pages_per_section(m) << m->view.page_shift) >> 20,
-		    sizeof(struct pmm_page), what, have >> 20);
+		    sizeof(struct pmm_page), what, have >> 20,
+		    pmm__deferral_possible(m) ? "boot it on demand (PMM_DEFER_ON_DEMAND, "
+						"pmm --defer on-demand), " : "");
 	return -ENOMEM;
 }
 
@@ -716,6 +718,8 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		m->migrate_page = opts->migrate_page;
 		m->migrate_page_arg = opts->migrate_page_arg;
 		m->defer_mode = opts->defer;
+		m->progress_fn = opts->progress;
+		m->progress_arg = opts->progress_arg;
 	}
 	if (m->defer_mode > PMM_DEFER_ON_DEMAND) {
 		err = -EINVAL;

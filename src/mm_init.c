@@ -749,13 +749,37 @@ static unsigned long defer_init(struct pmm_machine *m, struct defer_state *ds, i
 	return first;
 }
 
+/* memmap_init_range() a chunk at a time, with progress between them */
+static void memmap_init_chunks(struct pmm_machine *m, struct pmm_zone *zone, int nid,
+			       unsigned long start, unsigned long end, unsigned long long *done,
+			       unsigned long long total)
+{
+	while (start < end) {
+		unsigned long next = PMM__MIN(end, PMM__ALIGN(start + 1, PMM__PROGRESS_CHUNK));
+
+		memmap_init_range(m, zone, nid, start, next);
+		*done += next - start;
+		start = next;
+		if (*done < total)
+			pmm__progress(m, "struct pages", *done, total);
+	}
+}
+
 int pmm__memmap_init(struct pmm_machine *m)
 {
 	const struct pmm__memblock_type *mem = &m->memblock.memory;
 	unsigned long hole_pfn = 0, end_pfn = 0;
+	unsigned long long total = 0, done = 0;
 	struct defer_state ds = { 0 };
 	unsigned int i, zone_id = 0;
 	int nid = 0;
+
+	for (i = 0; i < mem->cnt; i++) {
+		unsigned long s, e;
+
+		if (pmm__region_pfns(&mem->regions[i], m->view.page_shift, &s, &e))
+			total += e - s;
+	}
 
 	m->defer = (m->defer_mode == PMM_DEFER_DEFERRED || m->defer_mode == PMM_DEFER_ON_DEMAND) &&
 		   pmm__deferral_possible(m);
@@ -786,13 +810,14 @@ int pmm__memmap_init(struct pmm_machine *m)
 
 				if (cut < ze && record_deferred(m, nid, (unsigned int)j, cut, ze))
 					return -ENOMEM;
-				memmap_init_range(m, zone, nid, zs, cut);
+				memmap_init_chunks(m, zone, nid, zs, cut, &done, total);
+				done += ze - cut;
 				/* the deferred pageblocks get their type now, as memmap_init()
 				 * gives it: pages freed at boot may share one (another node's,
 				 * next door), and reports count blocks by type */
 				pmm__set_pageblocks_migratetype(m, zone, cut, ze, PMM_MIGRATE_MOVABLE);
 			} else {
-				memmap_init_range(m, zone, nid, zs, ze);
+				memmap_init_chunks(m, zone, nid, zs, ze, &done, total);
 			}
 			if (hole_pfn < zs)
 				init_unavailable_range(m, hole_pfn, zs, (unsigned int)j, nid);
@@ -803,6 +828,7 @@ int pmm__memmap_init(struct pmm_machine *m)
 	if (hole_pfn < end_pfn)
 		init_unavailable_range(m, hole_pfn, end_pfn, zone_id, nid);
 	reserve_bootmem_regions(m);
+	pmm__progress(m, "struct pages", total, total);
 	return 0;
 }
 
@@ -974,6 +1000,8 @@ bool pmm__deferred_grow_zone(struct pmm_machine *m, struct pmm_zone *zone, unsig
 struct deferred_pool {
 	struct pmm_machine	*m;
 	unsigned int		next_node;	/* atomic: spreads threads over nodes */
+	unsigned int		finished;	/* atomic: workers that are done */
+	unsigned long		sections_done;	/* atomic: for pmm_boot_opts.progress */
 };
 
 /* padata's worker: claims sections of any node until none is left */
@@ -990,8 +1018,9 @@ static void *deferred_worker(void *arg)
 		if (!m->view.node_data[nid] || !m->deferred[nid].nr)
 			continue;
 		while (deferred_init_one(m, nid, &freed))
-			;
+			__atomic_add_fetch(&pool->sections_done, 1, __ATOMIC_RELAXED);
 	}
+	__atomic_add_fetch(&pool->finished, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -1020,8 +1049,15 @@ static void deferred_init_run(struct pmm_machine *m)
 		nr++;
 	if (!nr)
 		deferred_worker(&pool);	/* no thread to be had: do it here */
+	while (m->progress_fn && __atomic_load_n(&pool.finished, __ATOMIC_ACQUIRE) < nr) {
+		pmm__progress(m, "deferred struct pages",
+			      PMM__MIN(__atomic_load_n(&pool.sections_done, __ATOMIC_RELAXED),
+				       sections), sections);
+		nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+	}
 	for (i = 0; i < nr; i++)
 		pthread_join(threads[i], NULL);
+	pmm__progress(m, "deferred struct pages", sections, sections);
 	/* sections another thread's allocation claimed may still be in flight */
 	pmm_for_each_node(nid, m)
 		wait_in_flight(m, nid);

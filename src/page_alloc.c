@@ -312,12 +312,34 @@ void pmm__free_pages_memory(struct pmm_machine *m, unsigned long start, unsigned
 	}
 }
 
+/* __free_pages_memory() a chunk at a time; progress counts the region's pfns up to each chunk's end */
+static void free_with_progress(struct pmm_machine *m, unsigned long start, unsigned long end,
+			       unsigned long long region_done, unsigned long region_start,
+			       unsigned long long total)
+{
+	while (start < end) {
+		unsigned long next = PMM__MIN(end, PMM__ALIGN(start + 1, PMM__PROGRESS_CHUNK));
+
+		pmm__free_pages_memory(m, start, next, true);
+		start = next;
+		pmm__progress(m, "freeing memory", region_done + (next - region_start), total);
+	}
+}
+
 /* memblock_free_all(): every free (not reserved) page of every zone to the buddy lists. */
 void pmm__memblock_free_all(struct pmm_machine *m)
 {
 	const struct pmm__memblock_type *mem = &m->memblock.memory, *res = &m->memblock.reserved;
+	unsigned long long total = 0, done = 0;
 	unsigned int i;
 	int nid, z;
+
+	for (i = 0; i < mem->cnt; i++) {
+		unsigned long s, e;
+
+		if (pmm__region_pfns(&mem->regions[i], m->view.page_shift, &s, &e))
+			total += e - s;
+	}
 
 	/* reset_all_zones_managed_pages(): managed counts what is actually freed */
 	pmm_for_each_node(nid, m)
@@ -341,9 +363,11 @@ void pmm__memblock_free_all(struct pmm_machine *m)
 				continue;
 			/* for_each_free_mem_range(): the parts not in memblock.reserved */
 			for (; pmm__next_free_pfn_range(res, m->view.page_shift, &zs, ze, &fe); zs = fe)
-				pmm__free_pages_memory(m, zs, fe, true);
+				free_with_progress(m, zs, fe, done, s, total);
 		}
+		done += e - s;
 	}
+	pmm__progress(m, "freeing memory", total, total);
 }
 
 /* ---- allocation: expand, __rmqueue_smallest, fallback ------------------------------------------- */

@@ -12,6 +12,7 @@
 #define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -412,6 +413,71 @@ static void test_on_demand_budget(void **state)
 	pmm_machine_desc_destroy(d);
 }
 
+struct progress_log {
+	char			phase[4][32];
+	unsigned long long	last_done[4], total[4];
+	int			nr;
+	bool			backwards;
+};
+
+static void record_progress(void *arg, const char *phase, unsigned long long done,
+			    unsigned long long total)
+{
+	struct progress_log *p = arg;
+	int i;
+
+	for (i = 0; i < p->nr && strcmp(p->phase[i], phase); i++)
+		;
+	if (i == p->nr) {
+		assert_true(p->nr < 4);
+		snprintf(p->phase[p->nr++], sizeof(p->phase[0]), "%s", phase);
+	} else if (done < p->last_done[i] || total != p->total[i]) {
+		p->backwards = true;
+	}
+	p->last_done[i] = done;
+	p->total[i] = total;
+}
+
+/*
+ * pmm_boot_opts.progress: each phase counts up to its total and ends there.
+ * By hand, desc_two_nodes() has 524,032 + 16,384 + 983,040 + 65,536 pages
+ * of memory; deferred init has 29 sections of node 0 and 1 of node 1.
+ */
+static void test_boot_progress(void **state)
+{
+	struct pmm_machine_desc *d = desc_two_nodes();
+	enum pmm_defer modes[2] = { PMM_DEFER_EAGER, PMM_DEFER_DEFERRED };
+	int k, i;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		struct progress_log p = { .nr = 0 };
+		struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
+					      .defer = modes[k], .progress = record_progress,
+					      .progress_arg = &p };
+		struct pmm_machine *m;
+
+		assert_int_equal(pmm_boot(d, &opts, &m), 0);
+		assert_false(p.backwards);
+		assert_string_equal(p.phase[0], "struct pages");
+		assert_string_equal(p.phase[1], "freeing memory");
+		for (i = 0; i < 2; i++) {
+			assert_int_equal(p.total[i], 1588992);
+			assert_int_equal(p.last_done[i], p.total[i]);
+		}
+		if (modes[k] == PMM_DEFER_DEFERRED && PMM_CONFIG_SPARSEMEM) {
+			assert_int_equal(p.nr, 3);
+			assert_string_equal(p.phase[2], "deferred struct pages");
+			assert_int_equal(p.total[2], 30);
+			assert_int_equal(p.last_done[2], 30);
+		} else {
+			assert_int_equal(p.nr, 2);
+		}
+		pmm_shutdown(m);
+	}
+	pmm_machine_desc_destroy(d);
+}
+
 /* Memory hotplug finishes deferred init first: zones move under it. */
 static void test_on_demand_then_hotplug(void **state)
 {
@@ -451,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_default_is_on_demand_for_big_machines),
 		cmocka_unit_test(test_on_demand_then_hotplug),
 		cmocka_unit_test(test_on_demand_budget),
+		cmocka_unit_test(test_boot_progress),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

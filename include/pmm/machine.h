@@ -430,6 +430,16 @@ struct pmm_boot_opts {
 	 * available (/proc/meminfo MemAvailable), so that the host never has
 	 * to kill the process. */
 	size_t		memmap_limit;
+	/* Called now and then while a boot works through its memory, from the
+	 * booting thread only (and later from a pmm_deferred_init_finish()
+	 * caller): @phase says what ("struct pages", "freeing memory",
+	 * "deferred struct pages"), @done of @total units (pages, or sections
+	 * for deferred init) are through, never going back; the last call of
+	 * a phase has @done == @total. One call per 2^18 pages at most, or
+	 * every 50 ms. NULL: none. */
+	void		(*progress)(void *arg, const char *phase, unsigned long long done,
+				    unsigned long long total);
+	void		*progress_arg;
 };
 
 /**

@@ -8,9 +8,12 @@
  * With no machine it describes this host (pmm_machine_from_host()).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <pmm/pmm.h>
 
@@ -46,6 +49,7 @@ static void usage(FILE *f)
 		"                     (as DEFERRED_STRUCT_PAGE_INIT: in parallel) or on-demand\n"
 		"                     (as memory is allocated); default: on-demand when the eager\n"
 		"                     memmap would take over half of the host's available memory\n"
+		"A boot that takes over a second shows its progress on stderr (a terminal).\n"
 		"commands:\n"
 		"  boot-log           the kernel's boot log lines (default)\n"
 		"  zoneinfo           /proc/zoneinfo\n"
@@ -142,9 +146,44 @@ bad:
 	return -EINVAL;
 }
 
+/* Progress on a terminal: nothing for a boot done within a second, then a line redrawn ten times a second. */
+struct progress {
+	double	start, last;
+	bool	shown;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void show_progress(void *arg, const char *phase, unsigned long long done,
+			  unsigned long long total)
+{
+	struct progress *p = arg;
+	double t = now_s();
+
+	if (t - p->start < 1.0 || (t - p->last < 0.1 && done < total))
+		return;
+	p->last = t;
+	p->shown = true;
+	fprintf(stderr, "\rpmm: booting: %s %3llu%%\033[K", phase,
+		total ? done * 100 / total : 100);
+}
+
+static void end_progress(const struct progress *p)
+{
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+}
+
 int main(int argc, char **argv)
 {
 	struct pmm_boot_opts opts = { .log = log_errors };
+	struct progress progress = { 0 };
 	const char *machine = NULL, *dmesg = NULL, *extra_cmdline = NULL, *online = NULL;
 	const char *offline = NULL;
 	const char *xml = NULL, *synthetic = NULL, *arch = NULL;
@@ -256,7 +295,13 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (isatty(STDERR_FILENO)) {
+		progress.start = now_s();
+		opts.progress = show_progress;
+		opts.progress_arg = &progress;
+	}
 	err = pmm_boot(desc, &opts, &m);
+	end_progress(&progress);
 	pmm_machine_desc_destroy(desc);
 	if (err) {
 		fprintf(stderr, "pmm: boot failed: %s\n", strerror(-err));
