@@ -6,6 +6,9 @@
  * Mirrors mm/sparse-vmemmap.c: __populate_section_memmap,
  * vmemmap_populate_basepages, and the arch's vmemmap reservation.
  */
+#define _DEFAULT_SOURCE 1
+#include <sys/mman.h>
+
 #include "memory_model/sparse.h"
 
 int pmm__memmap_model_init(struct pmm_machine *m)
@@ -20,6 +23,9 @@ int pmm__memmap_model_init(struct pmm_machine *m)
 			    mm->vmemmap_bytes >> 20);
 		return -ENOMEM;
 	}
+	/* vmemmap_populate_hugepages(): the host backs it with 2 MiB pages where it
+	 * can, a section's memmap a fault, not 512 (advice; ignored without THP) */
+	madvise(mm->vmemmap, mm->vmemmap_bytes, MADV_HUGEPAGE);
 	m->view.mem_map = mm->vmemmap;
 	return 0;
 }
