@@ -5,8 +5,10 @@
  * each in a child process, so that its time and peak RSS are its own. Next
  * to them, the floor measured in the same run: 64-byte records stored into
  * fresh memory, one per page, as plain as struct page initialisation can be.
- * Then 1 TiB and 64 TiB (8 nodes, x86-64's 46 bits) on demand: the boot, the
- * first allocation, and 64 GiB of order-9 pages allocated and freed.
+ * Then 1 TiB and 64 TiB (8 nodes, x86-64's 46 bits) on demand with real
+ * memory behind them: the boot, the first allocation, and 64 GiB of order-9
+ * pages allocated, written and freed, 4 GiB at a time (the host has less
+ * than 64 GiB), next to a memset of the same bytes.
  *
  * usage: bench_boot [--quick]   (--quick: 1 and 16 GiB, and 1 TiB, only)
  */
@@ -68,7 +70,10 @@ static struct result in_child(double (*fn)(unsigned long long), unsigned long lo
 	return r;
 }
 
-/* The floor: one 64-byte record per page of @gib GiB, stored into fresh memory. */
+static int floor_huge;
+
+/* The floor: one 64-byte record per page of @gib GiB, stored into fresh memory
+ * (with floor_huge, memory the host backs with 2 MiB pages, as pmm's vmemmap). */
 static double floor_stores(unsigned long long gib)
 {
 	unsigned long long pages = gib << 18, i;
@@ -80,6 +85,8 @@ static double floor_stores(unsigned long long gib)
 		    -1, 0);
 	if (recs == MAP_FAILED)
 		return -1;
+	if (floor_huge)
+		madvise(recs, bytes, MADV_HUGEPAGE);
 	t = now_s();
 	for (i = 0; i < pages; i++) {
 		memset(&recs[i], 0, sizeof(recs[i]));
@@ -138,17 +145,26 @@ static struct pmm_machine_desc *desc_tib(unsigned long long tib)
 }
 
 static double first_alloc_ms;
-static double alloc_64g_s;
+static double held_64g_s, alloc_64g_s, write_64g_s;
 
-/* boot @tib TiB on demand (the default for it), allocate once, then 64 GiB of order 9 */
+#define ROUND_BLOCKS	2048UL	/* 4 GiB of order-9 blocks held at a time */
+#define ROUNDS		16UL	/* 64 GiB in all */
+
+/*
+ * Boot @tib TiB on demand (the default for it) with its real memory behind
+ * it, allocate once, then 64 GiB of order-9 pages held at once (the zones
+ * grow) and freed, then 64 GiB again in rounds of 4 GiB: each round
+ * allocates its blocks, writes every byte of their memory, frees them.
+ * Returns the boot's time.
+ */
 static double boot_tib_on_demand(unsigned long long tib)
 {
-	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP };
+	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND };
 	struct pmm_machine_desc *d = desc_tib(tib);
 	struct pmm_page **pages;
 	struct pmm_machine *m;
-	unsigned long n = 32768, i;
-	double t0, t;
+	unsigned long i, r, got = 0;
+	double t0, t, ta;
 
 	if (!d)
 		return -1;
@@ -156,15 +172,35 @@ static double boot_tib_on_demand(unsigned long long tib)
 	if (pmm_boot(d, &opts, &m))
 		return -1;
 	t = now_s() - t0;
-	pages = calloc(n, sizeof(*pages));
+	pages = calloc(ROUNDS * ROUND_BLOCKS, sizeof(*pages));
 	pages[0] = pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE, 9);
 	first_alloc_ms = (now_s() - t0) * 1e3;
-	for (i = 1; pages[i - 1] && i < n; i++)
+	/* 64 GiB held at once: the zones grow by 512 sections */
+	for (i = 1; pages[i - 1] && i < ROUNDS * ROUND_BLOCKS; i++)
 		pages[i] = pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE, 9);
-	for (i = 0; i < n && pages[i]; i++)
+	for (i = 0; i < ROUNDS * ROUND_BLOCKS && pages[i]; i++, got++)
 		pmm_free_pages(m, pages[i], 9);
-	alloc_64g_s = now_s() - t0 - t;
-	if (i < n || pmm_check(m))
+	held_64g_s = now_s() - t0 - t;
+	if (got < ROUNDS * ROUND_BLOCKS)
+		return -1;
+	got = 0;
+	alloc_64g_s = write_64g_s = 0;
+	for (r = 0; r < ROUNDS; r++) {
+		ta = now_s();
+		for (i = 0; i < ROUND_BLOCKS; i++)
+			if (!(pages[i] = pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE, 9)))
+				break;
+		alloc_64g_s += now_s() - ta;
+		ta = now_s();
+		for (i = 0; i < ROUND_BLOCKS && pages[i]; i++)
+			memset(pmm_page_address(m, pages[i]), (int)r + 1, 2UL << 20);
+		write_64g_s += now_s() - ta;
+		ta = now_s();
+		for (i = 0; i < ROUND_BLOCKS && pages[i]; i++, got++)
+			pmm_free_pages(m, pages[i], 9);
+		alloc_64g_s += now_s() - ta;
+	}
+	if (got < ROUNDS * ROUND_BLOCKS || pmm_check(m))
 		return -1;
 	free(pages);
 	pmm_shutdown(m);
@@ -172,14 +208,38 @@ static double boot_tib_on_demand(unsigned long long tib)
 	return t;
 }
 
-/* in_child() carries one figure: the boot, then the rest through these pipes */
+/* the floor for the writes: memset of 4 GiB of fresh memory, then of the same 4 GiB 15 times more */
+static double memset_64g(void)
+{
+	size_t bytes = ROUND_BLOCKS << 21;
+	unsigned char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	unsigned long r;
+	double t;
+
+	if (p == MAP_FAILED)
+		return -1;
+	t = now_s();
+	for (r = 0; r < ROUNDS; r++)
+		memset(p, (int)r + 1, bytes);
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+	t = now_s() - t;
+	munmap(p, bytes);
+	return t;
+}
+
+/* in_child() carries one figure: the boot, then the rest through stdout */
 static double on_demand_child(unsigned long long tib)
 {
-	double t = boot_tib_on_demand(tib);
+	double t = boot_tib_on_demand(tib), floor = t < 0 ? -1 : memset_64g();
 
+	if (t < 0)
+		return t;
 	printf("%4llu TiB on demand: boot %.3f s, first order-9 allocation %.1f ms after the boot "
-	       "began, 64 GiB of order-9 pages allocated and freed in %.3f s\n", tib, t,
-	       first_alloc_ms, alloc_64g_s);
+	       "began;\n         64 GiB of order-9 pages allocated and freed %.3f s; again in rounds "
+	       "of 4 GiB, written: allocation and free %.3f s,\n         writing every byte %.3f s "
+	       "(floor: memset of the same bytes %.3f s)\n",
+	       tib, t, first_alloc_ms, held_64g_s, alloc_64g_s, write_64g_s, floor);
 	fflush(stdout);
 	return t;
 }
@@ -195,14 +255,16 @@ int main(int argc, char **argv)
 	       "floor ns/pg", "ratio", "peak MiB");
 	for (i = 0; i < n; i++) {
 		unsigned long long pages = sizes[i] << 18;
-		struct result fl = { 1e9, 0, 0 }, eager = { 0 };
+		struct result fl = { 1e9, 0, 0 }, flh = { 1e9, 0, 0 }, eager = { 0 };
 		int mode, k;
 
-		for (k = 0; k < 3; k++) {
-			struct result r = in_child(floor_stores, sizes[i]);
+		for (k = 0; k < 6; k++) {
+			struct result r;
 
-			if (r.ok && r.seconds < fl.seconds)
-				fl = r;
+			floor_huge = k & 1;
+			r = in_child(floor_stores, sizes[i]);
+			if (r.ok && r.seconds < (floor_huge ? flh : fl).seconds)
+				*(floor_huge ? &flh : &fl) = r;
 		}
 		for (mode = 0; mode < 2; mode++) {
 			struct result best = { 1e9, 0, 0 };
@@ -226,9 +288,11 @@ int main(int argc, char **argv)
 			       best.seconds / fl.seconds, best.max_rss_kb >> 10);
 		}
 		if (eager.ok)
-			printf("struct page init: %.1f ns/page (floor %.1f ns/page, ratio %.2f), %llu GiB "
-			       "eager\n", eager.seconds * 1e9 / (double)pages,
-			       fl.seconds * 1e9 / (double)pages, eager.seconds / fl.seconds, sizes[i]);
+			printf("struct page init: %.1f ns/page (floor %.1f ns/page, ratio %.2f; floor on "
+			       "2 MiB pages %.1f ns/page, ratio %.2f), %llu GiB eager\n",
+			       eager.seconds * 1e9 / (double)pages, fl.seconds * 1e9 / (double)pages,
+			       eager.seconds / fl.seconds, flh.seconds * 1e9 / (double)pages,
+			       eager.seconds / flh.seconds, sizes[i]);
 	}
 	for (i = 0; i < (n == 2 ? 1U : 2U); i++) {
 		unsigned long long tib = i ? 64 : 1;
