@@ -34,7 +34,16 @@ struct dmesg {
 	int			nr_cpus, nr_cpu_nodes;
 	unsigned long		lineno;		/* of the line being read */
 	char			bad[160];	/* why the log was refused, if it was */
+	/* the kernel's build: zones of the "Zone ranges" block, NUMA ("Policy zone") */
+	bool			in_zones, zones_block, built_zonelists, policy_zone;
+	unsigned int		zones_listed;
+	/* which architecture the lines are from, where the release does not say */
+	unsigned int		signs;		/* SIGN_* */
+	long			dma_reserved;	/* "DMA zone: N pages reserved" (before 5.13), or -1 */
+	char			foreign[32];	/* an architecture pmm does not model */
 };
+
+enum { SIGN_X86 = 1, SIGN_ARM64 = 2, SIGN_RISCV = 4 };
 
 /* Drop "[    0.000000] ", "<6>" and "kernel: " prefixes. */
 static const char *strip_prefix(const char *line)
@@ -152,22 +161,94 @@ static void note_node(struct dmesg *g, long nid)
 		g->node_seen[nid] = true;
 }
 
-static void arch_from_release(struct dmesg *g, const char *s)
+/* The architecture a release string or compiler triple names, if it names one. */
+static const char *arch_named(const char *s)
 {
-	if (strstr(s, "amd64") || strstr(s, "x86_64"))
-		snprintf(g->arch, sizeof(g->arch), "x86_64");
-	else if (strstr(s, "686-pae") || strstr(s, "-pae"))
-		snprintf(g->arch, sizeof(g->arch), "x86_32_pae");
-	else if (strstr(s, "686") || strstr(s, "i386"))
-		snprintf(g->arch, sizeof(g->arch), "x86_32");
-	else if (strstr(s, "arm64-16k") || strstr(s, "16k"))
-		snprintf(g->arch, sizeof(g->arch), "arm64_16k");
-	else if (strstr(s, "arm64-64k") || strstr(s, "64k"))
-		snprintf(g->arch, sizeof(g->arch), "arm64_64k");
-	else if (strstr(s, "arm64") || strstr(s, "aarch64"))
-		snprintf(g->arch, sizeof(g->arch), "arm64");
-	else if (strstr(s, "riscv64"))
-		snprintf(g->arch, sizeof(g->arch), "riscv64");
+	if (strstr(s, "amd64") || strstr(s, "x86_64") || strstr(s, "x86-64"))
+		return "x86_64";
+	if (strstr(s, "686-pae") || strstr(s, "-pae"))
+		return "x86_32_pae";
+	if (strstr(s, "686") || strstr(s, "i386"))
+		return "x86_32";
+	if (strstr(s, "arm64-16k"))
+		return "arm64_16k";
+	if (strstr(s, "arm64-64k"))
+		return "arm64_64k";
+	if (strstr(s, "arm64") || strstr(s, "aarch64"))
+		return "arm64";
+	if (strstr(s, "riscv64"))
+		return "riscv64";
+	return NULL;
+}
+
+/* Architectures pmm has no profile for, by the names their logs use. */
+static const char *foreign_named(const char *s)
+{
+	static const struct { const char *sign, *name; } foreign[] = {
+		{ "ppc64", "powerpc64" }, { "powerpc64", "powerpc64" }, { "powerpc", "powerpc" },
+		{ "PowerPC", "powerpc" },
+		{ "s390", "s390" }, { "loongarch", "loongarch64" }, { "LoongArch", "loongarch64" },
+		{ "mips", "mips" }, { "MIPS", "mips" }, { "sparc", "sparc64" },
+		{ "armv7", "arm (32-bit)" }, { "ARMv7", "arm (32-bit)" }, { "armhf", "arm (32-bit)" },
+		{ "-armmp", "arm (32-bit)" }, { "parisc", "parisc" }, { "alpha", "alpha" },
+	};
+	size_t i;
+
+	for (i = 0; i < PMM__ARRAY_SIZE(foreign); i++)
+		if (strstr(s, foreign[i].sign))
+			return foreign[i].name;
+	return NULL;
+}
+
+/* "Linux version RELEASE (builder) (compiler ...)": the release, then the compiler triple */
+static void arch_from_version_line(struct dmesg *g, const char *line)
+{
+	char release[64] = "";
+	const char *a, *f;
+
+	sscanf(line, "%63s", release);
+	a = arch_named(release);
+	if (!a && (strstr(line, "-linux-gnu") || strstr(line, "-linux-")))
+		a = arch_named(line);	/* x86_64-linux-gnu-gcc, aarch64-linux-gnu-gcc, ... */
+	if (a) {
+		snprintf(g->arch, sizeof(g->arch), "%s", a);
+		return;
+	}
+	f = foreign_named(release);
+	if (!f && strstr(line, "-linux-"))
+		f = foreign_named(line);
+	if (f)
+		snprintf(g->foreign, sizeof(g->foreign), "%s", f);
+}
+
+/* Lines only one architecture prints. */
+static void note_arch_signs(struct dmesg *g, const char *s)
+{
+	if (strstr(s, "BIOS-e820: ") || strstr(s, "x86/fpu: ") || strstr(s, "x86/PAT: ") ||
+	    strstr(s, "x86/cpu: ") || strstr(s, "x86: Booting SMP"))
+		g->signs |= SIGN_X86;
+	else if (strstr(s, "Booting Linux on physical CPU ") || strstr(s, "CPU features: ") ||
+		 strstr(s, "psci: "))
+		g->signs |= SIGN_ARM64;
+	else if (!strncmp(s, "riscv: ", 7) || strstr(s, "SBI specification v") ||
+		 strstr(s, "riscv-intc") || strstr(s, "RISC-V"))
+		g->signs |= SIGN_RISCV;
+}
+
+/* A "Zone ranges" line: "  DMA32    [mem ...]" or "  DMA32    empty"; false at the block's end */
+static bool zone_range_line(struct dmesg *g, const char *s)
+{
+	char name[16];
+	int z;
+
+	if (*s != ' ' || sscanf(s, "%15s", name) != 1)
+		return false;
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+		if (!strcmp(name, pmm_zone_names[z]) && (strstr(s, "[mem ") || strstr(s, "empty"))) {
+			g->zones_listed |= 1u << z;
+			return true;
+		}
+	return false;
 }
 
 static void parse_line(struct dmesg *g, const char *raw)
@@ -176,6 +257,12 @@ static void parse_line(struct dmesg *g, const char *raw)
 	unsigned long long a, b;
 	long nid, v;
 
+	note_arch_signs(g, s);
+	if (g->in_zones) {
+		if (zone_range_line(g, s))
+			return;
+		g->in_zones = false;
+	}
 	if (g->in_early) {
 		if (after(s, "node", &nid, &p) && *p == ':' && parse_mem(s, &a, &b)) {
 			if (node_ok(g, nid) && g->nr_early < (int)PMM__ARRAY_SIZE(g->early))
@@ -187,7 +274,18 @@ static void parse_line(struct dmesg *g, const char *raw)
 	}
 	if ((p = strstr(s, "Linux version ")) != NULL && !g->version[0]) {
 		sscanf(p + 14, "%63s", g->version);
-		arch_from_release(g, p);
+		arch_from_version_line(g, p + 14);
+	} else if (strstr(s, "Zone ranges:")) {
+		g->in_zones = g->zones_block = true;
+		g->zones_listed = 0;
+	} else if ((p = strstr(s, "DMA zone: ")) != NULL && strstr(p, " pages reserved")) {
+		p += 10;
+		if (get_long(&p, 10, &v) && v >= 0)
+			g->dma_reserved = v;
+	} else if (strstr(s, "Policy zone: ")) {
+		g->policy_zone = true;
+	} else if (strstr(s, "Built ") && strstr(s, " zonelists")) {
+		g->built_zonelists = true;
 	} else if ((p = strstr(s, "Kernel command line: ")) != NULL ||
 		   (p = strstr(s, "Command line: ")) != NULL) {
 		if (!g->cmdline) {
@@ -279,6 +377,79 @@ static bool srat_hotplug(const struct dmesg *g, unsigned long long start, unsign
 		if (g->srat[i].hotplug && start >= g->srat[i].start && end <= g->srat[i].end)
 			return true;
 	return false;
+}
+
+/*
+ * What every x86 kernel reserves before the zones are sized, which a log
+ * does not list but its "Total pages" counts (dma_reserve): since 5.13 the
+ * whole first MiB ("x86/setup: Always reserve the first 1M of RAM"); before,
+ * the first 64 KiB (CONFIG_X86_RESERVE_LOW) and the real-mode trampoline,
+ * which those kernels print as "DMA zone: N pages reserved": N pages of
+ * the lowest memory are reserved then.
+ */
+static int x86_early_reservations(const struct dmesg *g, struct pmm_machine_desc *d)
+{
+	unsigned long long left, page = 1ULL << d->arch->page_shift;
+	int i, rc;
+
+	if (d->arch->id != PMM_ARCH_X86_64 && d->arch->id != PMM_ARCH_X86_32 &&
+	    d->arch->id != PMM_ARCH_X86_32_PAE)
+		return 0;
+	if (g->dma_reserved < 0)
+		return pmm_machine_desc_add_reserved(d, 0, d->kernel_version >=
+						     PMM_KERNEL_VERSION(5, 13) ? 1ULL << 20 : 64 << 10);
+	left = (unsigned long long)g->dma_reserved * page;
+	for (i = 0; i < g->nr_early && left; i++) {
+		unsigned long long n = g->early[i].end - g->early[i].start;
+
+		n = n < left ? n : left;
+		rc = pmm_machine_desc_add_reserved(d, g->early[i].start, g->early[i].start + n);
+		if (rc)
+			return rc;
+		left -= n;
+	}
+	return 0;
+}
+
+/*
+ * Early ranges that touch on the same node were kept apart by memblock, so
+ * their flags differ: firmware's nomap regions between usable memory. Which
+ * of a run is nomap the log does not say; the largest is taken as usable
+ * and the others alternate from it, which keeps every printed range.
+ */
+static bool adjacent_nomap(const struct dmesg *g, int i)
+{
+	int first = i, last = i, k, largest;
+
+	while (first > 0 && g->early[first - 1].end == g->early[first].start &&
+	       g->early[first - 1].nid == g->early[first].nid)
+		first--;
+	while (last + 1 < g->nr_early && g->early[last].end == g->early[last + 1].start &&
+	       g->early[last + 1].nid == g->early[last].nid)
+		last++;
+	for (largest = k = first; k <= last; k++)
+		if (g->early[k].end - g->early[k].start >
+		    g->early[largest].end - g->early[largest].start)
+			largest = k;
+	return (i > largest ? i - largest : largest - i) & 1;
+}
+
+/* The kernel's build as the log shows it: its zones ("Zone ranges" lists all but Movable), NUMA */
+static int kernel_build(struct dmesg *g, struct pmm_machine_desc *d, char *err, size_t err_len,
+			const char *path)
+{
+	unsigned int zones = g->zones_block ? g->zones_listed | (1u << PMM_ZONE_MOVABLE) : 0;
+	int numa = g->built_zonelists ? g->policy_zone : -1;
+
+	if (g->zones_block && !(g->zones_listed & (1u << PMM_ZONE_NORMAL)))
+		zones = 0;	/* a truncated block: keep the version's zones */
+	if ((zones || numa >= 0) && pmm_machine_desc_set_kernel_config(d, zones, numa)) {
+		snprintf(err, err_len, "%s: its \"Zone ranges\" do not fit %s: %s%s", path,
+			 d->arch->name, pmm_machine_desc_error(d),
+			 g->arch[0] ? "" : " (say the architecture with --arch)");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int build_desc(struct dmesg *g, struct pmm_machine_desc *d, char *err, size_t err_len,
@@ -373,12 +544,17 @@ static int build_desc(struct dmesg *g, struct pmm_machine_desc *d, char *err, si
 		unsigned int flags = srat_hotplug(g, g->early[i].start, g->early[i].end) ?
 				     PMM_MEMORY_HOTPLUGGABLE : 0;
 
+		if (adjacent_nomap(g, i))
+			flags |= PMM_MEMORY_NOMAP;
+
 		rc = pmm_machine_desc_add_memory(d, g->early[i].start, g->early[i].end,
 						 g->early[i].nid, flags);
 		if (rc)
 			goto fail;
 	}
-	rc = pmm_machine_desc_set_cmdline(d, g->cmdline ? g->cmdline : "");
+	rc = x86_early_reservations(g, d);
+	if (!rc)
+		rc = pmm_machine_desc_set_cmdline(d, g->cmdline ? g->cmdline : "");
 	if (!rc)
 		return 0;
 fail:
@@ -386,8 +562,78 @@ fail:
 	return rc;
 }
 
+/*
+ * The architecture: @arch if the caller knows it, else the release or the
+ * compiler in the "Linux version" line, else lines only one architecture
+ * prints (x86's e820 map and x86/ lines, arm64's "Booting Linux on physical
+ * CPU", riscv's SBI lines). 32-bit x86 lists HighMem among its zones, and
+ * PAE shows as memory above 4 GiB.
+ */
+static int decide_arch(struct dmesg *g, const char *arch, const char *name, char *err,
+		       size_t err_len)
+{
+	const char *sign_names[] = { "x86", "arm64", "riscv64" };
+
+	if (arch) {
+		if (!pmm_arch_lookup(arch)) {
+			snprintf(err, err_len, "%s: unknown architecture \"%s\" (x86_64, x86_32, "
+				 "x86_32_pae, arm64, arm64_16k, arm64_64k or riscv64)", name, arch);
+			return -EINVAL;
+		}
+		snprintf(g->arch, sizeof(g->arch), "%s", arch);
+		return 0;
+	}
+	if (g->arch[0])
+		return 0;
+	if (g->foreign[0]) {
+		snprintf(err, err_len, "%s: the log of a %s kernel: pmm models x86_64, x86_32, "
+			 "arm64 and riscv64", name, g->foreign);
+		return -EINVAL;
+	}
+	if (g->signs == SIGN_X86) {
+		bool above_4g = false;
+		int i;
+
+		for (i = 0; i < g->nr_early; i++)
+			above_4g |= g->early[i].end > (1ULL << 32);
+		for (i = 0; i < g->nr_e820; i++)
+			above_4g |= g->e820[i].end > (1ULL << 32);
+		snprintf(g->arch, sizeof(g->arch), "%s",
+			 !(g->zones_listed & (1u << PMM_ZONE_HIGHMEM)) ? "x86_64" :
+			 above_4g ? "x86_32_pae" : "x86_32");
+		return 0;
+	}
+	if (g->signs == SIGN_ARM64 || g->signs == SIGN_RISCV) {
+		snprintf(g->arch, sizeof(g->arch), "%s",
+			 g->signs == SIGN_ARM64 ? "arm64" : "riscv64");
+		return 0;
+	}
+	if (g->signs) {
+		snprintf(err, err_len, "%s: lines of more than one architecture (%s%s%s%s%s): "
+			 "say which with --arch", name,
+			 g->signs & SIGN_X86 ? sign_names[0] : "",
+			 (g->signs & SIGN_X86) && (g->signs & ~SIGN_X86) ? ", " : "",
+			 g->signs & SIGN_ARM64 ? sign_names[1] : "",
+			 (g->signs & SIGN_ARM64) && (g->signs & SIGN_RISCV) ? ", " : "",
+			 g->signs & SIGN_RISCV ? sign_names[2] : "");
+		return -EINVAL;
+	}
+	snprintf(err, err_len, "%s: nothing says which architecture this log is from (the "
+		 "\"Linux version\" line names none, and there are no e820/x86, \"Booting Linux "
+		 "on physical CPU\" or riscv/SBI lines): say which with --arch", name);
+	return -EINVAL;
+}
+
 int pmm_machine_desc_from_dmesg_buffer(const char *text, size_t len, const char *name,
 				       struct pmm_machine_desc **out, char *errbuf, size_t err_len)
+{
+	return pmm_machine_desc_from_dmesg_buffer_arch(text, len, name, NULL, out, errbuf,
+						       err_len);
+}
+
+int pmm_machine_desc_from_dmesg_buffer_arch(const char *text, size_t len, const char *name,
+					    const char *arch, struct pmm_machine_desc **out,
+					    char *errbuf, size_t err_len)
 {
 	char localerr[512];
 	char *err = errbuf && err_len ? errbuf : localerr, *copy, *line, *end;
@@ -406,6 +652,8 @@ int pmm_machine_desc_from_dmesg_buffer(const char *text, size_t len, const char 
 	/* one writable copy, cut into lines in place; a NUL byte ends its line early */
 	copy = pmm__malloc(len + 1);
 	g = pmm__calloc(1, sizeof(*g));
+	if (g)
+		g->dma_reserved = -1;
 	if (!copy || !g) {
 		free(copy);
 		free(g);
@@ -429,12 +677,9 @@ int pmm_machine_desc_from_dmesg_buffer(const char *text, size_t len, const char 
 		rc = -EINVAL;
 		goto out;
 	}
-	if (!g->arch[0]) {
-		snprintf(err, err_len, "%s: no \"Linux version\" line: cannot tell the architecture",
-			 name);
-		rc = -EINVAL;
+	rc = decide_arch(g, arch, name, err, err_len);
+	if (rc)
 		goto out;
-	}
 	rc = pmm_machine_desc_create(g->arch, &d);
 	if (rc) {
 		snprintf(err, err_len, "%s: %s", name, rc == -ENOMEM ? "out of memory" :
@@ -443,7 +688,9 @@ int pmm_machine_desc_from_dmesg_buffer(const char *text, size_t len, const char 
 	}
 	if (g->version[0] && pmm_machine_desc_set_kernel(d, g->version))
 		pmm_machine_desc_set_kernel(d, "6.12");	/* unknown version: the default rules */
-	rc = build_desc(g, d, err, err_len, name);
+	rc = kernel_build(g, d, err, err_len, name);
+	if (!rc)
+		rc = build_desc(g, d, err, err_len, name);
 	if (!rc) {
 		*out = d;
 		d = NULL;
@@ -459,4 +706,20 @@ int pmm_machine_desc_from_dmesg(const char *path, struct pmm_machine_desc **out,
 				size_t err_len)
 {
 	return pmm__desc_from_file(path, pmm_machine_desc_from_dmesg_buffer, out, err, err_len);
+}
+
+int pmm_machine_desc_from_dmesg_arch(const char *path, const char *arch,
+				     struct pmm_machine_desc **out, char *err, size_t err_len)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	rc = pmm__read_file(path, PMM__MAX_INPUT_BYTES, &text, &len, err, err_len);
+	if (rc)
+		return rc;
+	rc = pmm_machine_desc_from_dmesg_buffer_arch(text, len, path, arch, out, err, err_len);
+	free(text);
+	return rc;
 }

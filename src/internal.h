@@ -52,7 +52,12 @@ struct pmm__sysctl {
 };
 
 struct pmm_machine_desc {
-	const struct pmm_arch_profile *arch;
+	const struct pmm_arch_profile *arch;	/* &build */
+	/* the kernel build: the architecture's profile with the build options
+	 * the kernel version, a named profile or the description chose */
+	struct pmm_arch_profile	build;
+	bool			zones_set;	/* build.zones chosen, not a version default */
+	bool			numa_set;
 	unsigned int		kernel_version;	/* PMM_KERNEL_VERSION(major, minor) */
 	struct pmm__sysctl	sysctl;
 	struct pmm__range	*hotplug;	/* memory firmware adds after boot */
@@ -77,6 +82,9 @@ int pmm__desc_fail(struct pmm_machine_desc *d, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 #define PMM_KERNEL_VERSION(a, b)	(((a) << 16) + ((b) << 8))
+/* the newest kernel version any rule of pmm's follows (docs/kernel-map.md) */
+#define PMM__NEWEST_RULES_MAJOR	6
+#define PMM__NEWEST_RULES_MINOR	15
 
 /* ---- cmdline.c ------------------------------------------------------------------------- */
 
@@ -219,7 +227,8 @@ struct pmm__node_host {
 struct pmm_machine {
 	struct pmm_machine_view	view;		/* must stay first: read by the inline helpers */
 
-	const struct pmm_arch_profile *arch;
+	const struct pmm_arch_profile *arch;	/* &build */
+	struct pmm_arch_profile	build;		/* the description's kernel build */
 	unsigned int		flags;		/* PMM_BOOT_* */
 	struct pmm__memblock	memblock;
 	unsigned long		max_pfn;	/* one past the highest pfn of memory */

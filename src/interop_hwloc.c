@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <signal.h>
@@ -883,6 +884,82 @@ static int host_ranges_from_blocks(struct pmm_machine_desc *d, const struct bloc
 	return d->nr_memory ? 0 : -ENOENT;
 }
 
+/* One line of a procfs/sysfs file, without its newline; false if unreadable. */
+static bool read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fgets(buf, (int)len, f) != NULL;
+	fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok;
+}
+
+/*
+ * The running kernel, as the description's kernel: its version (uname), the
+ * zone types it was built with (the zones /proc/zoneinfo lists for a node),
+ * NUMA (/sys/devices/system/node exists only with CONFIG_NUMA), what it does
+ * with hot-added memory, and its vm sysctls. What cannot be read keeps the
+ * defaults.
+ */
+static void host_kernel(struct pmm_machine_desc *d)
+{
+	static const char *const sysctls[] = {
+		"min_free_kbytes", "watermark_scale_factor", "percpu_pagelist_high_fraction",
+		"watermark_boost_factor", "min_unmapped_ratio", "min_slab_ratio",
+		"lowmem_reserve_ratio",
+	};
+	unsigned int zones = 0, i;
+	struct utsname u;
+	char line[256], path[128];
+	struct stat st;
+	FILE *f;
+	int first = -1;
+
+	if (!uname(&u))
+		pmm_machine_desc_set_kernel(d, u.release);
+	f = fopen("/proc/zoneinfo", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char name[32];
+		int nid, z;
+
+		if (sscanf(line, "Node %d, zone %31s", &nid, name) != 2)
+			continue;
+		if (first < 0)
+			first = nid;
+		for (z = 0; z < PMM_MAX_NR_ZONES && nid == first; z++)
+			if (!strcmp(name, pmm_zone_names[z]))
+				zones |= 1u << z;
+	}
+	if (f)
+		fclose(f);
+	pmm_machine_desc_set_kernel_config(d, zones, stat("/sys/devices/system/node", &st) ? 0 : 1);
+	if (read_line("/sys/devices/system/memory/auto_online_blocks", line, sizeof(line)))
+		pmm_machine_desc_set_auto_online(d, line);
+	for (i = 0; i < PMM__ARRAY_SIZE(sysctls); i++) {
+		long values[PMM_MAX_NR_ZONES + 1];
+		unsigned int n = 0;
+		char *p, *end;
+
+		snprintf(path, sizeof(path), "/proc/sys/vm/%s", sysctls[i]);
+		if (!read_line(path, line, sizeof(line)))
+			continue;
+		for (p = line; n < PMM__ARRAY_SIZE(values); p = end) {
+			values[n] = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			n++;
+		}
+		if (n)
+			pmm_machine_desc_set_sysctl(d, sysctls[i], values, n);
+	}
+	d->error[0] = '\0';	/* what the host refused to tell is left at its default */
+}
+
 int pmm_machine_from_host(struct pmm_machine_desc **out)
 {
 	const char *arch = host_arch_name();
@@ -906,6 +983,7 @@ int pmm_machine_from_host(struct pmm_machine_desc **out)
 		return err == -EINVAL ? -ENODEV : err;
 	}
 	d->from_host = true;
+	host_kernel(d);
 	for (nid = PMM_MAX_NUMNODES - 1; nid >= 0; nid--)
 		if (d->nodes[nid].declared)
 			first = nid;

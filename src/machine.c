@@ -40,7 +40,8 @@ int pmm_machine_desc_create(const char *arch, struct pmm_machine_desc **out)
 	d = pmm__calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
-	d->arch = a;
+	d->build = *a;
+	d->arch = &d->build;
 	d->kernel_version = PMM_KERNEL_VERSION(6, 12);
 	d->auto_online = -1;
 	d->sysctl.min_free_kbytes = -1;
@@ -173,7 +174,7 @@ int pmm_machine_desc_add_memory(struct pmm_machine_desc *d, pmm_phys_addr_t star
 		return pmm__desc_fail(d, -EINVAL,
 				      "memory [%#llx-%#llx): node %d is not declared",
 				      (unsigned long long)start, (unsigned long long)end, nid);
-	if (flags & ~(unsigned int)(PMM_MEMORY_HOTPLUGGABLE | PMM_MEMORY_MIRROR))
+	if (flags & ~(unsigned int)(PMM_MEMORY_HOTPLUGGABLE | PMM_MEMORY_MIRROR | PMM_MEMORY_NOMAP))
 		return pmm__desc_fail(d, -EINVAL, "memory [%#llx-%#llx): unknown flags %#x",
 				      (unsigned long long)start, (unsigned long long)end, flags);
 	for (i = 0; i < d->nr_memory; i++) {
@@ -252,26 +253,110 @@ int pmm_machine_desc_set_host_node(struct pmm_machine_desc *d, int nid, int host
 	return 0;
 }
 
+/* ---- the kernel build ---------------------------------------------------------------------- */
+
+/*
+ * Named kernels: a distribution's build of one version. The zone types and
+ * NUMA are the architecture profile's (Debian's configs) except where a
+ * build is known to differ: Debian 12's arm64 6.1 has no ZONE_DEVICE (its
+ * capture in tests/fixtures), which a bare version before 6.12 on arm64
+ * follows too, as the fixtures are Debian's kernels.
+ */
+static const struct {
+	const char	*name;
+	unsigned int	major, minor;
+	bool		arm64_no_zone_device;
+} kernel_profiles[] = {
+	{ "debian-11", 5, 10, true },	{ "debian-12", 6, 1, true },
+	{ "debian-13", 6, 12, false },	{ "ubuntu-20.04", 5, 4, false },
+	{ "ubuntu-22.04", 5, 15, false }, { "ubuntu-24.04", 6, 8, false },
+	{ "rhel-8", 4, 18, false },	{ "rhel-9", 5, 14, false },
+	{ "rhel-10", 6, 12, false },
+};
+
+static bool arm64_family(const struct pmm_arch_profile *a)
+{
+	return a->id == PMM_ARCH_ARM64 || a->id == PMM_ARCH_ARM64_16K ||
+	       a->id == PMM_ARCH_ARM64_64K;
+}
+
+/* The build options the version or profile implies, where the description chose none. */
+static void apply_build_defaults(struct pmm_machine_desc *d, int profile)
+{
+	const struct pmm_arch_profile *a = pmm_arch_by_id(d->build.id);
+	bool no_device = profile >= 0 ? kernel_profiles[profile].arm64_no_zone_device :
+			 d->kernel_version < PMM_KERNEL_VERSION(6, 12);
+
+	if (!d->zones_set) {
+		d->build.zones = a->zones;
+		if (arm64_family(a) && no_device)
+			d->build.zones &= ~(1u << PMM_ZONE_DEVICE);
+	}
+	if (!d->numa_set)
+		d->build.numa = a->numa;
+}
+
 int pmm_machine_desc_set_kernel(struct pmm_machine_desc *d, const char *version)
 {
 	unsigned long major, minor;
+	int profile = -1;
+	unsigned int i;
 	char *end;
 
 	if (!version)
 		return pmm__desc_fail(d, -EINVAL, "kernel version missing");
+	for (i = 0; i < PMM__ARRAY_SIZE(kernel_profiles); i++)
+		if (!strcmp(version, kernel_profiles[i].name)) {
+			d->kernel_version = PMM_KERNEL_VERSION(kernel_profiles[i].major,
+							       kernel_profiles[i].minor);
+			apply_build_defaults(d, (int)i);
+			desc_ok(d);
+			return 0;
+		}
 	major = strtoul(version, &end, 10);
 	if (end == version || *end != '.')
-		return pmm__desc_fail(d, -EINVAL, "kernel version \"%s\" is not MAJOR.MINOR", version);
+		return pmm__desc_fail(d, -EINVAL, "kernel \"%s\" is neither MAJOR.MINOR nor a "
+				      "known kernel (debian-12, ubuntu-24.04, rhel-9, ...)", version);
 	version = end + 1;
 	minor = strtoul(version, &end, 10);
 	if (end == version || (*end && *end != '.' && *end != '-' && *end != '+'))
 		return pmm__desc_fail(d, -EINVAL, "kernel version \"%s\" is not MAJOR.MINOR",
 				      version);
-	if (major < 6 || major > 255 || minor > 255 || (major == 6 && minor < 1))
-		return pmm__desc_fail(d, -EINVAL,
-				      "kernel version %lu.%lu: pmm follows kernels 6.1 and later",
-				      major, minor);
+	if (major < 3 || major > 255 || minor > 255)
+		return pmm__desc_fail(d, -EINVAL, "kernel version %lu.%lu: pmm reads kernels from "
+				      "3.0 on (and follows the rules of 6.1 and later)", major, minor);
 	d->kernel_version = PMM_KERNEL_VERSION((unsigned int)major, (unsigned int)minor);
+	apply_build_defaults(d, profile);
+	desc_ok(d);
+	return 0;
+}
+
+int pmm_machine_desc_set_kernel_config(struct pmm_machine_desc *d, unsigned int zones, int numa)
+{
+	const struct pmm_arch_profile *a = pmm_arch_by_id(d->build.id);
+	unsigned int required = (1u << PMM_ZONE_NORMAL) | (1u << PMM_ZONE_MOVABLE);
+	int z;
+
+	if (numa < -1 || numa > 1)
+		return pmm__desc_fail(d, -EINVAL, "kernel config: numa must be 1, 0 or -1, not %d",
+				      numa);
+	if (zones && (zones & required) != required)
+		return pmm__desc_fail(d, -EINVAL, "kernel config: every kernel has ZONE_NORMAL and "
+				      "ZONE_MOVABLE");
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+		if (((zones & ~a->zones) >> z) & 1)
+			return pmm__desc_fail(d, -EINVAL, "kernel config: %s cannot have ZONE_%s",
+					      a->name, z == PMM_ZONE_HIGHMEM ? "HIGHMEM" :
+					      z == PMM_ZONE_DMA32 ? "DMA32" : z == PMM_ZONE_DMA ?
+					      "DMA" : "DEVICE");
+	if (zones) {
+		d->build.zones = zones;
+		d->zones_set = true;
+	}
+	if (numa >= 0) {
+		d->build.numa = (unsigned int)numa;
+		d->numa_set = true;
+	}
 	desc_ok(d);
 	return 0;
 }
@@ -401,8 +486,11 @@ int pmm_machine_desc_set_auto_online(struct pmm_machine_desc *d, const char *typ
 
 /* ---- booting ------------------------------------------------------------------------------ */
 
-static void init_view(struct pmm_machine *m, const struct pmm_arch_profile *a)
+static void init_view(struct pmm_machine *m, const struct pmm_arch_profile *build)
 {
+	const struct pmm_arch_profile *a = &m->build;
+
+	m->build = *build;
 	m->arch = a;
 	m->view.arch = a;
 	m->view.page_shift = a->page_shift;
@@ -521,6 +609,11 @@ static int boot_memblock(struct pmm_machine *m, const struct pmm_machine_desc *d
 
 		err = pmm__memblock_add(&m->memblock.memory, r->start, r->end - r->start,
 					nid, r->flags);
+		/* memmap_init_reserved_pages(): a nomap region is reserved like
+		 * memblock.reserved: present, never freed, PageReserved */
+		if (!err && (r->flags & PMM_MEMORY_NOMAP))
+			err = pmm__memblock_add(&m->memblock.reserved, r->start, r->end - r->start,
+						PMM_NUMA_NO_NODE, 0);
 		if (err)
 			return err;
 	}
@@ -735,6 +828,13 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		goto fail;
 	}
 	pmm__pr_info(m, "Command line: %s", m->cmdline);
+	if (m->kernel_version < PMM_KERNEL_VERSION(6, 1) ||
+	    m->kernel_version > PMM_KERNEL_VERSION(PMM__NEWEST_RULES_MAJOR, PMM__NEWEST_RULES_MINOR))
+		pmm__pr_warn(m, "pmm: kernel %u.%u: pmm knows the rules of 6.1 to %d.%d; where they "
+			     "changed it follows %s", m->kernel_version >> 16,
+			     (m->kernel_version >> 8) & 0xff, PMM__NEWEST_RULES_MAJOR,
+			     PMM__NEWEST_RULES_MINOR, m->kernel_version < PMM_KERNEL_VERSION(6, 1) ?
+			     "6.1's" : "the newest's");
 	err = pmm__parse_cmdline(m, m->cmdline);
 	if (!err)
 		err = boot_memblock(m, d);

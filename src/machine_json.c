@@ -405,16 +405,18 @@ static int parse_ranges(struct json_ctx *c, json_t *root, struct pmm_machine_des
 				return err;
 		}
 		if (!strcmp(key, "memory")) {
-			bool hotpluggable, mirror;
+			bool hotpluggable, mirror, nomap;
 			unsigned int flags;
 
 			err = get_bool(c, r, "hotpluggable", p, &hotpluggable);
 			if (!err)
 				err = get_bool(c, r, "mirror", p, &mirror);
+			if (!err)
+				err = get_bool(c, r, "nomap", p, &nomap);
 			if (err)
 				return err;
 			flags = (hotpluggable ? PMM_MEMORY_HOTPLUGGABLE : 0) |
-				(mirror ? PMM_MEMORY_MIRROR : 0);
+				(mirror ? PMM_MEMORY_MIRROR : 0) | (nomap ? PMM_MEMORY_NOMAP : 0);
 			err = pmm_machine_desc_add_memory(d, start, end, (int)nid, flags);
 		} else if (!strcmp(key, "reserved")) {
 			err = pmm_machine_desc_add_reserved(d, start, end);
@@ -424,6 +426,68 @@ static int parse_ranges(struct json_ctx *c, json_t *root, struct pmm_machine_des
 		if (err)
 			return fail(c, err, p, "%s", d->error);
 	}
+	return 0;
+}
+
+/*
+ * "kernel": a version or named kernel, or an object: {"version": "6.1" or
+ * "debian-12", "zones": ["DMA", "DMA32", "Normal", "Movable"], "numa": true}.
+ */
+static int parse_kernel(struct json_ctx *c, json_t *root, struct pmm_machine_desc *d)
+{
+	json_t *v = json_object_get(root, "kernel"), *ver, *zones, *z;
+	unsigned int mask = 0;
+	const char *key;
+	int numa = -1, t, err;
+	bool b;
+	size_t i;
+
+	if (!v)
+		return 0;
+	if (json_is_string(v)) {
+		if (pmm_machine_desc_set_kernel(d, json_string_value(v)))
+			return fail(c, -EINVAL, "kernel", "%s", d->error);
+		return 0;
+	}
+	if (!json_is_object(v))
+		return fail(c, -EINVAL, "kernel", "must be a version string such as \"6.12\", a "
+			    "named kernel such as \"debian-12\", or an object with \"version\", "
+			    "\"zones\" and \"numa\"");
+	json_object_foreach(v, key, z)
+		if (strcmp(key, "version") && strcmp(key, "zones") && strcmp(key, "numa"))
+			return fail(c, -EINVAL, "kernel", "unknown key \"%s\" (version, zones, numa)",
+				    key);
+	zones = json_object_get(v, "zones");
+	if (zones) {
+		if (!json_is_array(zones))
+			return fail(c, -EINVAL, "kernel.zones", "must be an array of zone names");
+		json_array_foreach(zones, i, z) {
+			char p[64];
+
+			field_path(p, sizeof(p), "kernel.zones[%zu]", i);
+			for (t = 0; t < PMM_MAX_NR_ZONES; t++)
+				if (json_is_string(z) && !strcmp(json_string_value(z), pmm_zone_names[t]))
+					break;
+			if (t == PMM_MAX_NR_ZONES)
+				return fail(c, -EINVAL, p, "must be one of DMA, DMA32, Normal, HighMem, "
+					    "Movable, Device");
+			mask |= 1u << t;
+		}
+		if (!mask)
+			return fail(c, -EINVAL, "kernel.zones", "must name the zones, Normal and "
+				    "Movable at least");
+	}
+	err = get_bool(c, v, "numa", "kernel", &b);
+	if (err)
+		return err;
+	if (json_object_get(v, "numa"))
+		numa = b;
+	if ((mask || numa >= 0) && pmm_machine_desc_set_kernel_config(d, mask, numa))
+		return fail(c, -EINVAL, zones ? "kernel.zones" : "kernel.numa", "%s", d->error);
+	ver = json_object_get(v, "version");
+	if (ver && (!json_is_string(ver) || pmm_machine_desc_set_kernel(d, json_string_value(ver))))
+		return fail(c, -EINVAL, "kernel.version", "%s", json_is_string(ver) ? d->error :
+			    "must be a version string such as \"6.12\" or a named kernel");
 	return 0;
 }
 
@@ -485,12 +549,9 @@ static int parse_root(struct json_ctx *c, json_t *root, struct pmm_machine_desc 
 			    json_is_string(arch) ? " \"" : "",
 			    json_is_string(arch) ? json_string_value(arch) : "",
 			    json_is_string(arch) ? "\"" : "");
-	v = json_object_get(root, "kernel");
-	if (v && (!json_is_string(v) || pmm_machine_desc_set_kernel(d, json_string_value(v)))) {
-		err = fail(c, -EINVAL, "kernel", "must be a version string such as \"6.12\"%s%s",
-			   json_is_string(v) ? ": " : "", json_is_string(v) ? d->error : "");
+	err = parse_kernel(c, root, d);
+	if (err)
 		goto out;
-	}
 	v = json_object_get(root, "cmdline");
 	if (v && !json_is_string(v)) {
 		err = fail(c, -EINVAL, "cmdline", "must be a string");

@@ -68,15 +68,20 @@ static void arch_zone_limits(struct pmm_machine *m, unsigned long max_zone_pfn[]
 	if (a->max_lowmem_pfn && m->max_pfn > a->max_lowmem_pfn)
 		m->max_low_pfn = a->max_lowmem_pfn;
 
+	/* #ifdef CONFIG_ZONE_DMA / CONFIG_ZONE_DMA32: only the zones the kernel was built with */
 	if (a->dma_zone_bits_rule) {
 		/* arm64: zone_dma_bits is 32 unless firmware limits DMA further */
-		max_zone_pfn[PMM_ZONE_DMA] = (unsigned long)(arm64_max_zone_phys(m, 32) >> shift);
-		max_zone_pfn[PMM_ZONE_DMA32] = (unsigned long)(arm64_max_zone_phys(m, 32) >> shift);
+		if (a->zones & (1u << PMM_ZONE_DMA))
+			max_zone_pfn[PMM_ZONE_DMA] =
+				(unsigned long)(arm64_max_zone_phys(m, 32) >> shift);
+		if (a->zones & (1u << PMM_ZONE_DMA32))
+			max_zone_pfn[PMM_ZONE_DMA32] =
+				(unsigned long)(arm64_max_zone_phys(m, 32) >> shift);
 	} else {
-		if (a->dma_limit)
+		if (a->dma_limit && (a->zones & (1u << PMM_ZONE_DMA)))
 			max_zone_pfn[PMM_ZONE_DMA] =
 				PMM__MIN((unsigned long)(a->dma_limit >> shift), m->max_low_pfn);
-		if (a->dma32_limit)
+		if (a->dma32_limit && (a->zones & (1u << PMM_ZONE_DMA32)))
 			max_zone_pfn[PMM_ZONE_DMA32] =
 				PMM__MIN((unsigned long)(a->dma32_limit >> shift), m->max_low_pfn);
 	}
@@ -343,7 +348,9 @@ static void find_zone_movable_pfns_for_nodes(struct pmm_machine *m)
 
 		for (i = 0; i < mem->cnt; i++)
 			any_mirror |= !!(mem->regions[i].flags & PMM_MEMORY_MIRROR);
-		if (!any_mirror) {
+		/* memblock_has_mirror() is asked from 6.2 on; 6.1 makes every
+		 * region above 4 GiB movable (its capture in tests/fixtures) */
+		if (!any_mirror && m->kernel_version >= PMM_KERNEL_VERSION(6, 2)) {
 			pmm__pr_warn(m, "The system has no mirror memory, ignore kernelcore=mirror.");
 			return;
 		}
@@ -450,6 +457,55 @@ static void print_range_line(struct pmm_machine *m, const char *prefix,
 		     ((unsigned long long)end_pfn << shift) - 1);
 }
 
+/* An early section holds memory: its memmap covers every pfn of it (memblock, before sparse_init) */
+static bool early_section_present(const struct pmm_machine *m, unsigned long pfn)
+{
+	const struct pmm__memblock_type *mem = &m->memblock.memory;
+	unsigned int shift = m->view.pfn_section_shift, i;
+	unsigned long sec = pfn >> shift;
+
+	for (i = 0; i < mem->cnt; i++) {
+		unsigned long s, e;
+
+		if (pmm__region_pfns(&mem->regions[i], m->view.page_shift, &s, &e) &&
+		    s >> shift <= sec && (e - 1) >> shift >= sec)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * init_unavailable_mem() of 5.8-5.11: the pfns with a memmap in the holes
+ * between memory regions and up to the last section's end, counted before
+ * the memory model is built: with SPARSEMEM a pfn has a memmap when its
+ * section holds memory; with FLATMEM every pfn below max_pfn has.
+ */
+static unsigned long unavailable_pages(struct pmm_machine *m)
+{
+	const struct pmm__memblock_type *mem = &m->memblock.memory;
+	unsigned long next = 0, pgcnt = 0, pfn, end;
+	unsigned long section = 1UL << m->view.pfn_section_shift;
+	unsigned int i;
+
+	for (i = 0; i <= mem->cnt; i++) {
+		unsigned long s = 0, e = 0;
+
+		if (i < mem->cnt && !pmm__region_pfns(&mem->regions[i], m->view.page_shift, &s, &e))
+			continue;
+		end = i < mem->cnt ? s : PMM__ALIGN(m->max_pfn, pmm__model_trailing_align(m));
+		for (pfn = next; pfn < end; ) {
+			unsigned long stop = PMM_CONFIG_SPARSEMEM ?
+					     PMM__MIN(end, PMM__ALIGN(pfn + 1, section)) : end;
+
+			if (PMM_CONFIG_SPARSEMEM ? early_section_present(m, pfn) : pfn < m->max_pfn)
+				pgcnt += (PMM_CONFIG_SPARSEMEM ? stop : PMM__MIN(stop, m->max_pfn)) - pfn;
+			pfn = stop;
+		}
+		next = PMM__MAX(next, e);
+	}
+	return pgcnt;
+}
+
 int pmm__free_area_init(struct pmm_machine *m)
 {
 	unsigned long max_zone_pfn[PMM_MAX_NR_ZONES] = { 0 };
@@ -500,6 +556,14 @@ int pmm__free_area_init(struct pmm_machine *m)
 		print_range_line(m, prefix, s, e);
 	}
 
+	/* 5.8 to 5.11: init_unavailable_mem() counts them all before the nodes are set up */
+	if (m->kernel_version >= PMM_KERNEL_VERSION(5, 8) &&
+	    m->kernel_version < PMM_KERNEL_VERSION(5, 12)) {
+		unsigned long pgcnt = unavailable_pages(m);
+
+		if (pgcnt)
+			pmm__pr_info(m, "Zeroed struct page in unavailable ranges: %lu pages", pgcnt);
+	}
 	pmm_for_each_node(nid, m) {
 		pmm_pg_data_t *pgdat = m->view.node_data[nid];
 		unsigned long node_start, node_end;
@@ -633,7 +697,8 @@ static unsigned long init_unavailable_range(struct pmm_machine *m, unsigned long
 		pmm_page_set_flag(pmm_pfn_to_page(m, pfn), PMM_PG_reserved);
 		pgcnt++;
 	}
-	if (pgcnt)
+	/* per zone from 5.12 on; before, one total ahead of the nodes (unavailable_pages()) */
+	if (pgcnt && m->kernel_version >= PMM_KERNEL_VERSION(5, 12))
 		pmm__pr_info(m, "On node %d, zone %s: %lu pages in unavailable ranges",
 			     nid, pmm_zone_names[zone], pgcnt);
 	return pgcnt;

@@ -175,7 +175,8 @@ static void build_zonelists(struct pmm_machine *m, pmm_pg_data_t *pgdat, int *no
 	nr = build_zonerefs_node(m, pgdat, self);
 	publish_zonelist(pgdat->node_zonelists[PMM_ZONELIST_NOFALLBACK]._zonerefs, self, nr);
 
-	if (!m->arch->numa)
+	/* printed from 5.14 on ("mm/page_alloc: print node fallback order") */
+	if (!m->arch->numa || m->kernel_version < PMM_KERNEL_VERSION(5, 14))
 		return;
 	len = (size_t)snprintf(line, sizeof(line), "Fallback order for Node %d: ", local);
 	for (i = 0; i < nr_nodes && len < sizeof(line); i++)
@@ -396,6 +397,10 @@ static void zone_set_pageset_high_and_batch(struct pmm_machine *m, struct pmm_zo
 	}
 	high = (int)(total / (unsigned long)nr_split_cpus);
 	zone->pageset_high = PMM__MAX(high, zone->pageset_batch << 2);
+	/* the ceiling: MIN_PERCPU_PAGELIST_HIGH_FRACTION (8) of the zone, or the fixed high */
+	high = (int)(zone->managed_pages / 8 / (unsigned long)nr_split_cpus);
+	zone->pageset_high_max = m->sysctl.percpu_pagelist_high_fraction > 0 ? zone->pageset_high :
+				 PMM__MAX(high, zone->pageset_batch << 2);
 }
 
 /* set_recommended_min_free_kbytes(): khugepaged keeps pageblocks free for huge pages. */

@@ -188,12 +188,24 @@ static void zoneinfo_show_print(const struct pmm_machine *m, FILE *f, const pmm_
 				zone->per_cpu_pageset && cpu < m->nr_cpu_ids ?
 				&zone->per_cpu_pageset[cpu] : NULL;
 
-			fprintf(f, "\n    cpu: %i"
-				   "\n              count: %i"
-				   "\n              high:  %i"
-				   "\n              batch: %i",
-				cpu, pcp ? __atomic_load_n(&pcp->count, __ATOMIC_RELAXED) : 0,
-				zone->pageset_high, zone->pageset_batch);
+			int count = pcp ? __atomic_load_n(&pcp->count, __ATOMIC_RELAXED) : 0;
+
+			/* 6.13: "mm: add pcp high_min high_max to proc zoneinfo" */
+			if (m->kernel_version >= PMM_KERNEL_VERSION(6, 13))
+				fprintf(f, "\n    cpu: %i"
+					   "\n              count:    %i"
+					   "\n              high:     %i"
+					   "\n              batch:    %i"
+					   "\n              high_min: %i"
+					   "\n              high_max: %i",
+					cpu, count, zone->pageset_high, zone->pageset_batch,
+					zone->pageset_high, zone->pageset_high_max);
+			else
+				fprintf(f, "\n    cpu: %i"
+					   "\n              count: %i"
+					   "\n              high:  %i"
+					   "\n              batch: %i",
+					cpu, count, zone->pageset_high, zone->pageset_batch);
 			fprintf(f, "\n  vm stats threshold: %d", stat_threshold(m, zone));
 		}
 	}

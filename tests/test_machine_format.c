@@ -5,12 +5,14 @@
  * files are refused with an error naming file, line, column and field.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "pmm_test.h"
+#include "internal.h"
 
 #define MiB(x)	((unsigned long)(x) << 8)	/* pfns of x MiB with 4 KiB pages */
 #define GiB(x)	((unsigned long)(x) << 18)
@@ -166,11 +168,116 @@ static void test_bad_files(void **state)
 	expect_bad("{\"arch\": \"x86_64\",\n" NODES " \"memory\": [{\"start\": 0, \"end\": \"1G\", \"node\": 0}],\n"
 		   " \"sysctl\": {\"vm.lowmem_reserve_ratio\": [256, 32]}}",
 		   -EINVAL, "has 2 values; x86_64 has 5 zone types");
-	expect_bad("{\"arch\": \"x86_64\", \"kernel\": \"5.10\",\n" NODES " \"memory\": []}", -EINVAL,
-		   "kernel: must be a version string");
+	expect_bad("{\"arch\": \"x86_64\", \"kernel\": \"2.6\",\n" NODES " \"memory\": []}", -EINVAL,
+		   "kernel: kernel version 2.6: pmm reads kernels from 3.0 on");
+	expect_bad("{\"arch\": \"x86_64\", \"kernel\": \"suse-15\",\n" NODES " \"memory\": []}",
+		   -EINVAL, "neither MAJOR.MINOR nor a known kernel");
+	expect_bad("{\"arch\": \"x86_64\", \"kernel\": {\"zones\": [\"Normal\", \"HighMem\", "
+		   "\"Movable\"]},\n" NODES " \"memory\": []}", -EINVAL,
+		   "kernel.zones: kernel config: x86_64 cannot have ZONE_HIGHMEM");
+	expect_bad("{\"arch\": \"arm64\", \"kernel\": {\"zones\": [\"DMA\", \"Normal\"]},\n" NODES
+		   " \"memory\": []}", -EINVAL, "every kernel has ZONE_NORMAL and ZONE_MOVABLE");
+	expect_bad("{\"arch\": \"arm64\", \"kernel\": {\"zones\": [\"Highmem\"]},\n" NODES
+		   " \"memory\": []}", -EINVAL, "kernel.zones[0]: must be one of DMA, DMA32");
+	expect_bad("{\"arch\": \"arm64\", \"kernel\": {\"versoin\": \"6.1\"},\n" NODES
+		   " \"memory\": []}", -EINVAL, "kernel: unknown key \"versoin\"");
 	expect_bad("{\"arch\": \"x86_64\",\n \"nodes\": [{\"id\": 0, \"cpus\": \"0-1\", \"distances\": [10, 20]}]}",
 		   -EINVAL, "nodes[0].distances: must list one distance per node (1)");
 	expect_bad("{\"arch\": \"x86_64\", \"arch\": \"arm64\"}", -EINVAL, "duplicate");
+}
+
+/* Boot a description given as JSON text; its zoneinfo zone names in @zones. */
+static struct pmm_machine *boot_json(const char *json)
+{
+	struct pmm_machine_desc *d;
+	char err[512];
+
+	if (pmm_machine_desc_from_json_buffer(json, strlen(json), "test", &d, err, sizeof(err)))
+		fail_msg("%s", err);
+	return pmm_test_boot_desc(d, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
+}
+
+/*
+ * The kernel's build: Debian 12's arm64 6.1 has no ZONE_DEVICE (its capture,
+ * tests/fixtures/linux/arm64-virt-2node-16G-k6.1, shows four zone types per
+ * node and a four-value lowmem_reserve_ratio), 6.12 has; a named kernel sets
+ * the version; "zones" and "numa" choose the build outright.
+ */
+static void test_kernel_build(void **state)
+{
+	static const char mem[] = NODES "\"memory\": [{\"start\": \"1G\", \"end\": \"3G\", \"node\": 0}]}";
+	static const struct {
+		const char	*kernel;
+		bool		device, numa;
+	} cases[] = {
+		{ "\"6.1\"", false, true }, { "\"6.12\"", true, true },
+		{ "\"debian-12\"", false, true }, { "\"ubuntu-24.04\"", true, true },
+		{ "{\"version\": \"6.12\", \"zones\": [\"DMA\", \"DMA32\", \"Normal\", \"Movable\"]}",
+		  false, true },
+		{ "{\"zones\": [\"Normal\", \"Movable\", \"Device\"], \"numa\": false, \"version\": \"6.1\"}",
+		  true, false },
+	};
+	char json[512];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pmm_machine *m;
+		const char *log;
+		char *zi;
+
+		snprintf(json, sizeof(json), "{\"arch\": \"arm64\", \"kernel\": %s,\n%s", cases[i].kernel,
+			 mem);
+		m = boot_json(json);
+		assert_int_equal(pmm_zone_type_configured(m, PMM_ZONE_DEVICE), cases[i].device);
+		assert_int_equal(pmm_machine_arch(m)->numa, cases[i].numa);
+		zi = pmm_test_capture(m, pmm_print_zoneinfo);
+		log = pmm_boot_log(m);
+		assert_int_equal(strstr(zi, "zone   Device") != NULL, cases[i].device);
+		assert_int_equal(strstr(log, "  Device   empty") != NULL, cases[i].device);
+		/* only NUMA kernels print the policy zone */
+		assert_int_equal(strstr(log, "Policy zone: ") != NULL, cases[i].numa);
+		free(zi);
+		pmm_shutdown(m);
+	}
+}
+
+/*
+ * 6.13 shows each per-CPU list's high_min and high_max ("mm: add pcp
+ * high_min high_max to proc zoneinfo"); high_max is zone_highsize() with
+ * MIN_PERCPU_PAGELIST_HIGH_FRACTION (8): managed / 8 / the node's CPUs.
+ */
+static void test_zoneinfo_high_min_max(void **state)
+{
+	static const char json[] = "{\"arch\": \"x86_64\", \"kernel\": \"%s\",\n" NODES
+		"\"memory\": [{\"start\": \"1M\", \"end\": \"2G\", \"node\": 0},"
+		" {\"start\": \"4G\", \"end\": \"8G\", \"node\": 0}]}";
+	char text[512], want[64];
+	int v;
+
+	(void)state;
+	for (v = 0; v < 2; v++) {
+		struct pmm_machine *m;
+		const struct pmm_zone *normal;
+		char *zi, *at;
+
+		snprintf(text, sizeof(text), json, v ? "6.13" : "6.12");
+		m = boot_json(text);
+		normal = &pmm_node_data(m, 0)->node_zones[PMM_ZONE_NORMAL];
+		zi = pmm_test_capture(m, pmm_print_zoneinfo);
+		at = strstr(zi, "zone   Normal");
+		assert_non_null(at);
+		snprintf(want, sizeof(want), "high_max: %lu\n", normal->managed_pages / 8);
+		if (v) {
+			assert_non_null(strstr(at, want));
+			snprintf(want, sizeof(want), "high_min: %d\n", normal->pageset_high);
+			assert_non_null(strstr(at, want));
+		} else {
+			assert_null(strstr(zi, "high_min"));
+		}
+		free(zi);
+		pmm_shutdown(m);
+	}
 }
 
 static void test_missing_file(void **state)
@@ -264,6 +371,105 @@ static void test_dmesg_numbers_checked(void **state)
 	expect_dmesg("Linux version 6.12.0-amd64\nEarly memory node ranges\n"
 		     "  node   0: [mem 0x0000000000000000-0xffffffffffffffff]\n", -EINVAL,
 		     "no \"Early memory node ranges\"");
+}
+
+/* The architecture of a log that @arch (NULL: none) and its lines give, or NULL with @err. */
+static const char *dmesg_arch(const char *log, const char *arch, char *err, size_t len,
+			      unsigned int *zones, int *numa)
+{
+	struct pmm_machine_desc *d;
+
+	if (pmm_machine_desc_from_dmesg_buffer_arch(log, strlen(log), "boot.log", arch, &d, err,
+						    len))
+		return NULL;
+	*zones = d->build.zones;
+	*numa = (int)d->build.numa;
+	arch = d->arch->name;	/* a static string of the profile table */
+	arch = pmm_arch_lookup(arch)->name;
+	pmm_machine_desc_destroy(d);
+	return arch;
+}
+
+#define EARLY(lo, hi) "Early memory node ranges\n  node   0: [mem " lo "-" hi "]\n"
+
+/*
+ * Logs whose release names no architecture (kernel-reference: a release is
+ * free text), told by lines only one architecture prints; the zones and
+ * NUMA of their build from "Zone ranges" and "Policy zone".
+ */
+static void test_dmesg_arch_from_content(void **state)
+{
+	static const struct {
+		const char	*log, *arch, *want;
+		unsigned int	zones;	/* 0: not checked */
+		int		numa;	/* -1: not checked */
+	} cases[] = {
+		{ "Linux version 6.4.7-1-cachyos-lto (clang version 15.0.7)\n"
+		  "x86/fpu: Supporting XSAVE feature 0x001: 'x87 floating point registers'\n"
+		  EARLY("0x0000000000001000", "0x000000007fffffff"), NULL, "x86_64", 0, -1 },
+		{ "Linux version 6.1.0-custom (gcc)\nBIOS-e820: [mem 0x0-0x9ffff] usable\n"
+		  "Zone ranges:\n  DMA      [mem 0x0000000000001000-0x0000000000ffffff]\n"
+		  "  Normal   [mem 0x0000000001000000-0x00000000373fdfff]\n"
+		  "  HighMem  [mem 0x00000000373fe000-0x000000007fffffff]\n"
+		  EARLY("0x0000000000001000", "0x000000007fffffff"), NULL, "x86_32",
+		  (1u << PMM_ZONE_DMA) | (1u << PMM_ZONE_NORMAL) | (1u << PMM_ZONE_HIGHMEM) |
+		  (1u << PMM_ZONE_MOVABLE), -1 },
+		{ "Linux version 6.1.0-custom (gcc)\nx86/fpu: x87 FPU will use FXSAVE\n"
+		  "Zone ranges:\n  DMA      [mem 0x0000000000001000-0x0000000000ffffff]\n"
+		  "  Normal   [mem 0x0000000001000000-0x00000000373fdfff]\n"
+		  "  HighMem  [mem 0x00000000373fe000-0x000000017fffffff]\n"
+		  EARLY("0x0000000000001000", "0x000000017fffffff"), NULL, "x86_32_pae", 0, -1 },
+		{ "Linux version 6.12.9-custom (gcc)\n"
+		  "Booting Linux on physical CPU 0x0000000000 [0x410fd034]\n"
+		  EARLY("0x0000000040000000", "0x000000007fffffff")
+		  "Built 1 zonelists, mobility grouping on.  Total pages: 262144\n",
+		  NULL, "arm64", 0, 0 },
+		{ "Linux version 6.12.16-generic (gcc (Ubuntu 15.2.0-11ubuntu1) 15.2.0)\n"
+		  "SBI specification v2.0 detected\nZone ranges:\n"
+		  "  Normal   [mem 0x0000000102000000-0x00000008ffffffff]\n"
+		  EARLY("0x0000000102000000", "0x00000008ffffffff")
+		  "Built 1 zonelists, mobility grouping on.  Total pages: 8380416\n"
+		  "Policy zone: Normal\n", NULL, "riscv64",
+		  (1u << PMM_ZONE_NORMAL) | (1u << PMM_ZONE_MOVABLE), 1 },
+		/* the caller knows better than the lines */
+		{ "Linux version 6.12.0 (gcc)\nx86/fpu: x87 FPU will use FXSAVE\n"
+		  EARLY("0x0000000040000000", "0x000000007fffffff"), "arm64", "arm64", 0, -1 },
+		/* refused */
+		{ "Linux version 6.6.0-1-powerpc64le (powerpc64le-linux-gnu-gcc-13)\n"
+		  EARLY("0x0000000000000000", "0x000000007fffffff"), NULL,
+		  "the log of a powerpc64 kernel: pmm models x86_64", 0, -1 },
+		{ "Linux version 6.12.0 (gcc)\n" EARLY("0x0000000000001000", "0x000000007fffffff"),
+		  NULL, "nothing says which architecture this log is from", 0, -1 },
+		{ "Linux version 6.12.0 (gcc)\nx86/fpu: x87 FPU will use FXSAVE\n"
+		  "riscv: base ISA extensions acdfimv\n"
+		  EARLY("0x0000000000001000", "0x000000007fffffff"), NULL,
+		  "lines of more than one architecture (x86, riscv64)", 0, -1 },
+		{ "Linux version 6.12.0 (gcc)\n" EARLY("0x0000000000001000", "0x000000007fffffff"),
+		  "vax", "unknown architecture \"vax\"", 0, -1 },
+	};
+	unsigned int i, zones;
+	char err[512];
+	int numa;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = dmesg_arch(cases[i].log, cases[i].arch, err, sizeof(err), &zones,
+					     &numa);
+
+		if (!pmm_arch_lookup(cases[i].want)) {
+			if (got || !strstr(err, cases[i].want))
+				fail_msg("case %u: got %s \"%s\", want \"%s\"", i, got ? got : "NULL",
+					 err, cases[i].want);
+			continue;
+		}
+		if (!got || strcmp(got, cases[i].want))
+			fail_msg("case %u: got %s (%s), want %s", i, got ? got : "NULL", err,
+				 cases[i].want);
+		if (cases[i].zones)
+			assert_int_equal(zones, cases[i].zones);
+		if (cases[i].numa >= 0)
+			assert_int_equal(numa, cases[i].numa);
+	}
 }
 
 /* A directory is refused with -EISDIR; a pipe is read to its end. */
@@ -384,10 +590,13 @@ int main(void)
 		cmocka_unit_test(test_seed_arm64_movablecore),
 		cmocka_unit_test(test_seed_interleaved),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_kernel_build),
+		cmocka_unit_test(test_zoneinfo_high_min_max),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_number_forms),
 		cmocka_unit_test(test_json_nul_bytes),
 		cmocka_unit_test(test_dmesg_numbers_checked),
+		cmocka_unit_test(test_dmesg_arch_from_content),
 		cmocka_unit_test(test_directory_and_pipe),
 		cmocka_unit_test(test_synthetic_counted_first),
 	};

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 
 #include "pmm_test.h"
 #include "internal.h"
@@ -540,6 +541,66 @@ static void test_host_matches_proc_zoneinfo(void **state)
 	pmm_shutdown(m);
 }
 
+/*
+ * The host's kernel, read independently here: its version (uname), the zone
+ * types its /proc/zoneinfo lists, CONFIG_NUMA (/sys/devices/system/node),
+ * what it does with hot-added memory, and vm.min_free_kbytes.
+ */
+static void test_host_kernel(void **state)
+{
+	struct pmm_machine_desc *d;
+	struct pmm_machine *m;
+	struct utsname u;
+	unsigned int zones = 0, major = 0, minor = 0;
+	char line[256], name[32], online[32] = "";
+	long min_free = -1;
+	FILE *f;
+	int nid, first = -1, z;
+
+	(void)state;
+	assert_int_equal(uname(&u), 0);
+	assert_int_equal(sscanf(u.release, "%u.%u", &major, &minor), 2);
+	f = fopen("/proc/zoneinfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Node %d, zone %31s", &nid, name) == 2 && (first < 0 || nid == first)) {
+			first = nid;
+			for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+				if (!strcmp(name, pmm_zone_names[z]))
+					zones |= 1u << z;
+		}
+	if (f)
+		fclose(f);
+	f = fopen("/sys/devices/system/memory/auto_online_blocks", "r");
+	if (f) {
+		if (!fgets(online, sizeof(online), f))
+			online[0] = '\0';
+		online[strcspn(online, "\n")] = '\0';
+		fclose(f);
+	}
+	f = fopen("/proc/sys/vm/min_free_kbytes", "r");
+	if (f) {
+		if (fscanf(f, "%ld", &min_free) != 1)
+			min_free = -1;
+		fclose(f);
+	}
+	assert_int_equal(pmm_machine_from_host(&d), 0);
+	assert_int_equal(d->kernel_version, PMM_KERNEL_VERSION(major, minor));
+	if (min_free >= 0)
+		assert_int_equal(d->sysctl.min_free_kbytes, min_free);
+	m = pmm_test_boot_desc(d, PMM_BOOT_NO_DIRECT_MAP);
+	if (zones)
+		assert_int_equal(m->view.zones_configured, zones);
+	assert_int_equal(pmm_machine_arch(m)->numa, access("/sys/devices/system/node", F_OK) == 0);
+	if (online[0] && PMM_CONFIG_SPARSEMEM) {	/* memory blocks need memory hotplug */
+		char *blocks = pmm_test_capture(m, pmm_print_memory_blocks), want[64];
+
+		snprintf(want, sizeof(want), "auto_online_blocks: %s\n", online);
+		assert_non_null(strstr(blocks, want));
+		free(blocks);
+	}
+	pmm_shutdown(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -554,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_bad_inputs),
 		cmocka_unit_test(test_xml_that_crashes_libhwloc),
 		cmocka_unit_test(test_host_matches_proc_zoneinfo),
+		cmocka_unit_test(test_host_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -107,6 +107,8 @@ PMM_API int pmm_machine_desc_set_distance(struct pmm_machine_desc *d, int from,
 enum {
 	PMM_MEMORY_HOTPLUGGABLE	= 1u << 0,	/* MEMBLOCK_HOTPLUG: SRAT hot-pluggable */
 	PMM_MEMORY_MIRROR	= 1u << 1,	/* MEMBLOCK_MIRROR: mirrored (kernelcore=mirror) */
+	PMM_MEMORY_NOMAP	= 1u << 2,	/* MEMBLOCK_NOMAP: firmware's; present, never
+						 * freed, its pages PageReserved */
 };
 
 /**
@@ -176,18 +178,44 @@ PMM_API int pmm_machine_desc_set_host_node(struct pmm_machine_desc *d, int nid,
 					   int host_node);
 
 /**
- * pmm_machine_desc_set_kernel - follow the rules of a kernel version
+ * pmm_machine_desc_set_kernel - follow the rules of a kernel version and build
  * @d: description
- * @version: "6.1", "6.12", or a full release such as "6.12.117+deb12-amd64"
+ * @version: "6.1", "6.12", a full release such as "6.12.117+deb12-amd64",
+ *           or a named distribution kernel: "debian-11", "debian-12",
+ *           "debian-13", "ubuntu-20.04", "ubuntu-22.04", "ubuntu-24.04",
+ *           "rhel-8", "rhel-9", "rhel-10"
  *
  * Where the kernel's algorithms or report formats changed between
- * versions (kernel-reference.md section 0), pmm follows this version;
- * the default is 6.12. Versions between 6.1 and 6.12 get the rules of
- * whichever each change was made in; later versions get 6.12's.
+ * versions (docs/kernel-map.md), pmm follows this version; the default is
+ * 6.12. Each change applies from the version that made it; versions before
+ * 6.1 get 6.1's rules and later ones the newest pmm knows, and the boot
+ * log says so. The build options (zone types, NUMA) become the version's
+ * or the named kernel's, unless pmm_machine_desc_set_kernel_config() chose
+ * them: a bare version is Debian's build of it (arm64 before 6.12 has no
+ * ZONE_DEVICE).
  * Context: not thread-safe on the same @d.
- * Return: 0; -EINVAL if @version is not "MAJOR.MINOR..." or is older than 6.1.
+ * Return: 0; -EINVAL if @version is neither "MAJOR.MINOR..." (3.0 or
+ * later) nor a named kernel.
  */
 PMM_API int pmm_machine_desc_set_kernel(struct pmm_machine_desc *d, const char *version);
+
+/**
+ * pmm_machine_desc_set_kernel_config - the build options that shape the layout
+ * @d: description
+ * @zones: the zone types the kernel was built with, as bits 1 << PMM_ZONE_*
+ *         (ZONE_NORMAL and ZONE_MOVABLE always; the others a subset of what
+ *         the architecture can have); 0 keeps the version's default
+ * @numa: 1 if built with CONFIG_NUMA, 0 if not, -1 to keep the default
+ *
+ * A boot log says both: its "Zone ranges" block lists every configured zone
+ * but Movable, and only NUMA kernels print "Policy zone". The choice stays
+ * when pmm_machine_desc_set_kernel() is called afterwards.
+ * Context: not thread-safe on the same @d.
+ * Return: 0; -EINVAL for a zone set without Normal or Movable, with a zone
+ * type the architecture cannot have, or @numa out of range.
+ */
+PMM_API int pmm_machine_desc_set_kernel_config(struct pmm_machine_desc *d, unsigned int zones,
+					       int numa);
 
 /**
  * pmm_machine_desc_set_sysctl - set a vm sysctl as /proc/sys/vm would hold it
@@ -279,9 +307,13 @@ PMM_API int pmm_machine_desc_from_json_buffer(const char *text, size_t len, cons
  * @err: if not NULL, receives "FILE:LINE: what is wrong" on failure
  * @err_len: size of @err
  *
- * Takes the architecture and kernel version ("Linux version"), the command
- * line, the memory ranges per node ("Early memory node ranges"; else the
- * x86 e820 map with SRAT node ranges), the nodes ("Initmem setup node",
+ * Takes the architecture (see pmm_machine_desc_from_dmesg_arch()) and
+ * kernel version ("Linux version"), the kernel's build (the zones its
+ * "Zone ranges" block lists, NUMA if it prints "Policy zone"), the command
+ * line, the memory ranges per node ("Early memory node ranges", each kept
+ * apart as memblock kept it: neighbours the kernel printed separately
+ * differ in their flags, so pmm marks every other one of a run nomap,
+ * the largest not; else the x86 e820 map with SRAT node ranges), the nodes ("Initmem setup node",
  * "Fallback order for Node", SRAT), CPUs per node (x86 ".... node #N,
  * CPUs:" lines, else spread evenly) and, when the log has no distance
  * table, distances that reproduce each node's printed fallback order.
@@ -312,6 +344,46 @@ PMM_API int pmm_machine_desc_from_dmesg(const char *path, struct pmm_machine_des
 PMM_API int pmm_machine_desc_from_dmesg_buffer(const char *text, size_t len, const char *name,
 					       struct pmm_machine_desc **out, char *err,
 					       size_t err_len);
+
+/**
+ * pmm_machine_desc_from_dmesg_arch - pmm_machine_desc_from_dmesg() of a known architecture
+ * @path: the log
+ * @arch: its architecture ("x86_64", "arm64", ... as pmm_arch_lookup() takes),
+ *        or NULL to tell it from the log
+ * @out: receives the description
+ * @err: as pmm_machine_desc_from_dmesg()
+ * @err_len: size of @err
+ *
+ * Without @arch the architecture comes from the "Linux version" line's
+ * release or compiler triple, else from lines only one architecture
+ * prints (the x86 e820 map and x86/ lines, arm64's "Booting Linux on
+ * physical CPU", riscv's SBI lines; 32-bit x86 lists HighMem, PAE shows as
+ * memory above 4 GiB). A log of an architecture pmm has no profile for
+ * (powerpc, s390, 32-bit arm, ...) is refused naming it.
+ * Context: any.
+ * Return: as pmm_machine_desc_from_dmesg(); -EINVAL for an unknown @arch.
+ */
+PMM_API int pmm_machine_desc_from_dmesg_arch(const char *path, const char *arch,
+					     struct pmm_machine_desc **out, char *err,
+					     size_t err_len);
+
+/**
+ * pmm_machine_desc_from_dmesg_buffer_arch - pmm_machine_desc_from_dmesg_arch() on text in memory
+ * @text: the log, @len bytes
+ * @len: its length
+ * @name: what messages call it ("(buffer)" if NULL)
+ * @arch: as pmm_machine_desc_from_dmesg_arch()
+ * @out: receives the description
+ * @err: as pmm_machine_desc_from_dmesg()
+ * @err_len: size of @err
+ *
+ * Context: any.
+ * Return: as pmm_machine_desc_from_dmesg_buffer().
+ */
+PMM_API int pmm_machine_desc_from_dmesg_buffer_arch(const char *text, size_t len,
+						    const char *name, const char *arch,
+						    struct pmm_machine_desc **out, char *err,
+						    size_t err_len);
 
 /**
  * pmm_machine_from_host - describe the machine pmm runs on

@@ -102,6 +102,7 @@ struct pmm_zone {
 	const char		*name;		/* pmm_zone_names[type] */
 	unsigned long		nr_isolate_pageblock; /* isolated pageblocks (onlining, offlining) */
 	int			pageset_high;	/* per-CPU list high mark (pageset_high_min) */
+	int			pageset_high_max;	/* its ceiling (pageset_high_max, 6.7+) */
 	int			pageset_batch;	/* per-CPU list batch */
 	int			initialized;	/* init_currently_empty_zone() ran */
 	int			pcp_disabled;	/* zone_pcp_disable(): offlining, pages bypass the lists */

@@ -36,7 +36,8 @@ static void usage(FILE *f)
 		"  --hwloc-xml FILE   a topology exported by hwloc (lstopo FILE.xml)\n"
 		"  --synthetic DESC   an hwloc synthetic topology, e.g. \"pack:4 numa:1 core:8 pu:2\"\n"
 		"  --host             this host (the default)\n"
-		"  --arch ARCH        architecture of --hwloc-xml/--synthetic machines (x86_64)\n"
+		"  --arch ARCH        architecture of --hwloc-xml/--synthetic machines (x86_64),\n"
+		"                     or of a --dmesg log that does not say (told from its lines)\n"
 		"  --memory-per-node SIZE  memory of each --hwloc-xml/--synthetic node (4G, 0x1000)\n"
 		"  --cmdline PARAMS   kernel parameters added to the description's command line\n"
 		"  --online TYPE[:N]  online the first N offline memory blocks (all without N)\n"
@@ -272,7 +273,7 @@ int main(int argc, char **argv)
 	if (machine)
 		err = pmm_machine_desc_from_json(machine, &desc, err_msg, sizeof(err_msg));
 	else if (dmesg)
-		err = pmm_machine_desc_from_dmesg(dmesg, &desc, err_msg, sizeof(err_msg));
+		err = pmm_machine_desc_from_dmesg_arch(dmesg, arch, &desc, err_msg, sizeof(err_msg));
 	else if (xml)
 		err = pmm_machine_from_hwloc_xml(xml, per_node, arch, &desc, err_msg, sizeof(err_msg));
 	else if (synthetic)
