@@ -384,8 +384,9 @@ static bool srat_hotplug(const struct dmesg *g, unsigned long long start, unsign
  * does not list but its "Total pages" counts (dma_reserve): since 5.13 the
  * whole first MiB ("x86/setup: Always reserve the first 1M of RAM"); before,
  * the first 64 KiB (CONFIG_X86_RESERVE_LOW) and the real-mode trampoline,
- * which those kernels print as "DMA zone: N pages reserved": N pages of
- * the lowest memory are reserved then.
+ * which those kernels print as "DMA zone: N pages reserved" at a debug
+ * loglevel: N pages of the lowest memory are reserved then, else the
+ * trampoline is taken as 24 KiB at the top of memory below 1 MiB.
  */
 static int x86_early_reservations(const struct dmesg *g, struct pmm_machine_desc *d)
 {
@@ -395,9 +396,21 @@ static int x86_early_reservations(const struct dmesg *g, struct pmm_machine_desc
 	if (d->arch->id != PMM_ARCH_X86_64 && d->arch->id != PMM_ARCH_X86_32 &&
 	    d->arch->id != PMM_ARCH_X86_32_PAE)
 		return 0;
-	if (g->dma_reserved < 0)
-		return pmm_machine_desc_add_reserved(d, 0, d->kernel_version >=
-						     PMM_KERNEL_VERSION(5, 13) ? 1ULL << 20 : 64 << 10);
+	if (g->dma_reserved < 0 && d->kernel_version >= PMM_KERNEL_VERSION(5, 13))
+		return pmm_machine_desc_add_reserved(d, 0, 1ULL << 20);
+	if (g->dma_reserved < 0) {
+		/* the first 64 KiB, and the trampoline at the top of memory below 1 MiB:
+		 * 24 KiB, which is what the 5.11 log's "DMA zone: 21 pages reserved" leaves */
+		unsigned long long top = 0;
+
+		for (i = 0; i < g->nr_early; i++)
+			if (g->early[i].end <= 1ULL << 20)
+				top = g->early[i].end;
+		rc = pmm_machine_desc_add_reserved(d, 0, 64 << 10);
+		if (!rc && top > (64 << 10) + (24 << 10))
+			rc = pmm_machine_desc_add_reserved(d, top - (24 << 10), top);
+		return rc;
+	}
 	left = (unsigned long long)g->dma_reserved * page;
 	for (i = 0; i < g->nr_early && left; i++) {
 		unsigned long long n = g->early[i].end - g->early[i].start;

@@ -475,7 +475,7 @@ static bool early_section_present(const struct pmm_machine *m, unsigned long pfn
 }
 
 /*
- * init_unavailable_mem() of 5.8-5.11: the pfns with a memmap in the holes
+ * zero_resv_unavail() / init_unavailable_mem() of 4.20-5.11: the pfns with a memmap in the holes
  * between memory regions and up to the last section's end, counted before
  * the memory model is built: with SPARSEMEM a pfn has a memmap when its
  * section holds memory; with FLATMEM every pfn below max_pfn has.
@@ -492,7 +492,10 @@ static unsigned long unavailable_pages(struct pmm_machine *m)
 
 		if (i < mem->cnt && !pmm__region_pfns(&mem->regions[i], m->view.page_shift, &s, &e))
 			continue;
-		end = i < mem->cnt ? s : PMM__ALIGN(m->max_pfn, pmm__model_trailing_align(m));
+		/* the last section's tail too from 5.7 ("fix uninitialized memmaps on a
+		 * partially populated last section"), up to max_pfn before */
+		end = i < mem->cnt ? s : m->kernel_version >= PMM_KERNEL_VERSION(5, 7) ?
+		      PMM__ALIGN(m->max_pfn, pmm__model_trailing_align(m)) : m->max_pfn;
 		for (pfn = next; pfn < end; ) {
 			unsigned long stop = PMM_CONFIG_SPARSEMEM ?
 					     PMM__MIN(end, PMM__ALIGN(pfn + 1, section)) : end;
@@ -556,8 +559,9 @@ int pmm__free_area_init(struct pmm_machine *m)
 		print_range_line(m, prefix, s, e);
 	}
 
-	/* 5.8 to 5.11: init_unavailable_mem() counts them all before the nodes are set up */
-	if (m->kernel_version >= PMM_KERNEL_VERSION(5, 8) &&
+	/* 4.20 to 5.11: zero_resv_unavail(), init_unavailable_mem() from 5.8, counts them
+	 * all before the nodes are set up */
+	if (m->kernel_version >= PMM_KERNEL_VERSION(4, 20) &&
 	    m->kernel_version < PMM_KERNEL_VERSION(5, 12)) {
 		unsigned long pgcnt = unavailable_pages(m);
 
