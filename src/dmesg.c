@@ -36,7 +36,8 @@ struct dmesg {
 	char			bad[160];	/* why the log was refused, if it was */
 	/* the kernel's build: zones of the "Zone ranges" block, NUMA ("Policy zone") */
 	bool			in_zones, zones_block, built_zonelists, policy_zone;
-	unsigned int		zones_listed;
+	unsigned int		zones_listed, zones_empty;
+	unsigned long long	zone_end[PMM_MAX_NR_ZONES];	/* of the listed ones */
 	/* which architecture the lines are from, where the release does not say */
 	unsigned int		signs;		/* SIGN_* */
 	long			dma_reserved;	/* "DMA zone: N pages reserved" (before 5.13), or -1 */
@@ -243,11 +244,21 @@ static bool zone_range_line(struct dmesg *g, const char *s)
 
 	if (*s != ' ' || sscanf(s, "%15s", name) != 1)
 		return false;
-	for (z = 0; z < PMM_MAX_NR_ZONES; z++)
-		if (!strcmp(name, pmm_zone_names[z]) && (strstr(s, "[mem ") || strstr(s, "empty"))) {
-			g->zones_listed |= 1u << z;
-			return true;
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+		unsigned long long a, b;
+
+		if (strcmp(name, pmm_zone_names[z]))
+			continue;
+		if (parse_mem(s, &a, &b)) {
+			g->zone_end[z] = b;
+		} else if (strstr(s, "empty")) {
+			g->zones_empty |= 1u << z;
+		} else {
+			return false;
 		}
+		g->zones_listed |= 1u << z;
+		return true;
+	}
 	return false;
 }
 
@@ -277,7 +288,8 @@ static void parse_line(struct dmesg *g, const char *raw)
 		arch_from_version_line(g, p + 14);
 	} else if (strstr(s, "Zone ranges:")) {
 		g->in_zones = g->zones_block = true;
-		g->zones_listed = 0;
+		g->zones_listed = g->zones_empty = 0;
+		memset(g->zone_end, 0, sizeof(g->zone_end));
 	} else if ((p = strstr(s, "DMA zone: ")) != NULL && strstr(p, " pages reserved")) {
 		p += 10;
 		if (get_long(&p, 10, &v) && v >= 0)
@@ -447,6 +459,41 @@ static bool adjacent_nomap(const struct dmesg *g, int i)
 	return (i > largest ? i - largest : largest - i) & 1;
 }
 
+/*
+ * Where the log's DMA and DMA32 zones end (firmware and the build decide:
+ * arm64's zone_dma_bits, DT dma-ranges), and Normal where HighMem follows
+ * (the lowmem limit, vmalloc= and the build's): the boot then lays the
+ * zones out as printed. An empty zone ends where the zone below it does, or
+ * where memory starts.
+ */
+static int zone_ends(const struct dmesg *g, struct pmm_machine_desc *d, char *err,
+		     size_t err_len, const char *path)
+{
+	unsigned long long below = ~0ULL;
+	int z, i;
+
+	for (i = 0; i < g->nr_early; i++)
+		below = PMM__MIN(below, g->early[i].start);
+	if (below == ~0ULL)
+		below = 0;
+	for (z = PMM_ZONE_DMA; z <= PMM_ZONE_NORMAL; z++) {
+		unsigned long long end = g->zone_end[z];
+
+		if (!(g->zones_listed & (1u << z)))
+			continue;
+		if (g->zones_empty & (1u << z))
+			end = below;
+		below = PMM__MAX(below, end);
+		if (z == PMM_ZONE_NORMAL && !(g->zones_listed & (1u << PMM_ZONE_HIGHMEM)))
+			break;
+		if (end && pmm__desc_set_zone_end(d, z, end)) {
+			snprintf(err, err_len, "%s: %s", path, pmm_machine_desc_error(d));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* The kernel's build as the log shows it: its zones ("Zone ranges" lists all but Movable), NUMA */
 static int kernel_build(struct dmesg *g, struct pmm_machine_desc *d, char *err, size_t err_len,
 			const char *path)
@@ -462,7 +509,7 @@ static int kernel_build(struct dmesg *g, struct pmm_machine_desc *d, char *err, 
 			 g->arch[0] ? "" : " (say the architecture with --arch)");
 		return -EINVAL;
 	}
-	return 0;
+	return zones ? zone_ends(g, d, err, err_len, path) : 0;
 }
 
 static int build_desc(struct dmesg *g, struct pmm_machine_desc *d, char *err, size_t err_len,

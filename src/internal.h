@@ -57,6 +57,9 @@ struct pmm_machine_desc {
 	 * the kernel version, a named profile or the description chose */
 	struct pmm_arch_profile	build;
 	bool			zones_set;	/* build.zones chosen, not a version default */
+	/* where DMA and DMA32 end, and Normal below HighMem (a boot log's "Zone
+	 * ranges": firmware and build decide them); 0: the architecture's rule */
+	pmm_phys_addr_t		zone_end[PMM_MAX_NR_ZONES];
 	bool			numa_set;
 	unsigned int		kernel_version;	/* PMM_KERNEL_VERSION(major, minor) */
 	struct pmm__sysctl	sysctl;
@@ -73,6 +76,9 @@ struct pmm_machine_desc {
 	bool			from_host;	/* described from this host: same node ids */
 	char			error[512];
 };
+
+/* Where zone type z ends, as a boot log printed it (DMA, DMA32; Normal below HighMem). */
+int pmm__desc_set_zone_end(struct pmm_machine_desc *d, int z, pmm_phys_addr_t end);
 
 /* MMOP_OFFLINE 0, MMOP_ONLINE 1, MMOP_ONLINE_KERNEL 2, MMOP_ONLINE_MOVABLE 3; -1 if unknown */
 int pmm__online_type_from_name(const char *name);
@@ -229,6 +235,7 @@ struct pmm_machine {
 
 	const struct pmm_arch_profile *arch;	/* &build */
 	struct pmm_arch_profile	build;		/* the description's kernel build */
+	pmm_phys_addr_t		zone_end[PMM_MAX_NR_ZONES];	/* the description's */
 	unsigned int		flags;		/* PMM_BOOT_* */
 	struct pmm__memblock	memblock;
 	unsigned long		max_pfn;	/* one past the highest pfn of memory */

@@ -348,6 +348,7 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		goto fail;
 	}
 	m->kernel_version = d->kernel_version;
+	memcpy(m->zone_end, d->zone_end, sizeof(m->zone_end));
 	m->sysctl = d->sysctl;
 	m->user_min_free_kbytes = d->sysctl.min_free_kbytes;
 	m->cmdline = pmm__strdup(d->cmdline ? d->cmdline : "");

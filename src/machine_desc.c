@@ -460,6 +460,21 @@ int pmm_machine_desc_add_hotplug(struct pmm_machine_desc *d, pmm_phys_addr_t sta
 	return 0;
 }
 
+int pmm__desc_set_zone_end(struct pmm_machine_desc *d, int z, pmm_phys_addr_t end)
+{
+	pmm_phys_addr_t page = (pmm_phys_addr_t)1 << d->arch->page_shift;
+
+	if (z != PMM_ZONE_DMA && z != PMM_ZONE_DMA32 && z != PMM_ZONE_NORMAL)
+		return pmm__desc_fail(d, -EINVAL, "zone %d: only DMA, DMA32 and Normal end where "
+				      "the description says", z);
+	if (end & (page - 1))
+		return pmm__desc_fail(d, -EINVAL, "zone %s ends at %#llx, not on a page boundary",
+				      pmm_zone_names[z], (unsigned long long)end);
+	d->zone_end[z] = end;
+	desc_ok(d);
+	return 0;
+}
+
 int pmm__online_type_from_name(const char *name)
 {
 	static const char *const names[] = { "offline", "online", "online_kernel",

@@ -85,6 +85,14 @@ static void arch_zone_limits(struct pmm_machine *m, unsigned long max_zone_pfn[]
 			max_zone_pfn[PMM_ZONE_DMA32] =
 				PMM__MIN((unsigned long)(a->dma32_limit >> shift), m->max_low_pfn);
 	}
+	/* where a boot log printed them: the firmware's DMA limits, the build's lowmem */
+	if (m->zone_end[PMM_ZONE_NORMAL] && (a->zones & (1u << PMM_ZONE_HIGHMEM)))
+		m->max_low_pfn = PMM__MIN(m->max_pfn,
+					  (unsigned long)(m->zone_end[PMM_ZONE_NORMAL] >> shift));
+	if (m->zone_end[PMM_ZONE_DMA] && (a->zones & (1u << PMM_ZONE_DMA)))
+		max_zone_pfn[PMM_ZONE_DMA] = (unsigned long)(m->zone_end[PMM_ZONE_DMA] >> shift);
+	if (m->zone_end[PMM_ZONE_DMA32] && (a->zones & (1u << PMM_ZONE_DMA32)))
+		max_zone_pfn[PMM_ZONE_DMA32] = (unsigned long)(m->zone_end[PMM_ZONE_DMA32] >> shift);
 	max_zone_pfn[PMM_ZONE_NORMAL] = m->max_low_pfn;
 	if (a->zones & (1u << PMM_ZONE_HIGHMEM))
 		max_zone_pfn[PMM_ZONE_HIGHMEM] = m->max_pfn;

@@ -472,6 +472,60 @@ static void test_dmesg_arch_from_content(void **state)
 	}
 }
 
+/*
+ * The zones end where the log printed them: a Raspberry Pi 4's 5.10 kernel
+ * limits ZONE_DMA to 30 bits (its DT's dma-ranges), not arm64's default 32;
+ * a 32-bit kernel built with a smaller lowmem (vmalloc=) ends Normal early.
+ */
+static void test_dmesg_zone_ends(void **state)
+{
+	static const char *const logs[] = {
+		"Linux version 5.10.103-v8+ (dom@buildbot) (aarch64-linux-gnu-gcc-8 (Ubuntu/Linaro "
+		"8.4.0-3ubuntu1) 8.4.0) #1529 SMP PREEMPT\n"
+		"Booting Linux on physical CPU 0x0000000000 [0x410fd083]\n"
+		"Zone ranges:\n"
+		"  DMA      [mem 0x0000000000000000-0x000000003fffffff]\n"
+		"  DMA32    [mem 0x0000000040000000-0x00000000ffffffff]\n"
+		"  Normal   [mem 0x0000000100000000-0x00000001ffffffff]\n"
+		"Movable zone start for each node\n"
+		"Early memory node ranges\n"
+		"  node   0: [mem 0x0000000000000000-0x000000003b3fffff]\n"
+		"  node   0: [mem 0x0000000040000000-0x00000000fbffffff]\n"
+		"  node   0: [mem 0x0000000100000000-0x00000001ffffffff]\n",
+		"Linux version 6.1.0-custom-686-pae (gcc)\n"
+		"Zone ranges:\n"
+		"  DMA      [mem 0x0000000000001000-0x0000000000ffffff]\n"
+		"  Normal   [mem 0x0000000001000000-0x000000002fffffff]\n"
+		"  HighMem  [mem 0x0000000030000000-0x000000007fffffff]\n"
+		"Movable zone start for each node\n"
+		"Early memory node ranges\n"
+		"  node   0: [mem 0x0000000000001000-0x000000000009efff]\n"
+		"  node   0: [mem 0x0000000000100000-0x000000007fffffff]\n",
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(logs) / sizeof(logs[0]); i++) {
+		struct pmm_machine_desc *d;
+		struct pmm_machine *m;
+		const char *line, *zones = strstr(logs[i], "Zone ranges:\n");
+		char err[512];
+
+		assert_int_equal(pmm_machine_desc_from_dmesg_buffer(logs[i], strlen(logs[i]), "log",
+								    &d, err, sizeof(err)), 0);
+		m = pmm_test_boot_desc(d, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
+		/* every line of the block, as printed */
+		for (line = zones; line && strncmp(line, "Movable", 7); line = strchr(line, '\n') + 1) {
+			char want[128];
+
+			snprintf(want, sizeof(want), "%.*s", (int)(strchr(line, '\n') - line + 1), line);
+			if (!strstr(pmm_boot_log(m), want))
+				fail_msg("log %u: no \"%s\" in\n%s", i, want, pmm_boot_log(m));
+		}
+		pmm_shutdown(m);
+	}
+}
+
 /* A directory is refused with -EISDIR; a pipe is read to its end. */
 static void test_directory_and_pipe(void **state)
 {
@@ -597,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_json_nul_bytes),
 		cmocka_unit_test(test_dmesg_numbers_checked),
 		cmocka_unit_test(test_dmesg_arch_from_content),
+		cmocka_unit_test(test_dmesg_zone_ends),
 		cmocka_unit_test(test_directory_and_pipe),
 		cmocka_unit_test(test_synthetic_counted_first),
 	};
