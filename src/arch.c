@@ -15,7 +15,7 @@
 static const struct pmm_arch_profile arch_profiles[PMM_NR_ARCHS] = {
 	[PMM_ARCH_X86_64] = {
 		.id = PMM_ARCH_X86_64, .name = "x86_64", .uname = "x86_64",
-		.bits_per_long = 64, .numa = 1, .memory_hotplug = 1, .struct_page_size = 64, .page_shift = 12, .section_size_bits = 27,
+		.bits_per_long = 64, .numa = 1, .memory_hotplug = 1, .struct_page_size = 64, .kernel_sparsemem = 1, .page_shift = 12, .section_size_bits = 27,
 		.max_physmem_bits = 46,	/* 4-level paging, as QEMU's qemu64 CPU boots */
 		.max_page_order = 10, .pageblock_order = 9,
 		.zones = Z(DMA) | Z(DMA32) | Z(NORMAL) | Z(MOVABLE) | Z(DEVICE),
@@ -45,7 +45,7 @@ static const struct pmm_arch_profile arch_profiles[PMM_NR_ARCHS] = {
 	},
 	[PMM_ARCH_ARM64] = {
 		.id = PMM_ARCH_ARM64, .name = "arm64", .uname = "aarch64",
-		.bits_per_long = 64, .numa = 1, .memory_hotplug = 1, .struct_page_size = 64, .page_shift = 12, .section_size_bits = 27,
+		.bits_per_long = 64, .numa = 1, .memory_hotplug = 1, .struct_page_size = 64, .kernel_sparsemem = 1, .page_shift = 12, .section_size_bits = 27,
 		.max_physmem_bits = 52,	/* CONFIG_ARM64_PA_BITS=52 (Debian) */
 		.max_page_order = 10, .pageblock_order = 9,
 		.zones = Z(DMA) | Z(DMA32) | Z(NORMAL) | Z(MOVABLE) | Z(DEVICE),
@@ -54,7 +54,7 @@ static const struct pmm_arch_profile arch_profiles[PMM_NR_ARCHS] = {
 	},
 	[PMM_ARCH_ARM64_16K] = {
 		.id = PMM_ARCH_ARM64_16K, .name = "arm64_16k", .uname = "aarch64",
-		.bits_per_long = 64, .numa = 1, .memory_hotplug = 1, .struct_page_size = 64, .page_shift = 14, .section_size_bits = 27,
+		.bits_per_long = 64, .numa = 1, .memory_hotplug = 1, .struct_page_size = 64, .kernel_sparsemem = 1, .page_shift = 14, .section_size_bits = 27,
 		.max_physmem_bits = 48, .max_page_order = 11,
 		.pageblock_order = 11,	/* 32 MiB huge pages */
 		.zones = Z(DMA) | Z(DMA32) | Z(NORMAL) | Z(MOVABLE) | Z(DEVICE),
@@ -63,7 +63,7 @@ static const struct pmm_arch_profile arch_profiles[PMM_NR_ARCHS] = {
 	},
 	[PMM_ARCH_ARM64_64K] = {
 		.id = PMM_ARCH_ARM64_64K, .name = "arm64_64k", .uname = "aarch64",
-		.bits_per_long = 64, .numa = 1, .memory_hotplug = 1, .struct_page_size = 64, .page_shift = 16, .section_size_bits = 29,
+		.bits_per_long = 64, .numa = 1, .memory_hotplug = 1, .struct_page_size = 64, .kernel_sparsemem = 1, .page_shift = 16, .section_size_bits = 29,
 		.max_physmem_bits = 52, .max_page_order = 13,
 		.pageblock_order = 13,	/* 512 MiB huge pages */
 		.zones = Z(DMA) | Z(DMA32) | Z(NORMAL) | Z(MOVABLE) | Z(DEVICE),
@@ -72,7 +72,7 @@ static const struct pmm_arch_profile arch_profiles[PMM_NR_ARCHS] = {
 	},
 	[PMM_ARCH_RISCV64] = {
 		.id = PMM_ARCH_RISCV64, .name = "riscv64", .uname = "riscv64",
-		.bits_per_long = 64, .numa = 1, .memory_hotplug = 1, .struct_page_size = 64, .page_shift = 12, .section_size_bits = 27,
+		.bits_per_long = 64, .numa = 1, .memory_hotplug = 1, .struct_page_size = 64, .kernel_sparsemem = 1, .page_shift = 12, .section_size_bits = 27,
 		.max_physmem_bits = 56, .max_page_order = 10, .pageblock_order = 9,
 		.zones = Z(DMA32) | Z(NORMAL) | Z(MOVABLE) | Z(DEVICE),
 		.dma32_limit = SZ_4G,

@@ -465,7 +465,14 @@ static void print_range_line(struct pmm_machine *m, const char *prefix,
 		     ((unsigned long long)end_pfn << shift) - 1);
 }
 
-/* An early section holds memory: its memmap covers every pfn of it (memblock, before sparse_init) */
+/*
+ * The holes' struct pages as the kernel's memory model has them (the
+ * architecture's: FLATMEM on 32-bit x86, SPARSEMEM elsewhere), whatever
+ * model pmm is built with, so that the log lines counting them are the
+ * kernel's. SPARSEMEM: every pfn of an early section that holds memory has
+ * a memmap; FLATMEM: every pfn of mem_map, which alloc_node_mem_map() lays
+ * over whole MAX_ORDER blocks from the first memory to max_pfn.
+ */
 static bool early_section_present(const struct pmm_machine *m, unsigned long pfn)
 {
 	const struct pmm__memblock_type *mem = &m->memblock.memory;
@@ -482,17 +489,55 @@ static bool early_section_present(const struct pmm_machine *m, unsigned long pfn
 	return false;
 }
 
+/* memmap_init()'s trailing hole ends at a multiple of this, in the kernel's model */
+static unsigned long kernel_trailing_align(const struct pmm_machine *m)
+{
+	if (m->arch->kernel_sparsemem)
+		return 1UL << m->view.pfn_section_shift;
+	return m->kernel_version >= PMM_KERNEL_VERSION(6, 4) ? pmm__max_order_nr_pages(m) : 1;
+}
+
+/* init_unavailable_range()'s count over [spfn, epfn): pfns whose pageblock has a memmap */
+static unsigned long kernel_hole_pages(const struct pmm_machine *m, unsigned long spfn,
+				       unsigned long epfn)
+{
+	unsigned long chunk, pfn, pgcnt = 0, lo = 0, hi = ~0UL;
+
+	if (spfn >= epfn)
+		return 0;
+	if (m->arch->kernel_sparsemem) {
+		chunk = 1UL << m->view.pfn_section_shift;	/* at least a pageblock */
+	} else {
+		unsigned long order = pmm__max_order_nr_pages(m), first;
+
+		if (!pmm__region_pfns(&m->memblock.memory.regions[0], m->view.page_shift, &first,
+				      &hi))
+			return 0;
+		chunk = 1UL << m->pageblock_order;
+		lo = PMM__ALIGN_DOWN(first, order);
+		hi = PMM__ALIGN(m->max_pfn, order);
+	}
+	for (pfn = spfn; pfn < epfn; ) {
+		unsigned long next = PMM__MIN(epfn, PMM__ALIGN_DOWN(pfn, chunk) + chunk);
+		unsigned long block = PMM__ALIGN_DOWN(pfn, 1UL << m->pageblock_order);
+
+		if (m->arch->kernel_sparsemem ? early_section_present(m, pfn) :
+						block >= lo && block < hi)
+			pgcnt += next - pfn;
+		pfn = next;
+	}
+	return pgcnt;
+}
+
 /*
- * zero_resv_unavail() / init_unavailable_mem() of 4.20-5.11: the pfns with a memmap in the holes
- * between memory regions and up to the last section's end, counted before
- * the memory model is built: with SPARSEMEM a pfn has a memmap when its
- * section holds memory; with FLATMEM every pfn below max_pfn has.
+ * zero_resv_unavail() / init_unavailable_mem() of 4.20-5.11: the pfns with a
+ * memmap in the holes between memory regions and after the last, counted
+ * before the nodes are set up.
  */
 static unsigned long unavailable_pages(struct pmm_machine *m)
 {
 	const struct pmm__memblock_type *mem = &m->memblock.memory;
-	unsigned long next = 0, pgcnt = 0, pfn, end;
-	unsigned long section = 1UL << m->view.pfn_section_shift;
+	unsigned long next = 0, pgcnt = 0, end;
 	unsigned int i;
 
 	for (i = 0; i <= mem->cnt; i++) {
@@ -503,15 +548,8 @@ static unsigned long unavailable_pages(struct pmm_machine *m)
 		/* the last section's tail too from 5.7 ("fix uninitialized memmaps on a
 		 * partially populated last section"), up to max_pfn before */
 		end = i < mem->cnt ? s : m->kernel_version >= PMM_KERNEL_VERSION(5, 7) ?
-		      PMM__ALIGN(m->max_pfn, pmm__model_trailing_align(m)) : m->max_pfn;
-		for (pfn = next; pfn < end; ) {
-			unsigned long stop = PMM_CONFIG_SPARSEMEM ?
-					     PMM__MIN(end, PMM__ALIGN(pfn + 1, section)) : end;
-
-			if (PMM_CONFIG_SPARSEMEM ? early_section_present(m, pfn) : pfn < m->max_pfn)
-				pgcnt += (PMM_CONFIG_SPARSEMEM ? stop : PMM__MIN(stop, m->max_pfn)) - pfn;
-			pfn = stop;
-		}
+		      PMM__ALIGN(m->max_pfn, kernel_trailing_align(m)) : m->max_pfn;
+		pgcnt += kernel_hole_pages(m, next, end);
 		next = PMM__MAX(next, e);
 	}
 	return pgcnt;
@@ -693,12 +731,17 @@ void pmm__online_page_range(struct pmm_machine *m, struct pmm_zone *zone,
 	}
 }
 
-/* init_unavailable_range(): reserved pages for the holes that have a memmap. */
-static unsigned long init_unavailable_range(struct pmm_machine *m, unsigned long spfn,
-					    unsigned long epfn, unsigned int zone, int nid)
+/*
+ * init_unavailable_range(): reserved pages for the holes that have a memmap,
+ * [spfn, epfn) in pmm's model; the line counts [spfn, print_end) as the
+ * kernel's model does (kernel_hole_pages()).
+ */
+static void init_unavailable_range(struct pmm_machine *m, unsigned long spfn,
+				   unsigned long epfn, unsigned long print_end, unsigned int zone,
+				   int nid)
 {
 	unsigned long pageblock = 1UL << m->pageblock_order;
-	unsigned long pfn, pgcnt = 0;
+	unsigned long pfn, pgcnt;
 
 	for (pfn = spfn; pfn < epfn; pfn++) {
 		if (!pmm_pfn_valid(m, PMM__ALIGN_DOWN(pfn, pageblock))) {
@@ -707,13 +750,12 @@ static unsigned long init_unavailable_range(struct pmm_machine *m, unsigned long
 		}
 		pmm__init_single_page(m, pmm_pfn_to_page(m, pfn), pfn, zone, nid);
 		pmm_page_set_flag(pmm_pfn_to_page(m, pfn), PMM_PG_reserved);
-		pgcnt++;
 	}
 	/* per zone from 5.12 on; before, one total ahead of the nodes (unavailable_pages()) */
+	pgcnt = kernel_hole_pages(m, spfn, print_end);
 	if (pgcnt && m->kernel_version >= PMM_KERNEL_VERSION(5, 12))
 		pmm__pr_info(m, "On node %d, zone %s: %lu pages in unavailable ranges",
 			     nid, pmm_zone_names[zone], pgcnt);
-	return pgcnt;
 }
 
 /* The deferred range holding pfn, and its node; NULL if pfn is initialised at boot. */
@@ -845,7 +887,7 @@ static void memmap_init_chunks(struct pmm_machine *m, struct pmm_zone *zone, int
 int pmm__memmap_init(struct pmm_machine *m)
 {
 	const struct pmm__memblock_type *mem = &m->memblock.memory;
-	unsigned long hole_pfn = 0, end_pfn = 0;
+	unsigned long hole_pfn = 0, end_pfn = 0, print_end;
 	unsigned long long total = 0, done = 0;
 	struct defer_state ds = { 0 };
 	unsigned int i, zone_id = 0;
@@ -897,13 +939,16 @@ int pmm__memmap_init(struct pmm_machine *m)
 				memmap_init_chunks(m, zone, nid, zs, ze, &done, total);
 			}
 			if (hole_pfn < zs)
-				init_unavailable_range(m, hole_pfn, zs, (unsigned int)j, nid);
+				init_unavailable_range(m, hole_pfn, zs, zs, (unsigned int)j, nid);
 			hole_pfn = ze;
 		}
 	}
+	/* the trailing hole: pmm's model initialises its own, the log counts the kernel's */
+	print_end = PMM__ALIGN(end_pfn, kernel_trailing_align(m));
 	end_pfn = PMM__ALIGN(end_pfn, pmm__model_trailing_align(m));
-	if (hole_pfn < end_pfn)
-		init_unavailable_range(m, hole_pfn, end_pfn, zone_id, nid);
+	if (hole_pfn < end_pfn || hole_pfn < print_end)
+		init_unavailable_range(m, hole_pfn, PMM__MAX(hole_pfn, end_pfn),
+				       PMM__MAX(hole_pfn, print_end), zone_id, nid);
 	reserve_bootmem_regions(m);
 	pmm__progress(m, "struct pages", total, total);
 	return 0;

@@ -41,7 +41,7 @@ static unsigned long calc_memmap_size(const struct pmm_machine *m, unsigned long
 	unsigned long pages = spanned;
 	unsigned long page_size = 1UL << m->view.page_shift;
 
-	if (spanned > present + (present >> 4) && PMM_CONFIG_SPARSEMEM)
+	if (spanned > present + (present >> 4) && m->arch->kernel_sparsemem)
 		pages = present;
 	return PMM__ALIGN(pages * m->arch->struct_page_size, page_size) >> m->view.page_shift;
 }

@@ -172,9 +172,8 @@ static bool starts(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
-/* The boot-log blocks of a log, timestamps removed; flatmem_holes: keep the
- * "unavailable ranges" lines (their counts depend on the memory model). */
-static void log_blocks(const char *text, struct log_lines *out, bool keep_holes)
+/* The boot-log blocks of a log, timestamps removed. */
+static void log_blocks(const char *text, struct log_lines *out)
 {
 	const char *line = text;
 	bool in_block = false;
@@ -203,8 +202,8 @@ static void log_blocks(const char *text, struct log_lines *out, bool keep_holes)
 			if (in_block || starts(buf, "Initmem setup node") ||
 			    starts(buf, "Initializing node") || starts(buf, "Fallback order for Node") ||
 			    starts(buf, "Built ") || starts(buf, "Policy zone:") ||
-			    (keep_holes && ((starts(buf, "On node ") && strstr(buf, "unavailable ranges")) ||
-					    starts(buf, "Zeroed struct page in unavailable ranges"))))
+			    (starts(buf, "On node ") && strstr(buf, "unavailable ranges")) ||
+			    starts(buf, "Zeroed struct page in unavailable ranges"))
 				out->line[out->n++] = strdup(buf);
 		}
 		line = next ? next + 1 : NULL;
@@ -236,14 +235,14 @@ static bool built_lines_match(const char *got, const char *want, long tol_permil
 /* Compare the blocks; max_groups: how many zonelist groups (Fallback order
  * ... Built ... Policy zone) to compare, -1 for all. */
 static void compare_log(const char *ctx, const char *got_text, const char *want_text,
-			bool keep_holes, int max_groups, long tol_permille)
+			int max_groups, long tol_permille)
 {
 	struct log_lines got, want;
 	int i, groups = 0;
 	bool after_built = false;
 
-	log_blocks(got_text, &got, keep_holes);
-	log_blocks(want_text, &want, keep_holes);
+	log_blocks(got_text, &got);
+	log_blocks(want_text, &want);
 	for (i = 0; i < want.n; i++) {
 		const char *w = want.line[i];
 		bool built = starts(w, "Built ");
@@ -597,7 +596,7 @@ static void check_fixture(const char *dir, const char *name, enum pmm_defer defe
 		     defer == PMM_DEFER_ON_DEMAND ? ", struct pages on demand" : "");
 	compare_with_eager(ctx, m, defer);
 	want = read_file(dir, "dmesg.txt");
-	compare_log(ctx, pmm_boot_log(m), want, model_ok, 1, model_ok ? 0 : 10);
+	compare_log(ctx, pmm_boot_log(m), want, 1, 0);
 	/* the nodes whose struct pages the kernel deferred are the ones pmm defers */
 	if (defer == PMM_DEFER_DEFERRED && model_ok &&
 	    deferred_nodes(pmm_boot_log(m)) != deferred_nodes(want))
@@ -697,7 +696,7 @@ static void check_fixture(const char *dir, const char *name, enum pmm_defer defe
 		free(want);
 		compare_free_lists(ctx, m);
 		want = read_file(dir, "dmesg.txt");
-		compare_log(ctx, pmm_boot_log(m), want, model_ok, -1, model_ok ? 0 : 10);
+		compare_log(ctx, pmm_boot_log(m), want, -1, 0);
 		free(want);
 	}
 	free(cmdline);
@@ -707,8 +706,8 @@ static void check_fixture(const char *dir, const char *name, enum pmm_defer defe
 dmesg:
 	pmm_shutdown(m);
 
-	/* the boot log alone: no reservations are known, so 6.1's DMA reserve
-	 * may shift "Total pages" a little (2 per mille) */
+	/* the boot log alone: only the reservations every x86 kernel makes are
+	 * known, and they are what 6.1's "Total pages" counts */
 	pmm_test_fmt(path, sizeof(path), "%s/dmesg.txt", dir);
 	pmm_test_fmt(ctx, sizeof(ctx), "%s (dmesg)", name);
 	parse_err = pmm_machine_desc_from_dmesg(path, &d, err, sizeof(err));
@@ -716,7 +715,7 @@ dmesg:
 	if (!m)
 		return;
 	want = read_file(dir, "dmesg.txt");
-	compare_log(ctx, pmm_boot_log(m), want, model_ok, 1, model_ok ? 2 : 10);
+	compare_log(ctx, pmm_boot_log(m), want, 1, 0);
 	free(want);
 	pmm_shutdown(m);
 }
@@ -801,11 +800,10 @@ static bool check_realworld(const char *dir, const char *name)
 	m = boot_or_mismatch(ctx, 0, "", d, &opts);
 	if (!m)
 		return false;
-	/* the unavailable ranges and the memmap estimate in "Total pages" depend on the
-	 * memory model: exact where it is the kernel's, within 1% elsewhere */
+	/* exact in every memory model pmm is built with: the lines count what the
+	 * kernel's model has (kernel_hole_pages(), calc_memmap_size()) */
 	want = read_file(dir, "dmesg.txt");
-	compare_log(ctx, pmm_boot_log(m), want, fixture_model_matches(m), -1,
-		    fixture_model_matches(m) ? 0 : 10);
+	compare_log(ctx, pmm_boot_log(m), want, -1, 0);
 	free(want);
 	pmm_shutdown(m);
 	return mismatches == before;

@@ -59,6 +59,9 @@ struct pmm_arch_profile {
 	unsigned int	memory_hotplug;		/* 1: CONFIG_MEMORY_HOTPLUG (memory blocks) */
 	unsigned int	cma;			/* 1: CONFIG_CMA (MIGRATE_CMA is shown in reports) */
 	unsigned int	struct_page_size;	/* sizeof(struct page) of the reference kernel */
+	unsigned int	kernel_sparsemem;	/* 1: the reference kernel is SPARSEMEM (else
+						 * FLATMEM); its log lines count holes so,
+						 * whatever model pmm is built with */
 };
 
 /**
