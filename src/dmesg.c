@@ -191,7 +191,8 @@ static const char *foreign_named(const char *s)
 		{ "s390", "s390" }, { "loongarch", "loongarch64" }, { "LoongArch", "loongarch64" },
 		{ "mips", "mips" }, { "MIPS", "mips" }, { "sparc", "sparc64" },
 		{ "armv7", "arm (32-bit)" }, { "ARMv7", "arm (32-bit)" }, { "armhf", "arm (32-bit)" },
-		{ "-armmp", "arm (32-bit)" }, { "parisc", "parisc" }, { "alpha", "alpha" },
+		{ "-armmp", "arm (32-bit)" }, { "(arm-", "arm (32-bit)" }, { "armv6", "arm (32-bit)" },
+		{ "parisc", "parisc" }, { "alpha", "alpha" },
 	};
 	size_t i;
 
@@ -225,6 +226,13 @@ static void arch_from_version_line(struct dmesg *g, const char *line)
 /* Lines only one architecture prints. */
 static void note_arch_signs(struct dmesg *g, const char *s)
 {
+	/* 32-bit arm also boots "on physical CPU"; its CPU line says which it is */
+	if (!g->foreign[0] && (!strncmp(s, "CPU: ARMv", 9) || strstr(s, "ARMv7 Processor") ||
+			       strstr(s, "ARMv6-compatible processor")))
+		snprintf(g->foreign, sizeof(g->foreign), "arm (32-bit)");
+	else if (!g->foreign[0] && (!strncmp(s, "MIPS: machine is", 16) ||
+				    strstr(s, "CPU0 revision is:")))
+		snprintf(g->foreign, sizeof(g->foreign), "mips");
 	if (strstr(s, "BIOS-e820: ") || strstr(s, "x86/fpu: ") || strstr(s, "x86/PAT: ") ||
 	    strstr(s, "x86/cpu: ") || strstr(s, "x86: Booting SMP"))
 		g->signs |= SIGN_X86;
@@ -646,7 +654,7 @@ static int decide_arch(struct dmesg *g, const char *arch, const char *name, char
 	if (g->arch[0])
 		return 0;
 	if (g->foreign[0]) {
-		snprintf(err, err_len, "%s: the log of a %s kernel: pmm models x86_64, x86_32, "
+		snprintf(err, err_len, "%s: the log of a kernel for %s: pmm models x86_64, x86_32, "
 			 "arm64 and riscv64", name, g->foreign);
 		return -EINVAL;
 	}

@@ -437,9 +437,16 @@ static void test_dmesg_arch_from_content(void **state)
 		/* refused */
 		{ "Linux version 6.6.0-1-powerpc64le (powerpc64le-linux-gnu-gcc-13)\n"
 		  EARLY("0x0000000000000000", "0x000000007fffffff"), NULL,
-		  "the log of a powerpc64 kernel: pmm models x86_64", 0, -1 },
+		  "the log of a kernel for powerpc64: pmm models x86_64", 0, -1 },
 		{ "Linux version 6.12.0 (gcc)\n" EARLY("0x0000000000001000", "0x000000007fffffff"),
 		  NULL, "nothing says which architecture this log is from", 0, -1 },
+		/* 32-bit arm boots "on physical CPU" too (an STM32 board's 5.15 log) */
+		{ "Booting Linux on physical CPU 0x0\n"
+		  "Linux version 5.15.2 (danila@linux-y8k1) (arm-buildroot-uclinux-uclibcgnueabi-gcc.br_real"
+		  " (Buildroot -g9b100d2) 11.1.0, GNU ld (GNU Binutils) 2.32) #2 PREEMPT\n"
+		  "CPU: ARMv7-M [410fc241] revision 1 (ARMv7M), cr=00000000\n"
+		  EARLY("0x0000000090000000", "0x00000000907fffff"), NULL,
+		  "the log of a kernel for arm (32-bit)", 0, -1 },
 		{ "Linux version 6.12.0 (gcc)\nx86/fpu: x87 FPU will use FXSAVE\n"
 		  "riscv: base ISA extensions acdfimv\n"
 		  EARLY("0x0000000000001000", "0x000000007fffffff"), NULL,
