@@ -624,8 +624,11 @@ int pmm__free_area_init(struct pmm_machine *m)
 			snprintf(prefix, sizeof(prefix), "Initmem setup node %d ", nid);
 			print_range_line(m, prefix, node_start, node_end);
 		} else {
-			/* 6.1 announces the offline node before setting it up (removed in 6.6) */
-			if (m->kernel_version < PMM_KERNEL_VERSION(6, 6))
+			/* announced before it is set up from 5.18 ("Initializing node %d as
+			 * memoryless", January 2022) until 6.7 removed the redundant line
+			 * (Yajun Deng, September 2023) */
+			if (m->kernel_version >= PMM_KERNEL_VERSION(5, 18) &&
+			    m->kernel_version < PMM_KERNEL_VERSION(6, 7))
 				pmm__pr_info(m, "Initializing node %d as memoryless", nid);
 			pmm__pr_info(m, "Initmem setup node %d as memoryless", nid);
 		}

@@ -48,7 +48,9 @@ static unsigned long calc_memmap_size(const struct pmm_machine *m, unsigned long
 
 /*
  * zone->managed_pages between free_area_init_core() and memblock_free_all():
- * present_pages in kernels since 6.6; in 6.1, present minus the memmap estimate
+ * present_pages from 6.10 on ("mm/mm_init.c: remove meaningless calculation
+ * of zone->managed_pages in free_area_init_core()", "remove the useless
+ * dma_reserve", March 2024); before, present minus the memmap estimate
  * (lowmem zones) and, for the first zone, dma_reserve.
  */
 static unsigned long provisional_managed(const struct pmm_machine *m, const struct pmm_zone *zone)
@@ -56,7 +58,7 @@ static unsigned long provisional_managed(const struct pmm_machine *m, const stru
 	enum pmm_zone_type idx = pmm_zone_idx(zone);
 	unsigned long freesize = zone->present_pages, memmap;
 
-	if (m->kernel_version >= PMM_KERNEL_VERSION(6, 6) || !zone->spanned_pages)
+	if (m->kernel_version >= PMM_KERNEL_VERSION(6, 10) || !zone->spanned_pages)
 		return freesize;
 	memmap = calc_memmap_size(m, zone->spanned_pages, zone->present_pages);
 	if (!is_highmem_idx(m, idx) && freesize >= memmap)
