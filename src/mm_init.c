@@ -356,9 +356,11 @@ static void find_zone_movable_pfns_for_nodes(struct pmm_machine *m)
 
 		for (i = 0; i < mem->cnt; i++)
 			any_mirror |= !!(mem->regions[i].flags & PMM_MEMORY_MIRROR);
-		/* memblock_has_mirror() is asked from 6.2 on; 6.1 makes every
-		 * region above 4 GiB movable (its capture in tests/fixtures) */
-		if (!any_mirror && m->kernel_version >= PMM_KERNEL_VERSION(6, 2)) {
+		/* memblock_has_mirror() is asked from 6.6 on ("mm/mm_init: ignore
+		 * kernelcore=mirror boot option when no mirror memory presents",
+		 * Levi Yun, August 2023); 6.1 makes every region above 4 GiB
+		 * movable (its capture in tests/fixtures) */
+		if (!any_mirror && m->kernel_version >= PMM_KERNEL_VERSION(6, 6)) {
 			pmm__pr_warn(m, "The system has no mirror memory, ignore kernelcore=mirror.");
 			return;
 		}
