@@ -496,7 +496,7 @@ static unsigned long kernel_trailing_align(const struct pmm_machine *m)
 {
 	if (m->arch->kernel_sparsemem)
 		return 1UL << m->view.pfn_section_shift;
-	return m->kernel_version >= PMM_KERNEL_VERSION(6, 4) ? pmm__max_order_nr_pages(m) : 1;
+	return m->kernel_version >= PMM_KERNEL_VERSION(6, 15) ? pmm__max_order_nr_pages(m) : 1;
 }
 
 /* init_unavailable_range()'s count over [spfn, epfn): pfns whose pageblock has a memmap */
@@ -517,7 +517,10 @@ static unsigned long kernel_hole_pages(const struct pmm_machine *m, unsigned lon
 			return 0;
 		chunk = 1UL << m->pageblock_order;
 		lo = PMM__ALIGN_DOWN(first, order);
-		hi = PMM__ALIGN(m->max_pfn, order);
+		/* max_mapnr: rounded up to MAX_ORDER from 6.15 ("arch, mm: set max_mapnr
+		 * when allocating memory map for FLATMEM") */
+		hi = m->kernel_version >= PMM_KERNEL_VERSION(6, 15) ? PMM__ALIGN(m->max_pfn, order) :
+								      m->max_pfn;
 	}
 	for (pfn = spfn; pfn < epfn; ) {
 		unsigned long next = PMM__MIN(epfn, PMM__ALIGN_DOWN(pfn, chunk) + chunk);

@@ -153,8 +153,9 @@ unsigned long *pmm__model_pageblock_bits(struct pmm_machine *m, struct pmm_zone 
 
 unsigned long pmm__model_trailing_align(const struct pmm_machine *m)
 {
-	/* kernels after 6.1 initialise the trailing hole up to a MAX_ORDER block */
-	return m->kernel_version >= PMM_KERNEL_VERSION(6, 4) ? pmm__max_order_nr_pages(m) : 1;
+	/* from 6.15 the trailing hole up to a MAX_ORDER block ("mm/mm_init: init
+	 * holes in the end of the memory map for FLATMEM", March 2025) */
+	return m->kernel_version >= PMM_KERNEL_VERSION(6, 15) ? pmm__max_order_nr_pages(m) : 1;
 }
 
 size_t pmm__model_memmap_bytes(const struct pmm_machine *m)
