@@ -162,6 +162,18 @@ static void test_deferred_equals_eager(void **state)
 	pmm_machine_desc_destroy(d);
 }
 
+/* Free a chain of order-9 blocks linked through page->private. */
+static void free_chain(struct pmm_machine *m, struct pmm_page *head)
+{
+	while (head) {
+		struct pmm_page *p = head;
+
+		head = (struct pmm_page *)(uintptr_t)pmm_page_private(p);
+		pmm_set_page_private(p, 0);
+		pmm_free_pages(m, p, 9);
+	}
+}
+
 /* Every page of a deferred machine can be allocated, once. */
 static void test_deferred_pages_allocate(void **state)
 {
@@ -181,12 +193,7 @@ static void test_deferred_pages_allocate(void **state)
 		got += 512;
 	}
 	assert_true(got > managed - 4096);	/* all but the reserves below min */
-	while (head) {
-		p = head;
-		head = (struct pmm_page *)(uintptr_t)pmm_page_private(p);
-		pmm_set_page_private(p, 0);
-		pmm_free_pages(m, p, 9);
-	}
+	free_chain(m, head);
 	assert_int_equal(pmm_check(m), 0);
 	pmm_shutdown(m);
 	pmm_machine_desc_destroy(d);
@@ -396,12 +403,7 @@ static void test_on_demand_budget(void **state)
 	assert_int_equal(pmm_deferred_init_finish(m), -ENOMEM);
 	assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, 0x118000);
 	assert_null(strstr(l.text, "node 0 deferred pages initialised"));
-	while (head) {
-		p = head;
-		head = (struct pmm_page *)(uintptr_t)pmm_page_private(p);
-		pmm_set_page_private(p, 0);
-		pmm_free_pages(m, p, 9);
-	}
+	free_chain(m, head);
 	assert_int_equal(pmm_check(m), 0);
 	pmm_shutdown(m);
 	/* without the limit, the same machine finishes */
