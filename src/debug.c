@@ -273,6 +273,64 @@ nomem:
 	return bad;
 }
 
+/*
+ * The node's LRU lists: every entry a folio of the node in use with PG_lru,
+ * on the list its flags name; each list's pages, per node and per zone,
+ * what the counters say. Caller holds the node's lru_lock.
+ */
+static int check_lruvec(struct pmm_machine *m, pmm_pg_data_t *pgdat)
+{
+	unsigned long zone_pages[PMM_MAX_NR_ZONES][PMM_NR_LRU_LISTS] = { { 0 } };
+	unsigned long limit = pgdat->node_spanned_pages + 1;
+	int lru, z, bad = 0;
+
+	for (lru = 0; lru < PMM_NR_LRU_LISTS; lru++) {
+		const struct pmm_list_head *h = &pgdat->__lruvec.lists[lru], *l, *prev = h;
+		unsigned long n = 0, pages = 0;
+
+		for (l = h->next; l != h; prev = l, l = l->next) {
+			struct pmm_page *page = (struct pmm_page *)(void *)((char *)l -
+						offsetof(struct pmm_page, lru));
+
+			if (++n > limit) {
+				CHECK(false, "node %d LRU list %d: more than %lu entries: the list is "
+				      "cyclic", pgdat->node_id, lru, limit);
+				break;
+			}
+			if (!pmm_page_in_machine(m, page) || pmm_page_to_nid(page) != pgdat->node_id) {
+				CHECK(false, "node %d LRU list %d: entry %lu is not a page of the node",
+				      pgdat->node_id, lru, n);
+				break;
+			}
+			if (l->prev != prev) {
+				CHECK(false, "node %d LRU list %d: entry %lu (pfn %#lx) has a broken back "
+				      "link", pgdat->node_id, lru, n, pmm_page_to_pfn(m, page));
+				break;
+			}
+			CHECK(pmm_page_test_flag(page, PMM_PG_lru) && !pmm_PageTail(page) &&
+			      pmm_page_ref_count(page) > 0,
+			      "node %d LRU pfn %#lx: not a folio in use with PG_lru", pgdat->node_id,
+			      pmm_page_to_pfn(m, page));
+			CHECK(pmm_folio_lru_list((struct pmm_folio *)page) == lru,
+			      "node %d LRU pfn %#lx: on list %d, its flags say %d", pgdat->node_id,
+			      pmm_page_to_pfn(m, page), lru, pmm_folio_lru_list((struct pmm_folio *)page));
+			pages += pmm_folio_nr_pages((struct pmm_folio *)page);
+			zone_pages[pmm_page_zonenum(page)][lru] += pmm_folio_nr_pages((struct pmm_folio *)page);
+		}
+		CHECK((unsigned long)pgdat->vm_stat[PMM_NR_INACTIVE_ANON + lru] == pages,
+		      "node %d LRU list %d: counter %ld, the list holds %lu pages", pgdat->node_id,
+		      lru, pgdat->vm_stat[PMM_NR_INACTIVE_ANON + lru], pages);
+	}
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+		for (lru = 0; lru < PMM_NR_LRU_LISTS; lru++)
+			CHECK((unsigned long)pgdat->node_zones[z].vm_stat[PMM_NR_ZONE_INACTIVE_ANON + lru] ==
+			      zone_pages[z][lru], "node %d %s LRU list %d: zone counter %ld, lists "
+			      "hold %lu pages", pgdat->node_id, pgdat->node_zones[z].name, lru,
+			      pgdat->node_zones[z].vm_stat[PMM_NR_ZONE_INACTIVE_ANON + lru],
+			      zone_pages[z][lru]);
+	return bad;
+}
+
 int pmm_check(struct pmm_machine *m)
 {
 	int nid, z, cpu, bad = 0;
@@ -291,6 +349,13 @@ int pmm_check(struct pmm_machine *m)
 			for (cpu = 0; zone->per_cpu_pageset && cpu < m->nr_cpu_ids; cpu++)
 				pmm__spin_unlock(&zone->per_cpu_pageset[cpu].lock);
 		}
+	pmm_for_each_node(nid, m) {
+		pmm_pg_data_t *pgdat = m->view.node_data[nid];
+
+		pthread_mutex_lock(&pgdat->__lruvec.lru_lock);
+		bad += check_lruvec(m, pgdat);
+		pthread_mutex_unlock(&pgdat->__lruvec.lru_lock);
+	}
 	if (bad)
 		return -EUCLEAN;
 	return nomem ? -ENOMEM : 0;

@@ -282,36 +282,51 @@ void pmm__update_pgdat_span(pmm_pg_data_t *pgdat)
 	}
 }
 
-/* The owner's answer for one page in use; -EBUSY if it cannot move. */
+/* folio_migrate_flags(): the owner's and the LRU's marks a folio keeps when it moves */
+#define MIGRATE_FLAGS	(1UL << PMM_PG_referenced | 1UL << PMM_PG_active | 1UL << PMM_PG_swapbacked | \
+			 1UL << PMM_PG_unevictable | 1UL << PMM_PG_mlocked | 1UL << PMM_PG_workingset | \
+			 1UL << PMM_PG_dirty | 1UL << PMM_PG_idle)
+
+/*
+ * The owner's answer for one page in use; -EBUSY if it cannot move. A folio
+ * on the LRU is isolated first and its new copy put back in its place on the
+ * lists (migrate_pages() works on isolated folios).
+ */
 static int migrate_one(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
 {
 	pmm_gfp_t gfp = PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_NOWARN |
 			(pmm_PageHead(page) ? __PMM_GFP_COMP : 0);
-	int nid = pmm_page_to_nid(page), refs;
+	int nid = pmm_page_to_nid(page), refs, isolated, rc;
 	pmm_nodemask_t others = *pmm_node_states(m, PMM_N_MEMORY);
 	struct pmm_page *new;
 
 	if (!m->migrate_page)
 		return -EBUSY;
+	isolated = pmm_page_test_flag(page, PMM_PG_lru) &&
+		   pmm_folio_isolate_lru(m, (struct pmm_folio *)page);
 	/* alloc_migration_target(): another node if there is one */
 	pmm_node_clear(nid, &others);
 	if (pmm_nodes_empty(&others))
 		pmm_node_set(nid, &others);
 	new = pmm_alloc_pages_nodemask(m, gfp, order, nid, &others);
-	if (!new)
-		return -ENOMEM;
+	if (!new) {
+		rc = -ENOMEM;
+		goto putback;
+	}
 	/* folio_ref_freeze(): nobody else may take or drop a reference now */
 	refs = pmm_page_ref_count(page);
 	if (refs <= 0 || !__atomic_compare_exchange_n(&page->_refcount, &refs, 0, false,
 						       __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 		pmm_free_pages(m, new, order);
-		return -EAGAIN;
+		rc = -EAGAIN;
+		goto putback;
 	}
 	if (m->view.direct_map)
 		memcpy(pmm_page_address(m, new), pmm_page_address(m, page), pmm_page_size(m) << order);
 	new->mapping = page->mapping;
 	new->index = page->index;
 	pmm_set_page_private(new, pmm_page_private(page));
+	__atomic_fetch_or(&new->flags, page->flags & MIGRATE_FLAGS, __ATOMIC_RELAXED);
 	pmm_set_page_count(new, refs);
 	if (m->migrate_page(m->migrate_page_arg, page, new, order)) {
 		/* refused: the page stays with its owner */
@@ -320,10 +335,17 @@ static int migrate_one(struct pmm_machine *m, struct pmm_page *page, unsigned in
 		pmm_set_page_private(new, 0);
 		pmm_free_pages(m, new, order);
 		pmm_set_page_count(page, refs);
-		return -EBUSY;
+		rc = -EBUSY;
+		goto putback;
 	}
 	pmm__free_frozen_page(m, page, order);
+	if (isolated)
+		pmm_folio_putback_lru(m, (struct pmm_folio *)new);
 	return 0;
+putback:
+	if (isolated)
+		pmm_folio_putback_lru(m, (struct pmm_folio *)page);
+	return rc;
 }
 
 /* do_migrate_range(): move every page in use out of [start, end) */

@@ -398,6 +398,35 @@ void pmm__model_dump(const struct pmm_machine *m, FILE *f);
 /* Host bytes held by memmaps and section metadata. */
 size_t pmm__model_memmap_bytes(const struct pmm_machine *m);
 
+/* list.h, for lists that lock-free readers may walk (pmm_check, reports): the
+ * forward links are stored atomically */
+static inline void pmm__list_insert(struct pmm_list_head *n, struct pmm_list_head *prev,
+			       struct pmm_list_head *next)
+{
+	next->prev = n;
+	__atomic_store_n(&n->next, next, __ATOMIC_RELAXED);
+	n->prev = prev;
+	__atomic_store_n(&prev->next, n, __ATOMIC_RELAXED);
+}
+
+static inline void pmm__list_add(struct pmm_list_head *n, struct pmm_list_head *h)
+{
+	pmm__list_insert(n, h, h->next);
+}
+
+static inline void pmm__list_add_tail(struct pmm_list_head *n, struct pmm_list_head *h)
+{
+	pmm__list_insert(n, h->prev, h);
+}
+
+static inline void pmm__list_del(struct pmm_list_head *n)
+{
+	n->next->prev = n->prev;
+	__atomic_store_n(&n->prev->next, n->next, __ATOMIC_RELAXED);
+	__atomic_store_n(&n->next, n, __ATOMIC_RELAXED);
+	n->prev = n;
+}
+
 /* pmm_boot_opts.progress: boot work done so far, from the booting thread */
 static inline void pmm__progress(struct pmm_machine *m, const char *phase,
 				 unsigned long long done, unsigned long long total)
@@ -499,6 +528,10 @@ void pmm__set_pageblocks_migratetype(struct pmm_machine *m, struct pmm_zone *zon
 enum pmm_migratetype pmm__get_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
 						    unsigned long pfn);
 void pmm__bad_page(struct pmm_machine *m, const struct pmm_page *page, const char *reason);
+/* count_vm_events() for the zone's counters, on the calling thread's CPU */
+void pmm__count_zone_event(struct pmm_machine *m, struct pmm_zone *zone, int item, unsigned long n);
+/* swap.c: __page_cache_release(): a folio whose last reference went leaves the lists */
+void pmm__folio_release_lru(struct pmm_machine *m, struct pmm_page *head);
 void pmm__zone_pcp_update(struct pmm_machine *m, struct pmm_zone *zone);
 /* memory offlining (page_alloc.c) */
 void pmm__zone_pcp_disable(struct pmm_machine *m, struct pmm_zone *zone);

@@ -237,6 +237,7 @@ static int boot_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 			pgdat->__lruvec.lists[i].next = &pgdat->__lruvec.lists[i];
 			pgdat->__lruvec.lists[i].prev = &pgdat->__lruvec.lists[i];
 		}
+		pthread_mutex_init(&pgdat->__lruvec.lru_lock, NULL);
 		m->view.node_data[nid] = pgdat;
 		for (i = 0; i < (int)PMM__ARRAY_SIZE(m->node_cpus[0].bits); i++)
 			m->node_cpus[nid].bits[i] |= d->nodes[nid].cpus.bits[i];

@@ -664,6 +664,7 @@ void pmm__free_nodes(struct pmm_machine *m)
 				pthread_mutex_destroy(&pgdat->node_zones[z].lock);
 		pthread_mutex_destroy(&pgdat->node_size_lock);
 		pthread_mutex_destroy(&pgdat->deferred_split_queue.split_queue_lock);
+		pthread_mutex_destroy(&pgdat->__lruvec.lru_lock);
 		pmm__free_node(pgdat, sizeof(*pgdat));
 		m->view.node_data[nid] = NULL;
 	}

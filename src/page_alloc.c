@@ -44,33 +44,6 @@ static inline bool list_empty(const struct pmm_list_head *h)
 	return __atomic_load_n(&h->next, __ATOMIC_RELAXED) == h;
 }
 
-static inline void list_insert(struct pmm_list_head *n, struct pmm_list_head *prev,
-			       struct pmm_list_head *next)
-{
-	next->prev = n;
-	__atomic_store_n(&n->next, next, __ATOMIC_RELAXED);
-	n->prev = prev;
-	__atomic_store_n(&prev->next, n, __ATOMIC_RELAXED);
-}
-
-static inline void list_add(struct pmm_list_head *n, struct pmm_list_head *h)
-{
-	list_insert(n, h, h->next);
-}
-
-static inline void list_add_tail(struct pmm_list_head *n, struct pmm_list_head *h)
-{
-	list_insert(n, h->prev, h);
-}
-
-static inline void list_del(struct pmm_list_head *n)
-{
-	n->next->prev = n->prev;
-	__atomic_store_n(&n->prev->next, n->next, __ATOMIC_RELAXED);
-	__atomic_store_n(&n->next, n, __ATOMIC_RELAXED);
-	n->prev = n;
-}
-
 static inline unsigned long nr_free(const struct pmm_free_area *area)
 {
 	return __atomic_load_n(&area->nr_free, __ATOMIC_RELAXED);
@@ -184,16 +157,16 @@ static inline void add_to_free_list(struct pmm_page *page, struct pmm_zone *zone
 	struct pmm_free_area *area = &zone->free_area[order];
 
 	if (tail)
-		list_add_tail(&page->buddy_list, &area->free_list[mt]);
+		pmm__list_add_tail(&page->buddy_list, &area->free_list[mt]);
 	else
-		list_add(&page->buddy_list, &area->free_list[mt]);
+		pmm__list_add(&page->buddy_list, &area->free_list[mt]);
 	mod_nr_free(area, 1);
 }
 
 static inline void del_page_from_free_list(struct pmm_page *page, struct pmm_zone *zone,
 					   unsigned int order)
 {
-	list_del(&page->buddy_list);
+	pmm__list_del(&page->buddy_list);
 	pmm_page_clear_type(page);
 	pmm_set_page_private(page, 0);
 	mod_nr_free(&zone->free_area[order], -1);
@@ -202,8 +175,8 @@ static inline void del_page_from_free_list(struct pmm_page *page, struct pmm_zon
 static inline void move_to_free_list(struct pmm_page *page, struct pmm_zone *zone,
 				     unsigned int order, int mt)
 {
-	list_del(&page->buddy_list);
-	list_add_tail(&page->buddy_list, &zone->free_area[order].free_list[mt]);
+	pmm__list_del(&page->buddy_list);
+	pmm__list_add_tail(&page->buddy_list, &zone->free_area[order].free_list[mt]);
 }
 
 static inline void mod_free_pages(struct pmm_zone *zone, long nr)
@@ -646,7 +619,7 @@ static void free_pcppages_bulk(struct pmm_machine *m, struct pmm_zone *zone, int
 			unsigned long pfn;
 
 			page = page_of(list->prev, pcp_list);	/* oldest first */
-			list_del(&page->pcp_list);
+			pmm__list_del(&page->pcp_list);
 			pmm_page_clear_type(page);
 			pcp->count -= 1 << order;
 			count -= 1 << order;
@@ -676,7 +649,7 @@ static int rmqueue_bulk(struct pmm_machine *m, struct pmm_zone *zone, unsigned i
 			break;
 		page->index = (unsigned long)mt;	/* set_pcppage_migratetype() */
 		pmm_page_set_type(page, PMM_PGTY_pcp);
-		list_add_tail(&page->pcp_list, list);
+		pmm__list_add_tail(&page->pcp_list, list);
 	}
 	mod_free_pages(zone, -((long)i << order));
 	pthread_mutex_unlock(&zone->lock);
@@ -702,7 +675,7 @@ static struct pmm_page *rmqueue_pcplist(struct pmm_machine *m, struct pmm_zone *
 			return NULL;
 	}
 	page = page_of(list->next, pcp_list);
-	list_del(&page->pcp_list);
+	pmm__list_del(&page->pcp_list);
 	pmm_page_clear_type(page);
 	pcp->count -= 1 << order;
 	page->index = 0;
@@ -747,7 +720,7 @@ static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct
 	}
 	page->index = (unsigned long)mt;
 	pmm_page_set_type(page, PMM_PGTY_pcp);
-	list_add(&page->pcp_list, &pcp->lists[order_to_pindex(m, mt, order)]);
+	pmm__list_add(&page->pcp_list, &pcp->lists[order_to_pindex(m, mt, order)]);
 	pcp->count += 1 << order;
 	pcp_add(&pcp->events[PMM_PGFREE], 1UL << order);
 	if (pcp->count >= pcp->high)
@@ -862,6 +835,12 @@ unsigned long pmm_zone_event(const struct pmm_machine *m, const struct pmm_zone 
 static void count_event(struct pmm_zone *zone, int cpu, int item, unsigned long n)
 {
 	__atomic_fetch_add(&pcp_of(zone, cpu)->events[item], n, __ATOMIC_RELAXED);
+}
+
+void pmm__count_zone_event(struct pmm_machine *m, struct pmm_zone *zone, int item, unsigned long n)
+{
+	if (zone->per_cpu_pageset)
+		count_event(zone, this_cpu(m), item, n);
 }
 
 /* zone_statistics(); locked: the caller holds the lock of z's per-CPU list */
@@ -1265,6 +1244,11 @@ static bool free_is_bad(struct pmm_machine *m, struct pmm_page *page, unsigned i
 		pmm__bad_page(m, page, "PAGE_FLAGS_CHECK_AT_FREE flag(s) set: freeing a reserved page");
 		return true;
 	}
+	if (pmm_page_test_flag(page, PMM_PG_lru) && pmm_page_ref_count(page) == 1) {
+		pmm__bad_page(m, page, "PAGE_FLAGS_CHECK_AT_FREE flag(s) set: PG_lru, freeing a folio "
+			      "on the LRU (put it with pmm_folio_put())");
+		return true;
+	}
 	if (pmm_PageHead(page)) {
 		if (pmm_compound_order(page) != order) {
 			pmm__bad_page(m, page, "wrong order: not the order of the compound page");
@@ -1312,6 +1296,12 @@ static void free_pages_prepare(struct pmm_page *page, unsigned int order)
 		pmm___page_clear_flag(page, PMM_PG_head);
 	}
 	pmm___page_clear_flag(page, PMM_PG_movable);
+	/* PAGE_FLAGS_CHECK_AT_PREP: the owner's and the LRU's marks end with the folio */
+	__atomic_fetch_and(&page->flags, ~(1UL << PMM_PG_referenced | 1UL << PMM_PG_active |
+					   1UL << PMM_PG_swapbacked | 1UL << PMM_PG_unevictable |
+					   1UL << PMM_PG_mlocked | 1UL << PMM_PG_workingset |
+					   1UL << PMM_PG_idle | 1UL << PMM_PG_dirty),
+			   __ATOMIC_RELAXED);
 	page->mapping = NULL;
 	pmm_page_clear_type(page);	/* _mapcount = -1 */
 }
@@ -1398,8 +1388,11 @@ void pmm_put_page(struct pmm_machine *m, struct pmm_page *page)
 		pmm__bad_page(m, head, "put_page on a reserved page");
 		return;
 	}
-	if (__atomic_sub_fetch(&head->_refcount, 1, __ATOMIC_ACQ_REL) == 0)
+	if (__atomic_sub_fetch(&head->_refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+		if (pmm_page_test_flag(head, PMM_PG_lru))
+			pmm__folio_release_lru(m, head);	/* __page_cache_release() */
 		free_the_page(m, head, order);
+	}
 }
 
 /* ---- memory offlining: pcp off, isolation, taking pages out (mm/page_isolation.c) -------------- */

@@ -61,7 +61,7 @@ struct pmm_zonelist {
 	struct pmm_zoneref _zonerefs[PMM_MAX_ZONES_PER_ZONELIST + 1];
 };
 
-/* ---- pieces of a node that later issues fill in ------------------------------ */
+/* ---- reclaim and compaction state ------------------------------------------------------------ */
 
 /** LRU lists of a node (struct lruvec), by enum lru_list. */
 enum { PMM_LRU_INACTIVE_ANON, PMM_LRU_ACTIVE_ANON, PMM_LRU_INACTIVE_FILE,
@@ -69,6 +69,7 @@ enum { PMM_LRU_INACTIVE_ANON, PMM_LRU_ACTIVE_ANON, PMM_LRU_INACTIVE_FILE,
 
 struct pmm_lruvec {
 	struct pmm_list_head	lists[PMM_NR_LRU_LISTS];
+	pmm_lock_t		lru_lock;	/* the lists and PG_lru of the folios on them */
 };
 
 /** Per-node queue of huge pages whose split was deferred. */

@@ -174,9 +174,12 @@ PMM_API void pmm_put_page(struct pmm_machine *m, struct pmm_page *page);
  * migratetypes are valid; whole free pageblocks on the list of a mergeable
  * type (unmovable, movable, reclaimable) have mergeable types (6.1 merges
  * them across pageblocks), on any other list exactly its type; managed
- * pages cover free and per-CPU pages. Each violation is logged.
- * Context: takes every zone->lock and per-CPU list lock; the machine must
- * not change meanwhile.
+ * pages cover free and per-CPU pages; every folio on a node's LRU lists is
+ * in use, has PG_lru and is on the list its flags name, and each list's
+ * pages equal the node's and the zones' LRU counters. Each violation is
+ * logged.
+ * Context: takes every zone->lock and per-CPU list lock, then each node's
+ * lru_lock; the machine must not change meanwhile.
  * Every list walk is bounded by the zone's pages and checks each link before
  * following it, so a corrupted list (a cycle, a stray pointer) is reported,
  * never walked forever.
@@ -197,6 +200,7 @@ enum pmm_zone_event {
 	PMM_PGFREE,		/* pages freed to the zone */
 	PMM_PGALLOC_FALLBACK,	/* allocations that took another migratetype's pages */
 	PMM_PGALLOC_FAIL,	/* allocations that found nothing (counted on the preferred zone) */
+	PMM_PGACTIVATE,		/* pages moved to an active LRU list (folio_activate()) */
 	PMM_NR_ZONE_EVENTS
 };
 

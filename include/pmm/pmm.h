@@ -23,6 +23,7 @@
 #include <pmm/hotplug.h>
 #include <pmm/memremap.h>
 #include <pmm/page_alloc.h>
+#include <pmm/swap.h>
 #include <pmm/mempolicy.h>
 #include <pmm/report.h>
 #include <pmm/topology.h>
