@@ -176,7 +176,7 @@ static void test_isolate_putback(void **state)
  */
 static void test_migration_keeps_lru(void **state)
 {
-	struct pmm_machine *m = boot(16 * G);
+	struct pmm_machine *m;
 	struct pmm_folio *f[8];
 	unsigned long moved = 0;
 	int i;
@@ -184,6 +184,7 @@ static void test_migration_keeps_lru(void **state)
 	(void)state;
 	if (!PMM_CONFIG_SPARSEMEM)
 		skip();	/* memory hotplug needs SPARSEMEM */
+	m = boot(16 * G);
 	assert_int_equal(pmm_add_memory(m, 1, 9 * G, SZ_128M), 0);
 	assert_int_equal(pmm_online_memory_block(m, 72, PMM_MMOP_ONLINE_MOVABLE), 0);
 	for (i = 0; i < 8; i++) {
