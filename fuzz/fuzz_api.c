@@ -4,8 +4,10 @@
  * or hostile user would make them. Each input byte pair is one step:
  * allocations of any order, node and gfp; frees with the right order, a
  * wrong one, twice, or of a page that is not the machine's; put_page;
- * drains; per-CPU switches; onlining and offlining the hot-added blocks
- * (pages in use migrated through the callback); memremap and memunmap.
+ * folios on and off the LRU lists, aged, isolated and put back; drains and
+ * compaction; per-CPU switches; onlining and offlining the hot-added
+ * blocks (pages in use migrated through the callback); memremap and
+ * memunmap.
  * After every step pmm_check() must be clean, and misuse must have been
  * reported rather than done.
  */
@@ -45,7 +47,7 @@ static void on_bad(void *arg, const struct pmm_page *page, unsigned long pfn, co
 	r->bad_reports++;
 }
 
-/* offlining moved a page we hold: follow it */
+/* offlining or compaction moved a page we hold: follow it */
 static int migrate(void *arg, struct pmm_page *from, struct pmm_page *to, unsigned int order)
 {
 	struct run *r = arg;
@@ -108,9 +110,12 @@ static void step(struct pmm_machine *m, struct run *r, uint8_t op, uint8_t arg)
 						       gfps[(op >> 2) % 8], s->order);
 		}
 		break;
-	case 3: case 4:		/* free with the right order */
+	case 3: case 4:		/* free with the right order; a folio on the LRU is put */
 		if (s->page) {
-			pmm_free_pages(m, s->page, s->order);
+			if (pmm_page_test_flag(s->page, PMM_PG_lru))
+				pmm_folio_put(m, (struct pmm_folio *)s->page);
+			else
+				pmm_free_pages(m, s->page, s->order);
 			fuzz_assert(r->bad_reports == reports);
 			s->page = NULL;
 		}
@@ -130,14 +135,29 @@ static void step(struct pmm_machine *m, struct run *r, uint8_t op, uint8_t arg)
 		pmm_free_pages(m, &not_a_page[arg & 1], 0);
 		fuzz_assert(r->bad_reports == reports + 1 + (s->page && s->order));
 		break;
-	case 7:			/* another reference, dropped again */
-		if (s->page) {
+	case 7:			/* another reference, dropped again; or the LRU lists */
+		if (s->page && (arg & 0x40) && (!s->order || pmm_PageHead(s->page))) {
+			struct pmm_folio *f = (struct pmm_folio *)s->page;
+
+			if (!pmm_page_test_flag(s->page, PMM_PG_lru)) {
+				if (arg & 0x20)
+					pmm_page_set_flag(s->page, PMM_PG_swapbacked);
+				fuzz_assert(!pmm_folio_add_lru(m, f));
+			} else if ((arg & 0x30) == 0x30 && pmm_folio_isolate_lru(m, f)) {
+				pmm_folio_putback_lru(m, f);
+			} else {
+				pmm_folio_mark_accessed(m, f);
+			}
+		} else if (s->page) {
 			pmm_get_page(s->page);
 			pmm_put_page(m, s->page);
 		}
 		break;
-	case 8:
-		pmm_drain_all_pages(m);
+	case 8:			/* drain, or compact a node: the LRU folios move */
+		if (arg & 1)
+			fuzz_assert(!pmm_compact_node(m, (arg >> 1) & 1));
+		else
+			pmm_drain_all_pages(m);
 		break;
 	case 9:
 		pmm_set_cpu(m, arg % 2);

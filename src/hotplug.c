@@ -282,21 +282,16 @@ void pmm__update_pgdat_span(pmm_pg_data_t *pgdat)
 	}
 }
 
-/* folio_migrate_flags(): the owner's and the LRU's marks a folio keeps when it moves */
-#define MIGRATE_FLAGS	(1UL << PMM_PG_referenced | 1UL << PMM_PG_active | 1UL << PMM_PG_swapbacked | \
-			 1UL << PMM_PG_unevictable | 1UL << PMM_PG_mlocked | 1UL << PMM_PG_workingset | \
-			 1UL << PMM_PG_dirty | 1UL << PMM_PG_idle)
-
 /*
- * The owner's answer for one page in use; -EBUSY if it cannot move. A folio
- * on the LRU is isolated first and its new copy put back in its place on the
- * lists (migrate_pages() works on isolated folios).
+ * alloc_migration_target() and migrate_pages() for one page in use; -EBUSY
+ * if it cannot move. A folio on the LRU is isolated first and its copy put
+ * back on the lists of its new node.
  */
 static int migrate_one(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
 {
 	pmm_gfp_t gfp = PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_NOWARN |
 			(pmm_PageHead(page) ? __PMM_GFP_COMP : 0);
-	int nid = pmm_page_to_nid(page), refs, isolated, rc;
+	int nid = pmm_page_to_nid(page), isolated, rc;
 	pmm_nodemask_t others = *pmm_node_states(m, PMM_N_MEMORY);
 	struct pmm_page *new;
 
@@ -304,47 +299,16 @@ static int migrate_one(struct pmm_machine *m, struct pmm_page *page, unsigned in
 		return -EBUSY;
 	isolated = pmm_page_test_flag(page, PMM_PG_lru) &&
 		   pmm_folio_isolate_lru(m, (struct pmm_folio *)page);
-	/* alloc_migration_target(): another node if there is one */
+	/* another node if there is one */
 	pmm_node_clear(nid, &others);
 	if (pmm_nodes_empty(&others))
 		pmm_node_set(nid, &others);
 	new = pmm_alloc_pages_nodemask(m, gfp, order, nid, &others);
-	if (!new) {
-		rc = -ENOMEM;
-		goto putback;
-	}
-	/* folio_ref_freeze(): nobody else may take or drop a reference now */
-	refs = pmm_page_ref_count(page);
-	if (refs <= 0 || !__atomic_compare_exchange_n(&page->_refcount, &refs, 0, false,
-						       __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
+	rc = new ? pmm__migrate_folio(m, page, new, order) : -ENOMEM;
+	if (rc && new)
 		pmm_free_pages(m, new, order);
-		rc = -EAGAIN;
-		goto putback;
-	}
-	if (m->view.direct_map)
-		memcpy(pmm_page_address(m, new), pmm_page_address(m, page), pmm_page_size(m) << order);
-	new->mapping = page->mapping;
-	new->index = page->index;
-	pmm_set_page_private(new, pmm_page_private(page));
-	__atomic_fetch_or(&new->flags, page->flags & MIGRATE_FLAGS, __ATOMIC_RELAXED);
-	pmm_set_page_count(new, refs);
-	if (m->migrate_page(m->migrate_page_arg, page, new, order)) {
-		/* refused: the page stays with its owner */
-		pmm_set_page_count(new, 1);
-		new->mapping = NULL;
-		pmm_set_page_private(new, 0);
-		pmm_free_pages(m, new, order);
-		pmm_set_page_count(page, refs);
-		rc = -EBUSY;
-		goto putback;
-	}
-	pmm__free_frozen_page(m, page, order);
 	if (isolated)
-		pmm_folio_putback_lru(m, (struct pmm_folio *)new);
-	return 0;
-putback:
-	if (isolated)
-		pmm_folio_putback_lru(m, (struct pmm_folio *)page);
+		pmm_folio_putback_lru(m, (struct pmm_folio *)(rc ? page : new));
 	return rc;
 }
 

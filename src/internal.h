@@ -530,6 +530,18 @@ enum pmm_migratetype pmm__get_pageblock_migratetype(struct pmm_machine *m, struc
 void pmm__bad_page(struct pmm_machine *m, const struct pmm_page *page, const char *reason);
 /* count_vm_events() for the zone's counters, on the calling thread's CPU */
 void pmm__count_zone_event(struct pmm_machine *m, struct pmm_zone *zone, int item, unsigned long n);
+/*
+ * __isolate_free_page() and split_map_pages() for compaction's free scanner:
+ * the free block of @order at @page (PageBuddy, of @zone) leaves the lists
+ * as 2^order order-0 pages with one reference each, stored in @out. Keeps
+ * the min watermark. Caller holds zone->lock. Return: the pages, or 0.
+ */
+unsigned long pmm__isolate_free_block(struct pmm_machine *m, struct pmm_zone *zone,
+				      struct pmm_page *page, unsigned int order,
+				      struct pmm_page **out);
+/* migrate.c: move one folio (its head, order) to @dst, allocated by the caller */
+int pmm__migrate_folio(struct pmm_machine *m, struct pmm_page *src, struct pmm_page *dst,
+		       unsigned int order);
 /* swap.c: __page_cache_release(): a folio whose last reference went leaves the lists */
 void pmm__folio_release_lru(struct pmm_machine *m, struct pmm_page *head);
 void pmm__zone_pcp_update(struct pmm_machine *m, struct pmm_zone *zone);

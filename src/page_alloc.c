@@ -1395,6 +1395,41 @@ void pmm_put_page(struct pmm_machine *m, struct pmm_page *page)
 	}
 }
 
+/* ---- compaction's free pages (__isolate_free_page(), split_map_pages()) ------------------------ */
+
+unsigned long pmm__isolate_free_block(struct pmm_machine *m, struct pmm_zone *zone,
+				      struct pmm_page *page, unsigned int order,
+				      struct pmm_page **out)
+{
+	unsigned long pfn = pmm_page_to_pfn(m, page), i, nr = 1UL << order;
+	unsigned long pageblock = 1UL << m->pageblock_order;
+	long free_pages = pmm_zone_page_state(zone, PMM_NR_FREE_PAGES);
+	int mt = pmm__get_pageblock_migratetype(m, zone, pfn);
+
+	/* the allocator's reserves stay: the min watermark plus the block itself */
+	if (mt != PMM_MIGRATE_ISOLATE &&
+	    !zone_watermark_ok(m, zone, 0, zone->_watermark[PMM_WMARK_MIN] + nr, 0, 0, free_pages))
+		return 0;
+	del_page_from_free_list(page, zone, order);
+	if (mt != PMM_MIGRATE_ISOLATE)
+		mod_free_pages(zone, -(long)nr);
+	/* a block of pageblock order or more becomes MOVABLE, as taken for movable data */
+	if (order + 1 >= m->pageblock_order)
+		for (i = 0; i < nr; i += pageblock) {
+			int bmt = pmm__get_pageblock_migratetype(m, zone, pfn + i);
+
+			if (bmt != PMM_MIGRATE_ISOLATE && bmt != PMM_MIGRATE_HIGHATOMIC)
+				pmm__set_pageblock_migratetype(m, zone, pfn + i, PMM_MIGRATE_MOVABLE);
+		}
+	/* split_map_pages(): order-0 pages, each as an allocation leaves it */
+	for (i = 0; i < nr; i++) {
+		pmm_set_page_private(page + i, 0);
+		pmm_set_page_count(page + i, 1);
+		out[i] = page + i;
+	}
+	return nr;
+}
+
 /* ---- memory offlining: pcp off, isolation, taking pages out (mm/page_isolation.c) -------------- */
 
 void pmm__zone_pcp_disable(struct pmm_machine *m, struct pmm_zone *zone)

@@ -141,7 +141,7 @@ struct pmm_pglist_data {
 	/* Huge pages whose split was deferred (THP; not modelled, empty). */
 	struct pmm_deferred_split deferred_split_queue;
 
-	/* LRU lists of the node (no memory cgroups; not modelled yet, empty). */
+	/* LRU lists of the node (no memory cgroups: one lruvec), include/pmm/swap.h */
 	struct pmm_lruvec	__lruvec;
 
 	/* ---- reclaim control (kswapd issue; idle until then) ---- */

@@ -201,6 +201,11 @@ enum pmm_zone_event {
 	PMM_PGALLOC_FALLBACK,	/* allocations that took another migratetype's pages */
 	PMM_PGALLOC_FAIL,	/* allocations that found nothing (counted on the preferred zone) */
 	PMM_PGACTIVATE,		/* pages moved to an active LRU list (folio_activate()) */
+	PMM_PGMIGRATE_SUCCESS,	/* pages compaction migrated out of the zone's ranges */
+	PMM_PGMIGRATE_FAIL,	/* pages it could not migrate */
+	PMM_COMPACT_MIGRATE_SCANNED,	/* pages the migration scanner looked at */
+	PMM_COMPACT_FREE_SCANNED,	/* pages the free scanner looked at */
+	PMM_COMPACT_ISOLATED,	/* pages isolated by either scanner */
 	PMM_NR_ZONE_EVENTS
 };
 

@@ -24,6 +24,7 @@
 #include <pmm/memremap.h>
 #include <pmm/page_alloc.h>
 #include <pmm/swap.h>
+#include <pmm/compaction.h>
 #include <pmm/mempolicy.h>
 #include <pmm/report.h>
 #include <pmm/topology.h>

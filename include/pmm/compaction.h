@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Compaction (mm/compaction.c): folios in use move from the low end of a
+ * zone to free pages at its high end, so that free memory comes together
+ * in large blocks.
+ *
+ *   pmm_compact_memory(m)        echo 1 > /proc/sys/vm/compact_memory
+ *   pmm_compact_node(m, nid)     echo 1 > /sys/devices/system/node/nodeN/compact
+ *
+ * The migration scanner walks pageblocks up from the zone's start and
+ * isolates order-0 folios on the LRU (the movable ones; owners put them
+ * there); the free scanner walks down from the zone's end and isolates the
+ * free pages of pageblocks that may take movable data (MOVABLE, and not a
+ * whole free pageblock, as suitable_migration_target() says); each folio
+ * moves through pmm_boot_opts.migrate_page, which may refuse. They stop
+ * where they meet. The counters are zone events: PMM_COMPACT_MIGRATE_SCANNED,
+ * PMM_COMPACT_FREE_SCANNED, PMM_COMPACT_ISOLATED, PMM_PGMIGRATE_SUCCESS,
+ * PMM_PGMIGRATE_FAIL.
+ */
+#ifndef PMM_COMPACTION_H
+#define PMM_COMPACTION_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct pmm_machine;
+
+/**
+ * pmm_compact_memory - compact every zone of every node, as writing 1 to
+ * /proc/sys/vm/compact_memory does (MIGRATE_SYNC, whole zones)
+ * @m: machine
+ *
+ * Context: takes zone and LRU locks; other threads may allocate and free
+ * meanwhile; folios in flight are put back as they were.
+ * Return: 0; -ENOMEM if the host could not hold compaction's lists.
+ */
+PMM_API int pmm_compact_memory(struct pmm_machine *m);
+
+/**
+ * pmm_compact_node - compact every zone of one node
+ * @m: machine
+ * @nid: a node with memory
+ *
+ * Context: as pmm_compact_memory().
+ * Return: 0; -EINVAL for a node without memory; -ENOMEM as above.
+ */
+PMM_API int pmm_compact_node(struct pmm_machine *m, int nid);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PMM_COMPACTION_H */

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Compaction (mm/compaction.c) on layouts worked out by hand, and on a
+ * fragmented zone: folios move from the low end to the high end through
+ * their owner, their contents intact, and free memory comes together.
+ */
+#define _DEFAULT_SOURCE 1
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmm_test.h"
+
+#define M	(1ULL << 20)
+
+/* The owner: where each of its folios is, and what each page holds. */
+struct owner {
+	struct pmm_page	*page[4096];
+	int		moves;
+};
+
+static int on_migrate(void *arg, struct pmm_page *from, struct pmm_page *to, unsigned int order)
+{
+	struct owner *o = arg;
+	unsigned long i = pmm_page_private(to);	/* the owner's index, carried */
+
+	(void)order;
+	if (i >= 4096 || o->page[i] != from)
+		return -1;
+	o->page[i] = to;
+	o->moves++;
+	return 0;
+}
+
+/* x86-64 with @mb MiB at 16 MiB (one zone, DMA32), [@res, @res_end) reserved; no per-CPU lists */
+static struct pmm_machine *boot_small(unsigned long long mb, unsigned long long res,
+				      unsigned long long res_end, struct owner *o)
+{
+	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_PCP,
+				      .migrate_page = on_migrate, .migrate_page_arg = o };
+	struct pmm_machine_desc *d;
+	struct pmm_machine *m;
+
+	assert_int_equal(pmm_machine_desc_create("x86_64", &d), 0);
+	assert_int_equal(pmm_machine_desc_add_node(d, 0, "0"), 0);
+	assert_int_equal(pmm_machine_desc_add_memory(d, 16 * M, (16 + mb) * M, 0, 0), 0);
+	if (res_end)
+		assert_int_equal(pmm_machine_desc_add_reserved(d, res, res_end), 0);
+	assert_int_equal(pmm_boot(d, &opts, &m), 0);
+	pmm_machine_desc_destroy(d);
+	return m;
+}
+
+static uint64_t pattern(unsigned long i)
+{
+	return 0x9e3779b97f4a7c15ULL * (i + 1);
+}
+
+static struct pmm_page *own(struct pmm_machine *m, struct owner *o, unsigned long i)
+{
+	struct pmm_page *p = pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE, 0);
+	uint64_t *mem;
+	size_t k;
+
+	assert_non_null(p);
+	pmm_set_page_private(p, i);
+	pmm_page_set_flag(p, PMM_PG_swapbacked);
+	assert_int_equal(pmm_folio_add_lru(m, (struct pmm_folio *)p), 0);
+	mem = pmm_page_address(m, p);
+	for (k = 0; k < 4096 / sizeof(*mem); k++)
+		mem[k] = pattern(i) ^ k;
+	o->page[i] = p;
+	return p;
+}
+
+static void check_contents(struct pmm_machine *m, const struct owner *o, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++) {
+		const uint64_t *mem;
+		size_t k;
+
+		if (!o->page[i])
+			continue;
+		assert_int_equal(pmm_page_private(o->page[i]), i);
+		mem = pmm_page_address(m, o->page[i]);
+		for (k = 0; k < 4096 / sizeof(*mem); k++)
+			if (mem[k] != (pattern(i) ^ k))
+				fail_msg("page %lu word %zu changed in a move", i, k);
+	}
+}
+
+static void put_all(struct pmm_machine *m, struct owner *o, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		if (o->page[i]) {
+			pmm_folio_put(m, (struct pmm_folio *)o->page[i]);
+			o->page[i] = NULL;
+		}
+}
+
+/*
+ * 32 MiB at pfn 0x1000: sixteen pageblocks of 512 pages, eight MAX_ORDER
+ * blocks; the first half of the last pageblock reserved. Of 1024 folios the
+ * first 256 take that pageblock's free half and the next 512 the pageblock
+ * below (the allocator hands out the smallest free block first), the last
+ * 256 pfns 0x1000-0x10ff; the first 768 are put back. By hand: the free scanner starts at the last pageblock (in use
+ * in part, MOVABLE) and isolates its free half, 256 pages; pageblocks 1-14
+ * are wholly free, no targets; the migration scanner moves pageblock 0's
+ * 256 folios there and meets the free scanner. Then pageblocks 0-13 are
+ * seven free order-10 blocks, 14 an order-9 block, 15 full.
+ */
+static void test_by_hand(void **state)
+{
+	struct owner *o = calloc(1, sizeof(*o));
+	unsigned long long last = (16 + 32) * M - 2 * M;
+	struct pmm_machine *m;
+	struct pmm_zone *zone;
+	unsigned long i;
+	unsigned int ord;
+
+	(void)state;
+	assert_non_null(o);
+	m = boot_small(32, last, last + M, o);
+	zone = &pmm_node_data(m, 0)->node_zones[PMM_ZONE_DMA32];
+	assert_int_equal(zone->zone_start_pfn, 0x1000);
+	assert_int_equal(zone->managed_pages, 8192 - 256);
+	/* the smallest free block first: the last pageblock's free half (order 8),
+	 * then its buddy pageblock (order 9), then 0x1000 on (order 10) */
+	for (i = 0; i < 1024; i++)
+		assert_int_equal(pmm_page_to_pfn(m, own(m, o, i)),
+				 i < 256 ? 0x2f00 + i : i < 768 ? 0x2c00 + i - 256 : 0x1000 + i - 768);
+	for (i = 0; i < 768; i++) {
+		pmm_folio_put(m, (struct pmm_folio *)o->page[i]);
+		o->page[i] = NULL;
+	}
+	assert_int_equal(zone->free_area[8].nr_free, 2);	/* 0x1100 and 0x2f00 */
+	assert_int_equal(pmm_compact_memory(m), 0);
+	for (ord = 0; ord <= 10; ord++)
+		assert_int_equal(zone->free_area[ord].nr_free, ord == 9 ? 1 : ord == 10 ? 7 : 0);
+	assert_int_equal(o->moves, 256);
+	assert_int_equal(pmm_zone_event(m, zone, PMM_PGMIGRATE_SUCCESS), 256);
+	assert_int_equal(pmm_zone_event(m, zone, PMM_PGMIGRATE_FAIL), 0);
+	assert_int_equal(pmm_zone_event(m, zone, PMM_COMPACT_ISOLATED), 256 + 256);
+	for (i = 768; i < 1024; i++)	/* into the last pageblock's free half */
+		assert_true(pmm_page_to_pfn(m, o->page[i]) >= 0x2f00);
+	check_contents(m, o, 1024);
+	assert_int_equal(pmm_lru_pages(m, 0, PMM_LRU_INACTIVE_ANON), 256);
+	assert_int_equal(pmm_check(m), 0);
+	/* nothing left to do: a second run moves nothing */
+	assert_int_equal(pmm_compact_node(m, 0), 0);
+	assert_int_equal(o->moves, 256);
+	assert_int_equal(pmm_compact_node(m, 3), -EINVAL);
+	put_all(m, o, 1024);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+	free(o);
+}
+
+/*
+ * 32 MiB, filled with order-0 folios up to the high watermark, every other
+ * one put back: compaction gathers the freed half into whole pageblocks
+ * (all but the pageblocks where the scanners meet), contents intact.
+ */
+static void test_fragmented_zone(void **state)
+{
+	struct owner *o = calloc(1, sizeof(*o));
+	struct pmm_machine *m;
+	struct pmm_zone *zone;
+	unsigned long i, n = 0, freed = 0, blocks, before;
+
+	(void)state;
+	assert_non_null(o);
+	m = boot_small(32, 0, 0, o);
+	zone = &pmm_node_data(m, 0)->node_zones[PMM_ZONE_DMA32];
+	while (n < 4096 && pmm_zone_free_pages(zone) > zone->_watermark[PMM_WMARK_HIGH] + 1)
+		own(m, o, n++);
+	for (i = 0; i < n; i += 2) {
+		pmm_folio_put(m, (struct pmm_folio *)o->page[i]);
+		o->page[i] = NULL;
+		freed++;
+	}
+	before = zone->free_area[9].nr_free + 2 * zone->free_area[10].nr_free;
+	assert_int_equal(pmm_compact_memory(m), 0);
+	blocks = zone->free_area[9].nr_free + 2 * zone->free_area[10].nr_free;
+	/* the freed half comes together, but for the pageblocks where the scanners met */
+	assert_true((blocks - before) * 512 + 1024 >= freed);
+	assert_true(blocks > before + freed / 1024);
+	check_contents(m, o, n);
+	assert_int_equal(pmm_check(m), 0);
+	put_all(m, o, n);
+	pmm_shutdown(m);
+	free(o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_by_hand),
+		cmocka_unit_test(test_fragmented_zone),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
