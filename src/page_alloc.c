@@ -1296,12 +1296,12 @@ static void free_pages_prepare(struct pmm_page *page, unsigned int order)
 		pmm___page_clear_flag(page, PMM_PG_head);
 	}
 	pmm___page_clear_flag(page, PMM_PG_movable);
-	/* PAGE_FLAGS_CHECK_AT_PREP: the owner's and the LRU's marks end with the folio */
-	__atomic_fetch_and(&page->flags, ~(1UL << PMM_PG_referenced | 1UL << PMM_PG_active |
-					   1UL << PMM_PG_swapbacked | 1UL << PMM_PG_unevictable |
-					   1UL << PMM_PG_mlocked | 1UL << PMM_PG_workingset |
-					   1UL << PMM_PG_idle | 1UL << PMM_PG_dirty),
-			   __ATOMIC_RELAXED);
+	/* PAGE_FLAGS_CHECK_AT_PREP: the owner's and the LRU's marks end with the folio
+	 * (nobody else writes the flags of a page being freed: a plain store) */
+	__atomic_store_n(&page->flags, __atomic_load_n(&page->flags, __ATOMIC_RELAXED) &
+			 ~(1UL << PMM_PG_referenced | 1UL << PMM_PG_active | 1UL << PMM_PG_swapbacked |
+			   1UL << PMM_PG_unevictable | 1UL << PMM_PG_mlocked | 1UL << PMM_PG_workingset |
+			   1UL << PMM_PG_idle | 1UL << PMM_PG_dirty), __ATOMIC_RELAXED);
 	page->mapping = NULL;
 	pmm_page_clear_type(page);	/* _mapcount = -1 */
 }
