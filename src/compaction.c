@@ -26,7 +26,7 @@ struct compact_control {
 	struct pmm_page		*migratepages[COMPACT_CLUSTER_MAX];
 	unsigned int		nr_migratepages;
 	struct pmm_page		**freepages;	/* order-0, one reference each */
-	unsigned long		nr_freepages;
+	unsigned long		nr_freepages, max_freepages;
 	unsigned long		migrate_scanned, free_scanned, isolated, migrated, failed;
 };
 
@@ -139,6 +139,8 @@ static void isolate_freepages_block(struct compact_control *cc, unsigned long pf
 		cc->free_scanned++;
 		if (!pmm_PageBuddy(page))
 			continue;
+		if (cc->nr_freepages + (1UL << pmm_page_private(page)) > cc->max_freepages)
+			break;	/* never, by the bound compact_zone() sizes the list for */
 		n = pmm__isolate_free_block(m, zone, page, (unsigned int)pmm_page_private(page),
 					    cc->freepages + cc->nr_freepages);
 		if (!n)
@@ -203,8 +205,11 @@ static int compact_zone(struct pmm_machine *m, struct pmm_zone *zone)
 
 	if (!pmm_populated_zone(zone) || pmm_zone_idx(zone) == PMM_ZONE_DEVICE)
 		return 0;
-	/* at most a pageblock of free pages plus a cluster's worth are held at once */
-	cc.freepages = pmm__malloc((pageblock + COMPACT_CLUSTER_MAX) * 2 * sizeof(*cc.freepages));
+	/* the free scanner takes a pageblock only while fewer than a cluster's worth
+	 * of pages are held, and a pageblock gives fewer than its size (a wholly free
+	 * one is no target): this many are never exceeded */
+	cc.max_freepages = pageblock + COMPACT_CLUSTER_MAX;
+	cc.freepages = pmm__malloc(cc.max_freepages * sizeof(*cc.freepages));
 	if (!cc.freepages)
 		return -ENOMEM;
 	cc.migrate_pfn = zone->zone_start_pfn;
@@ -214,10 +219,6 @@ static int compact_zone(struct pmm_machine *m, struct pmm_zone *zone)
 		if (!cc.nr_migratepages)
 			break;
 		migrate_isolated(&cc);
-		/* release_free_list() keeps the list short: what a pageblock gave is used
-		 * before the free scanner takes the next */
-		while (cc.nr_freepages > pageblock + COMPACT_CLUSTER_MAX)
-			pmm_free_pages(m, cc.freepages[--cc.nr_freepages], 0);
 	}
 	while (cc.nr_freepages)
 		pmm_free_pages(m, cc.freepages[--cc.nr_freepages], 0);
@@ -238,7 +239,7 @@ int pmm_compact_node(struct pmm_machine *m, int nid)
 	if (nid < 0 || nid >= PMM_MAX_NUMNODES || !(pgdat = m->view.node_data[nid]) ||
 	    !pmm_node_state(m, nid, PMM_N_MEMORY))
 		return -EINVAL;
-	pmm_deferred_init_finish(m);	/* compaction walks every page of the zones */
+	err = pmm_deferred_init_finish(m);	/* compaction walks every page of the zones */
 	for (z = 0; z < PMM_MAX_NR_ZONES && !err; z++)
 		err = compact_zone(m, &pgdat->node_zones[z]);
 	return err;

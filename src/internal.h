@@ -528,6 +528,12 @@ void pmm__set_pageblocks_migratetype(struct pmm_machine *m, struct pmm_zone *zon
 enum pmm_migratetype pmm__get_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
 						    unsigned long pfn);
 void pmm__bad_page(struct pmm_machine *m, const struct pmm_page *page, const char *reason);
+/* A folio's state flags: the owner's and the LRU's marks, which migration carries
+ * (folio_migrate_flags()) and freeing clears (PAGE_FLAGS_CHECK_AT_PREP) */
+#define PMM__FOLIO_STATE_FLAGS	(1UL << PMM_PG_referenced | 1UL << PMM_PG_active |		\
+				 1UL << PMM_PG_swapbacked | 1UL << PMM_PG_unevictable |	\
+				 1UL << PMM_PG_mlocked | 1UL << PMM_PG_workingset |		\
+				 1UL << PMM_PG_idle | 1UL << PMM_PG_dirty)
 /* count_vm_events() for the zone's counters, on the calling thread's CPU */
 void pmm__count_zone_event(struct pmm_machine *m, struct pmm_zone *zone, int item, unsigned long n);
 /*

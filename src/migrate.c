@@ -13,10 +13,8 @@
 
 #include "internal.h"
 
-/* folio_migrate_flags(): the owner's and the LRU's marks a folio keeps when it moves */
-#define MIGRATE_FLAGS	(1UL << PMM_PG_referenced | 1UL << PMM_PG_active | 1UL << PMM_PG_swapbacked | \
-			 1UL << PMM_PG_unevictable | 1UL << PMM_PG_mlocked | 1UL << PMM_PG_workingset | \
-			 1UL << PMM_PG_dirty | 1UL << PMM_PG_idle | 1UL << PMM_PG_movable)
+/* folio_migrate_flags(): the marks a folio keeps when it moves */
+#define MIGRATE_FLAGS	(PMM__FOLIO_STATE_FLAGS | 1UL << PMM_PG_movable)
 
 int pmm__migrate_folio(struct pmm_machine *m, struct pmm_page *src, struct pmm_page *dst,
 		       unsigned int order)

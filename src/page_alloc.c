@@ -1299,9 +1299,7 @@ static void free_pages_prepare(struct pmm_page *page, unsigned int order)
 	/* PAGE_FLAGS_CHECK_AT_PREP: the owner's and the LRU's marks end with the folio
 	 * (nobody else writes the flags of a page being freed: a plain store) */
 	__atomic_store_n(&page->flags, __atomic_load_n(&page->flags, __ATOMIC_RELAXED) &
-			 ~(1UL << PMM_PG_referenced | 1UL << PMM_PG_active | 1UL << PMM_PG_swapbacked |
-			   1UL << PMM_PG_unevictable | 1UL << PMM_PG_mlocked | 1UL << PMM_PG_workingset |
-			   1UL << PMM_PG_idle | 1UL << PMM_PG_dirty), __ATOMIC_RELAXED);
+			 ~PMM__FOLIO_STATE_FLAGS, __ATOMIC_RELAXED);
 	page->mapping = NULL;
 	pmm_page_clear_type(page);	/* _mapcount = -1 */
 }
