@@ -640,7 +640,7 @@ fail:
 static int decide_arch(struct dmesg *g, const char *arch, const char *name, char *err,
 		       size_t err_len)
 {
-	const char *sign_names[] = { "x86", "arm64", "riscv64" };
+	static const char *const sign_names[] = { "x86", "arm64", "riscv64" };	/* SIGN_* bits */
 
 	if (arch) {
 		if (!pmm_arch_lookup(arch)) {
@@ -677,13 +677,15 @@ static int decide_arch(struct dmesg *g, const char *arch, const char *name, char
 		return 0;
 	}
 	if (g->signs) {
-		snprintf(err, err_len, "%s: lines of more than one architecture (%s%s%s%s%s): "
-			 "say which with --arch", name,
-			 g->signs & SIGN_X86 ? sign_names[0] : "",
-			 (g->signs & SIGN_X86) && (g->signs & ~SIGN_X86) ? ", " : "",
-			 g->signs & SIGN_ARM64 ? sign_names[1] : "",
-			 (g->signs & SIGN_ARM64) && (g->signs & SIGN_RISCV) ? ", " : "",
-			 g->signs & SIGN_RISCV ? sign_names[2] : "");
+		char seen[64] = "";
+		size_t i, len = 0;
+
+		for (i = 0; i < PMM__ARRAY_SIZE(sign_names); i++)
+			if (g->signs & (1u << i))
+				len += (size_t)snprintf(seen + len, sizeof(seen) - len, "%s%s",
+							len ? ", " : "", sign_names[i]);
+		snprintf(err, err_len, "%s: lines of more than one architecture (%s): say which "
+			 "with --arch", name, seen);
 		return -EINVAL;
 	}
 	snprintf(err, err_len, "%s: nothing says which architecture this log is from (the "

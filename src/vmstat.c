@@ -248,21 +248,18 @@ static bool migratetype_shown(const struct pmm_machine *m, int mt)
 
 /*
  * The zone's free blocks by order: its lists, and on demand the blocks its
- * deferred memory will bring (pmm__deferred_pending_free()); these are
- * MOVABLE, added to *pending when asked. Caller holds zone->lock.
+ * deferred memory will bring (pmm__deferred_pending_free()). Caller holds
+ * zone->lock.
  */
 static void zone_free_area(const struct pmm_machine *m, const struct pmm_zone *zone,
-			   unsigned long *nr_free, unsigned long *pending)
+			   unsigned long *nr_free)
 {
 	unsigned long deferred[PMM_NR_PAGE_ORDERS] = { 0 };
 	unsigned int o;
 
 	pmm__deferred_pending_free(m, zone, deferred);
-	for (o = 0; o < PMM_NR_PAGE_ORDERS; o++) {
+	for (o = 0; o < PMM_NR_PAGE_ORDERS; o++)
 		nr_free[o] = zone->free_area[o].nr_free + deferred[o];
-		if (pending)
-			pending[o] = deferred[o];
-	}
 }
 
 int pmm_print_buddyinfo(const struct pmm_machine *m, FILE *f)
@@ -275,13 +272,12 @@ int pmm_print_buddyinfo(const struct pmm_machine *m, FILE *f)
 
 		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
 			struct pmm_zone *zone = &pgdat->node_zones[z];
-
 			unsigned long nr_free[PMM_NR_PAGE_ORDERS];
 
 			if (!pmm_populated_zone(zone))
 				continue;
 			pthread_mutex_lock(&zone->lock);
-			zone_free_area(m, zone, nr_free, NULL);
+			zone_free_area(m, zone, nr_free);
 			fprintf(f, "Node %d, zone %8s ", nid, zone->name);
 			for (o = 0; o <= m->max_page_order; o++)
 				fprintf(f, "%6lu ", nr_free[o]);
@@ -325,13 +321,13 @@ int pmm_print_pagetypeinfo(const struct pmm_machine *m, FILE *f)
 		fprintf(f, "\n");
 		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
 			struct pmm_zone *zone = &pgdat->node_zones[z];
-
-			unsigned long nr_free[PMM_NR_PAGE_ORDERS], pending[PMM_NR_PAGE_ORDERS];
+			/* on demand, the blocks deferred memory will bring are MOVABLE */
+			unsigned long pending[PMM_NR_PAGE_ORDERS] = { 0 };
 
 			if (!pmm_populated_zone(zone))
 				continue;
 			pthread_mutex_lock(&zone->lock);
-			zone_free_area(m, zone, nr_free, pending);
+			pmm__deferred_pending_free(m, zone, pending);
 			for (mt = 0; mt < PMM_MIGRATE_TYPES; mt++) {
 				if (!migratetype_shown(m, mt))
 					continue;
@@ -487,13 +483,12 @@ int pmm_print_extfrag(const struct pmm_machine *m, FILE *f, enum pmm_extfrag_fil
 			continue;
 		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
 			struct pmm_zone *zone = &pgdat->node_zones[z];
-
 			unsigned long nr_free[PMM_NR_PAGE_ORDERS];
 
 			if (!pmm_populated_zone(zone))
 				continue;
 			pthread_mutex_lock(&zone->lock);
-			zone_free_area(m, zone, nr_free, NULL);
+			zone_free_area(m, zone, nr_free);
 			fprintf(f, "Node %d, zone %8s ", nid, zone->name);
 			for (o = 0; o <= m->max_page_order; o++) {
 				int idx = which == PMM_EXTFRAG_INDEX ? fragmentation_index(nr_free, o) :
