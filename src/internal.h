@@ -49,7 +49,15 @@ struct pmm__sysctl {
 	long	watermark_boost_factor;
 	long	min_unmapped_ratio;
 	long	min_slab_ratio;
+	long	extfrag_threshold;		/* compaction_suitable(): 0..1000 */
+	long	compaction_proactiveness;	/* kcompactd: 0..100 */
+	long	compact_unevictable_allowed;	/* 0 or 1 */
 };
+
+/* sysctl.c: validate and store a vm sysctl (the "vm." prefix optional); @arch's
+ * zone types: lowmem_reserve_ratio has one value each. -EINVAL with @err */
+int pmm__sysctl_set(struct pmm__sysctl *s, const struct pmm_arch_profile *arch, const char *name,
+		    const long *values, unsigned int nr_values, char *err, size_t err_len);
 
 struct pmm_machine_desc {
 	const struct pmm_arch_profile *arch;	/* &build */

@@ -50,6 +50,9 @@ int pmm_machine_desc_create(const char *arch, struct pmm_machine_desc **out)
 	d->sysctl.watermark_boost_factor = -1;
 	d->sysctl.min_unmapped_ratio = -1;
 	d->sysctl.min_slab_ratio = -1;
+	d->sysctl.extfrag_threshold = -1;
+	d->sysctl.compaction_proactiveness = -1;
+	d->sysctl.compact_unevictable_allowed = -1;
 	for (i = 0; i < PMM_MAX_NR_ZONES; i++)
 		d->sysctl.lowmem_reserve_ratio[i] = -1;
 	for (i = 0; i < PMM_MAX_NUMNODES; i++)
@@ -364,59 +367,12 @@ int pmm_machine_desc_set_kernel_config(struct pmm_machine_desc *d, unsigned int 
 int pmm_machine_desc_set_sysctl(struct pmm_machine_desc *d, const char *name,
 				const long *values, unsigned int nr_values)
 {
-	static const struct {
-		const char *name;
-		size_t offset;
-		long min, max;
-	} scalars[] = {
-		{ "min_free_kbytes", offsetof(struct pmm__sysctl, min_free_kbytes), 0, 1L << 40 },
-		{ "watermark_scale_factor", offsetof(struct pmm__sysctl, watermark_scale_factor), 1, 3000 },
-		{ "percpu_pagelist_high_fraction",
-		  offsetof(struct pmm__sysctl, percpu_pagelist_high_fraction), 0, 1L << 30 },
-		{ "watermark_boost_factor", offsetof(struct pmm__sysctl, watermark_boost_factor), 0,
-		  1L << 30 },
-		{ "min_unmapped_ratio", offsetof(struct pmm__sysctl, min_unmapped_ratio), 0, 100 },
-		{ "min_slab_ratio", offsetof(struct pmm__sysctl, min_slab_ratio), 0, 100 },
-	};
-	unsigned int i, nr_zones = 0;
-	int z;
+	char err[160];
+	int rc = pmm__sysctl_set(&d->sysctl, d->arch, name, values, nr_values, err,
+				 sizeof(err));
 
-	if (!name)
-		return pmm__desc_fail(d, -EINVAL, "sysctl without a name");
-	if (!strncmp(name, "vm.", 3))
-		name += 3;
-	for (i = 0; i < PMM__ARRAY_SIZE(scalars); i++) {
-		long v;
-
-		if (strcmp(name, scalars[i].name))
-			continue;
-		if (nr_values != 1)
-			return pmm__desc_fail(d, -EINVAL, "vm.%s takes one value, not %u", name,
-					      nr_values);
-		v = values[0];
-		if (v < scalars[i].min || v > scalars[i].max ||
-		    (!strcmp(name, "percpu_pagelist_high_fraction") && v > 0 && v < 8))
-			return pmm__desc_fail(d, -EINVAL, "vm.%s = %ld is out of range", name, v);
-		*(long *)((char *)&d->sysctl + scalars[i].offset) = v;
-		desc_ok(d);
-		return 0;
-	}
-	if (strcmp(name, "lowmem_reserve_ratio"))
-		return pmm__desc_fail(d, -EINVAL, "unknown sysctl vm.%s", name);
-	for (z = 0; z < PMM_MAX_NR_ZONES; z++)
-		nr_zones += (d->arch->zones >> z) & 1;
-	if (nr_values != nr_zones)
-		return pmm__desc_fail(d, -EINVAL,
-				      "vm.lowmem_reserve_ratio has %u values; %s has %u zone types",
-				      nr_values, d->arch->name, nr_zones);
-	for (i = 0, z = 0; z < PMM_MAX_NR_ZONES; z++) {
-		if (!((d->arch->zones >> z) & 1))
-			continue;
-		if (values[i] < 0)
-			return pmm__desc_fail(d, -EINVAL, "vm.lowmem_reserve_ratio[%u] = %ld is negative",
-					      i, values[i]);
-		d->sysctl.lowmem_reserve_ratio[z] = values[i++];
-	}
+	if (rc)
+		return pmm__desc_fail(d, rc, "%s", err);
 	desc_ok(d);
 	return 0;
 }

@@ -444,6 +444,12 @@ void pmm__init_per_zone_wmark_min(struct pmm_machine *m)
 		m->sysctl.min_unmapped_ratio = 1;
 	if (m->sysctl.min_slab_ratio < 0)
 		m->sysctl.min_slab_ratio = 5;
+	if (m->sysctl.extfrag_threshold < 0)
+		m->sysctl.extfrag_threshold = 500;
+	if (m->sysctl.compaction_proactiveness < 0)
+		m->sysctl.compaction_proactiveness = 20;
+	if (m->sysctl.compact_unevictable_allowed < 0)
+		m->sysctl.compact_unevictable_allowed = 1;
 
 	if (user_min_free) {
 		m->sysctl.min_free_kbytes = m->user_min_free_kbytes;

@@ -25,6 +25,7 @@
 #include <pmm/page_alloc.h>
 #include <pmm/swap.h>
 #include <pmm/compaction.h>
+#include <pmm/sysctl.h>
 #include <pmm/mempolicy.h>
 #include <pmm/report.h>
 #include <pmm/topology.h>
