@@ -197,7 +197,12 @@ struct pmm_per_cpu_pages {
 	int			count;		/* pages on the lists */
 	int			high;		/* free a batch back when count reaches it */
 	int			batch;		/* pages moved at a time */
-	int			free_factor;	/* batch scaling on consecutive frees */
+	int			free_factor;	/* 6.1: batch scaling on consecutive frees */
+	/* 6.7+: high tuned between high_min and high_max as the CPU allocates and frees */
+	int			high_min, high_max;
+	int			free_count;	/* pages freed since the last allocation (halved by one) */
+	int			alloc_factor;	/* refill batch scaling on consecutive allocations */
+	int			flags;		/* PCPF_* */
 	struct pmm_list_head	lists[PMM__NR_PCP_LISTS];
 	/* this CPU's share of the zone's counters (folded on read) */
 	unsigned long		events[PMM_NR_ZONE_EVENTS];
@@ -262,6 +267,9 @@ struct pmm_machine {
 	unsigned int		kernel_version;	/* PMM_KERNEL_VERSION(major, minor) */
 	struct pmm__sysctl	sysctl;
 	long			user_min_free_kbytes;	/* -1: computed */
+	int			(*on_oom)(void *arg, unsigned int gfp, unsigned int order, int nid);
+	void			*on_oom_arg;
+	pmm_lock_t		oom_lock;	/* one OOM report at a time (oom_lock) */
 	int			boot_cpu_nid;	/* node of CPU 0: numa_node_id() at boot */
 	unsigned long		totalreserve_pages;
 	unsigned long		nr_online_nodes;
@@ -553,9 +561,111 @@ void pmm__count_zone_event(struct pmm_machine *m, struct pmm_zone *zone, int ite
 unsigned long pmm__isolate_free_block(struct pmm_machine *m, struct pmm_zone *zone,
 				      struct pmm_page *page, unsigned int order,
 				      struct pmm_page **out);
+/* ---- the allocator's context, shared by page_alloc.c and compaction.c (mm/internal.h) ---- */
+
+#define ALLOC_WMARK_MIN		PMM_WMARK_MIN
+#define ALLOC_WMARK_LOW		PMM_WMARK_LOW
+#define ALLOC_WMARK_HIGH	PMM_WMARK_HIGH
+#define ALLOC_WMARK_MASK	0x03
+#define ALLOC_NO_WATERMARKS	0x04
+#define ALLOC_MIN_RESERVE	0x08	/* __GFP_HIGH */
+#define ALLOC_NON_BLOCK		0x10	/* cannot reclaim */
+#define ALLOC_HIGHATOMIC	0x20	/* may use the high-atomic reserve */
+#define ALLOC_CPUSET		0x40	/* check the thread's cpuset */
+#define ALLOC_NOFRAGMENT	0x100	/* fall back only by whole pageblocks */
+#define ALLOC_KSWAPD		0x800
+
+struct alloc_context {
+	const struct pmm_zoneref *zonelist;
+	const pmm_nodemask_t	*nodemask;
+	struct pmm_zone		*preferred_zone;
+	int			highest_zoneidx;
+	int			migratetype;
+	int			local_nid;
+	int			cpu;
+	const pmm_nodemask_t	*cpuset_mems;	/* the thread's cpuset, NULL in the root one */
+};
+
+/*
+ * The first zone from @z on of a zone type <= @highest in @nodes, or NULL;
+ * *@at is where it is. Lockless against a rebuild: each pointer is read
+ * once and its index derived from it.
+ */
+static inline struct pmm_zone *pmm__next_zone(const struct pmm_zoneref *z, int highest,
+					      const pmm_nodemask_t *nodes,
+					      const struct pmm_zoneref **at)
+{
+	struct pmm_zone *zone;
+
+	for (; (zone = __atomic_load_n(&z->zone, __ATOMIC_ACQUIRE)); z++)
+		if ((int)pmm_zone_idx(zone) <= highest && (!nodes || pmm_node_isset(zone->node, nodes)))
+			break;
+	*at = z;
+	return zone;
+}
+
+/* for_each_zone_zonelist_nodemask() */
+#define pmm__for_each_zone_zonelist(zone, z, ac)						\
+	for ((zone) = pmm__next_zone((ac)->zonelist, (ac)->highest_zoneidx, (ac)->nodemask, &(z)); \
+	     (zone);										\
+	     (zone) = pmm__next_zone((z) + 1, (ac)->highest_zoneidx, (ac)->nodemask, &(z)))
+
+/* __zone_watermark_ok() against @free_pages */
+bool pmm__zone_watermark_ok(struct pmm_machine *m, struct pmm_zone *z, unsigned int order,
+			    unsigned long mark, int highest_zoneidx, unsigned int alloc_flags,
+			    long free_pages);
+/* find_suitable_fallback(): the migratetype @mt may take order-@order blocks from, or -1 */
+int pmm__find_suitable_fallback(const struct pmm_machine *m, struct pmm_zone *zone,
+				unsigned int order, int mt, bool only_stealable, bool *can_steal);
+/* get_page_from_freelist() and prep_new_page() */
+struct pmm_page *pmm__get_page_from_freelist(struct pmm_machine *m, pmm_gfp_t gfp,
+					     unsigned int order, unsigned int alloc_flags,
+					     const struct alloc_context *ac);
+/* drain_local_pages(zone): the calling thread's CPU's per-CPU lists of @zone */
+void pmm__drain_local_pages(struct pmm_machine *m, struct pmm_zone *zone);
+/* the PB_migrate_skip bit of a pageblock (compaction's skip hint) */
+bool pmm__get_pageblock_skip(struct pmm_machine *m, struct pmm_zone *zone, unsigned long pfn);
+void pmm__set_pageblock_skip(struct pmm_machine *m, struct pmm_zone *zone, unsigned long pfn,
+			     bool skip);
+
+/* compaction.c, for the allocator's slow path (mm/compaction.c) */
+enum pmm__compact_priority {
+	COMPACT_PRIO_SYNC_FULL,
+	MIN_COMPACT_PRIORITY = COMPACT_PRIO_SYNC_FULL,
+	COMPACT_PRIO_SYNC_LIGHT,
+	MIN_COMPACT_COSTLY_PRIORITY = COMPACT_PRIO_SYNC_LIGHT,
+	DEF_COMPACT_PRIORITY = COMPACT_PRIO_SYNC_LIGHT,
+	COMPACT_PRIO_ASYNC,
+	INIT_COMPACT_PRIORITY = COMPACT_PRIO_ASYNC
+};
+
+/* enum compact_result: ordered, try_to_compact_pages() keeps the largest */
+enum pmm__compact_result {
+	COMPACT_NOT_SUITABLE_ZONE,
+	COMPACT_SKIPPED,
+	COMPACT_DEFERRED,
+	COMPACT_NO_SUITABLE_PAGE,
+	COMPACT_CONTINUE,
+	COMPACT_COMPLETE,
+	COMPACT_PARTIAL_SKIPPED,
+	COMPACT_CONTENDED,
+	COMPACT_SUCCESS,
+};
+
+enum pmm__compact_result pmm__try_to_compact_pages(struct pmm_machine *m, pmm_gfp_t gfp,
+						   unsigned int order, unsigned int alloc_flags,
+						   const struct alloc_context *ac,
+						   enum pmm__compact_priority prio);
+bool pmm__compaction_zonelist_suitable(struct pmm_machine *m, const struct alloc_context *ac,
+				       unsigned int order, unsigned int alloc_flags);
+void pmm__compaction_defer_reset(struct pmm_zone *zone, int order, bool alloc_success);
+
 /* migrate.c: move one folio (its head, order) to @dst, allocated by the caller */
 int pmm__migrate_folio(struct pmm_machine *m, struct pmm_page *src, struct pmm_page *dst,
 		       unsigned int order);
+/* zone_reclaimable_pages(): what reclaim could free in @zone; without a swap
+ * device, the file LRU lists */
+unsigned long pmm__zone_reclaimable_pages(const struct pmm_zone *zone);
 /* swap.c: __page_cache_release(): a folio whose last reference went leaves the lists */
 void pmm__folio_release_lru(struct pmm_machine *m, struct pmm_page *head);
 void pmm__zone_pcp_update(struct pmm_machine *m, struct pmm_zone *zone);

@@ -330,6 +330,7 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		return -ENOMEM;
 	init_view(m, d->arch);
 	pthread_mutex_init(&m->hotplug_lock, NULL);
+	pthread_mutex_init(&m->oom_lock, NULL);
 	pthread_mutex_init(&m->log_lock, NULL);
 	if (opts) {
 		m->flags = opts->flags;
@@ -339,6 +340,8 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		m->on_bad_page_arg = opts->on_bad_page_arg;
 		m->migrate_page = opts->migrate_page;
 		m->migrate_page_arg = opts->migrate_page_arg;
+		m->on_oom = opts->on_oom;
+		m->on_oom_arg = opts->on_oom_arg;
 		m->defer_mode = opts->defer;
 		m->progress_fn = opts->progress;
 		m->progress_arg = opts->progress_arg;
@@ -434,6 +437,7 @@ void pmm_shutdown(struct pmm_machine *m)
 	pmm__host_close(m);
 	pmm__memblock_free_all_regions(&m->memblock);
 	pthread_mutex_destroy(&m->hotplug_lock);
+	pthread_mutex_destroy(&m->oom_lock);
 	pthread_mutex_destroy(&m->log_lock);
 	free(m->cmdline);
 	free(m->log);

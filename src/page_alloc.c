@@ -6,23 +6,14 @@
  * get_page_from_freelist, __alloc_pages, zone_watermark_ok, and mm/memblock.c's
  * memblock_free_all.
  */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
 /* alloc_flags (mm/internal.h) */
-#define ALLOC_WMARK_MIN		PMM_WMARK_MIN
-#define ALLOC_WMARK_LOW		PMM_WMARK_LOW
-#define ALLOC_WMARK_HIGH	PMM_WMARK_HIGH
-#define ALLOC_WMARK_MASK	0x03
-#define ALLOC_NO_WATERMARKS	0x04
-#define ALLOC_MIN_RESERVE	0x08	/* __GFP_HIGH */
-#define ALLOC_NON_BLOCK		0x10	/* cannot reclaim */
-#define ALLOC_CPUSET		0x40	/* check the thread's cpuset */
-#define ALLOC_NOFRAGMENT	0x100	/* fall back only by whole pageblocks */
-#define ALLOC_KSWAPD		0x800
-
 /* free page flags (FPI_*) */
 #define FPI_NONE		0
 #define FPI_TO_TAIL		1
@@ -117,6 +108,31 @@ enum pmm_migratetype pmm__get_pageblock_migratetype(struct pmm_machine *m, struc
 		return PMM_MIGRATE_MOVABLE;
 	return (enum pmm_migratetype)((__atomic_load_n(word, __ATOMIC_RELAXED) >> bitidx) &
 				      MIGRATETYPE_MASK);
+}
+
+/* PB_migrate_skip: the bit after the migratetype's three */
+#define PB_MIGRATE_SKIP		(1UL << 3)
+
+bool pmm__get_pageblock_skip(struct pmm_machine *m, struct pmm_zone *zone, unsigned long pfn)
+{
+	unsigned int bitidx;
+	unsigned long *word = pmm__model_pageblock_bits(m, zone, pfn, &bitidx);
+
+	return word && (__atomic_load_n(word, __ATOMIC_RELAXED) >> bitidx) & PB_MIGRATE_SKIP;
+}
+
+void pmm__set_pageblock_skip(struct pmm_machine *m, struct pmm_zone *zone, unsigned long pfn,
+			     bool skip)
+{
+	unsigned int bitidx;
+	unsigned long *word = pmm__model_pageblock_bits(m, zone, pfn, &bitidx);
+
+	if (!word)
+		return;
+	if (skip)
+		__atomic_fetch_or(word, PB_MIGRATE_SKIP << bitidx, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_and(word, ~(PB_MIGRATE_SKIP << bitidx), __ATOMIC_RELAXED);
 }
 
 static inline bool migratetype_is_mergeable(int mt)
@@ -399,8 +415,8 @@ static bool can_steal_fallback(const struct pmm_machine *m, unsigned int order, 
 	       start_mt == PMM_MIGRATE_UNMOVABLE || __atomic_load_n(&m->page_group_by_mobility_disabled, __ATOMIC_RELAXED);
 }
 
-static int find_suitable_fallback(const struct pmm_machine *m, struct pmm_zone *zone,
-				  unsigned int order, int mt, bool *can_steal)
+int pmm__find_suitable_fallback(const struct pmm_machine *m, struct pmm_zone *zone,
+				unsigned int order, int mt, bool only_stealable, bool *can_steal)
 {
 	int i;
 
@@ -413,6 +429,8 @@ static int find_suitable_fallback(const struct pmm_machine *m, struct pmm_zone *
 		if (list_empty(&zone->free_area[order].free_list[fmt]))
 			continue;
 		*can_steal = can_steal_fallback(m, order, mt);
+		if (only_stealable && !*can_steal)
+			continue;
 		return fmt;
 	}
 	return -1;
@@ -516,8 +534,8 @@ static bool rmqueue_fallback(struct pmm_machine *m, struct pmm_zone *zone, unsig
 		min_order = m->pageblock_order;
 	for (current_order = (int)m->max_page_order; current_order >= (int)min_order;
 	     current_order--) {
-		fallback_mt = find_suitable_fallback(m, zone, (unsigned int)current_order, start_mt,
-						     &can_steal);
+		fallback_mt = pmm__find_suitable_fallback(m, zone, (unsigned int)current_order,
+							  start_mt, false, &can_steal);
 		if (fallback_mt == -1)
 			continue;
 		if (!can_steal && start_mt == PMM_MIGRATE_MOVABLE && current_order > (int)order)
@@ -527,8 +545,8 @@ static bool rmqueue_fallback(struct pmm_machine *m, struct pmm_zone *zone, unsig
 	return false;
 find_smallest:
 	for (current_order = (int)order; current_order <= (int)m->max_page_order; current_order++) {
-		fallback_mt = find_suitable_fallback(m, zone, (unsigned int)current_order, start_mt,
-						     &can_steal);
+		fallback_mt = pmm__find_suitable_fallback(m, zone, (unsigned int)current_order,
+							  start_mt, false, &can_steal);
 		if (fallback_mt != -1)
 			break;
 	}
@@ -656,18 +674,115 @@ static int rmqueue_bulk(struct pmm_machine *m, struct pmm_zone *zone, unsigned i
 	return i;
 }
 
+/*
+ * The per-CPU lists of kernel 6.7 and later (Huang Ying's auto-tuning):
+ * pcp->high moves between high_min (the zone's low watermark, split over
+ * the node's CPUs) and high_max (an eighth of the zone): refills raise it
+ * while the zone is above its high watermark, consecutive frees flush in
+ * batches as large as the run of frees, and below the high watermark
+ * frees shrink it again. Earlier kernels keep a fixed high (6.1 above).
+ */
+#define PCP_BATCH_SCALE_MAX		5	/* CONFIG_PCP_BATCH_SCALE_MAX */
+#define PCPF_PREV_FREE_HIGH_ORDER	0x1
+#define PCPF_FREE_HIGH_BATCH		0x2
+#define ZONE_BELOW_HIGH			(1UL << 3)	/* zone->flags: free below the high watermark */
+
+static inline bool pcp_autotune(const struct pmm_machine *m)
+{
+	return m->kernel_version >= PMM_KERNEL_VERSION(6, 7);
+}
+
+static inline bool zone_below_high(const struct pmm_zone *zone)
+{
+	return __atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & ZONE_BELOW_HIGH;
+}
+
+/* clamp(pcp->high, high_min, high_max), stored */
+static int pcp_high_clamped(struct pmm_per_cpu_pages *pcp)
+{
+	pcp->high = PMM__MIN(PMM__MAX(pcp->high, pcp->high_min), pcp->high_max);
+	return pcp->high;
+}
+
+/* nr_pcp_alloc() of 6.7+: how many pages a refill takes */
+static int nr_pcp_alloc(struct pmm_per_cpu_pages *pcp, struct pmm_zone *zone, unsigned int order)
+{
+	int base_batch = pcp->batch, high = pcp_high_clamped(pcp), batch, max_nr_alloc;
+
+	if (high < base_batch)
+		return 1;
+	batch = order ? base_batch : base_batch << pcp->alloc_factor;
+	/* a larger high would have avoided this refill */
+	if (pcp->high_min != pcp->high_max && !zone_below_high(zone))
+		high = pcp->high = PMM__MIN(high + batch, pcp->high_max);
+	if (!order) {
+		max_nr_alloc = PMM__MAX(high - pcp->count - base_batch, base_batch);
+		/* double the refill while allocations follow allocations */
+		if (batch <= max_nr_alloc && pcp->alloc_factor < PCP_BATCH_SCALE_MAX)
+			pcp->alloc_factor++;
+		batch = PMM__MIN(batch, max_nr_alloc);
+	}
+	if (batch > 1)
+		batch = PMM__MAX(batch >> order, 2);
+	return batch;
+}
+
+/* nr_pcp_high() of 6.7+: the high this free is measured against */
+static int nr_pcp_high(struct pmm_per_cpu_pages *pcp, struct pmm_zone *zone, int batch,
+		       bool free_high)
+{
+	int high = pcp_high_clamped(pcp);
+
+	if (!high)
+		return 0;
+	if (free_high) {
+		pcp->high = PMM__MAX(high - (batch << PCP_BATCH_SCALE_MAX), pcp->high_min);
+		return 0;
+	}
+	if (pcp->high_min == pcp->high_max)
+		return high;
+	if (zone_below_high(zone)) {
+		/* memory is getting short: give pages back sooner */
+		pcp->high = PMM__MAX(high - PMM__MAX(pcp->free_count, batch), pcp->high_min);
+		high = PMM__MAX(pcp->count, pcp->high_min);
+	} else if (pcp->count >= high) {
+		/* large enough to hold a batch of frees */
+		int need_high = pcp->free_count + batch;
+
+		if (pcp->high < need_high)
+			pcp->high = PMM__MIN(PMM__MAX(need_high, pcp->high_min), pcp->high_max);
+	}
+	return high;
+}
+
+/* nr_pcp_free() of 6.7+: as many as were freed in a row, leaving a batch */
+static int nr_pcp_free_tuned(struct pmm_per_cpu_pages *pcp, int batch, int high, bool free_high)
+{
+	if (free_high)
+		return PMM__MIN(pcp->count, batch << PCP_BATCH_SCALE_MAX);
+	if (high < batch)
+		return 1;
+	return PMM__MIN(PMM__MAX(pcp->free_count, batch), high - batch);
+}
+
 static struct pmm_page *rmqueue_pcplist(struct pmm_machine *m, struct pmm_zone *zone,
 					struct pmm_per_cpu_pages *pcp, unsigned int order, int mt,
 					unsigned int alloc_flags, bool *fell_back)
 {
 	struct pmm_list_head *list = &pcp->lists[order_to_pindex(m, mt, order)];
 	struct pmm_page *page;
+	bool tuned = pcp_autotune(m);
 
-	pcp->free_factor >>= 1;
+	if (tuned)
+		pcp->free_count >>= 1;
+	else
+		pcp->free_factor >>= 1;
 	if (list_empty(list)) {
 		int batch = pcp->batch;
 
-		if (batch > 1)
+		if (tuned)
+			batch = nr_pcp_alloc(pcp, zone, order);
+		else if (batch > 1)
 			batch = PMM__MAX(batch >> order, 2);
 		pcp->count += rmqueue_bulk(m, zone, order, batch, list, mt, alloc_flags, fell_back)
 			      << order;
@@ -697,6 +812,40 @@ static int nr_pcp_free(struct pmm_per_cpu_pages *pcp, int high, int batch)
 	return PMM__MIN(PMM__MAX(batch, min_nr_free), max_nr_free);
 }
 
+static bool zone_watermark_ok(struct pmm_machine *m, struct pmm_zone *z, unsigned int order,
+			      unsigned long mark, int highest_zoneidx, unsigned int alloc_flags,
+			      long free_pages);
+
+/* the rest of free_unref_page_commit() of 6.7+, the page already on the list */
+static void free_unref_page_commit_tuned(struct pmm_machine *m, struct pmm_zone *zone,
+					 struct pmm_per_cpu_pages *pcp, unsigned int order, int pindex)
+{
+	int batch = pcp->batch, high;
+	bool free_high = false;
+
+	pcp->alloc_factor >>= 1;
+	/* orders 1-3 freed in a row without allocations: flush them, they fragment */
+	if (order && order <= PMM__PAGE_ALLOC_COSTLY_ORDER) {
+		free_high = pcp->free_count >= batch && (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
+			    (!(pcp->flags & PCPF_FREE_HIGH_BATCH) || pcp->count >= batch);
+		pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
+	} else {
+		pcp->flags &= ~PCPF_PREV_FREE_HIGH_ORDER;
+	}
+	if (pcp->free_count < (batch << PCP_BATCH_SCALE_MAX))
+		pcp->free_count += 1 << order;
+	high = nr_pcp_high(pcp, zone, batch, free_high);
+	if (pcp->count < high)
+		return;
+	free_pcppages_bulk(m, zone, nr_pcp_free_tuned(pcp, batch, high, free_high), pcp, pindex);
+	if (zone_below_high(zone) &&
+	    zone_watermark_ok(m, zone, 0, __atomic_load_n(&zone->_watermark[PMM_WMARK_HIGH],
+							  __ATOMIC_RELAXED) +
+			      __atomic_load_n(&zone->watermark_boost, __ATOMIC_RELAXED),
+			      PMM_ZONE_MOVABLE, 0, (long)pmm_zone_free_pages(zone)))
+		__atomic_fetch_and(&zone->flags, ~ZONE_BELOW_HIGH, __ATOMIC_RELAXED);
+}
+
 static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct pmm_page *page,
 			    unsigned long pfn, unsigned int order, int cpu)
 {
@@ -723,7 +872,9 @@ static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct
 	pmm__list_add(&page->pcp_list, &pcp->lists[order_to_pindex(m, mt, order)]);
 	pcp->count += 1 << order;
 	pcp_add(&pcp->events[PMM_PGFREE], 1UL << order);
-	if (pcp->count >= pcp->high)
+	if (pcp_autotune(m))
+		free_unref_page_commit_tuned(m, zone, pcp, order, order_to_pindex(m, mt, order));
+	else if (pcp->count >= pcp->high)
 		free_pcppages_bulk(m, zone, nr_pcp_free(pcp, pcp->high, pcp->batch), pcp,
 				   order_to_pindex(m, mt, order));
 	pmm__spin_unlock(&pcp->lock);
@@ -743,6 +894,19 @@ static void drain_zone_pages(struct pmm_machine *m, struct pmm_zone *zone)
 			free_pcppages_bulk(m, zone, pcp->count, pcp, 0);
 		pmm__spin_unlock(&pcp->lock);
 	}
+}
+
+void pmm__drain_local_pages(struct pmm_machine *m, struct pmm_zone *zone)
+{
+	struct pmm_per_cpu_pages *pcp;
+
+	if (!zone->per_cpu_pageset)
+		return;
+	pcp = pcp_of(zone, this_cpu(m));
+	pmm__spin_lock(&pcp->lock);
+	if (pcp->count)
+		free_pcppages_bulk(m, zone, pcp->count, pcp, 0);
+	pmm__spin_unlock(&pcp->lock);
 }
 
 void pmm_drain_all_pages(struct pmm_machine *m)
@@ -767,6 +931,8 @@ void pmm__zone_pcp_update(struct pmm_machine *m, struct pmm_zone *zone)
 		pmm__spin_lock(&pcp->lock);
 		pcp->high = zone->pageset_high;
 		pcp->batch = zone->pageset_batch;
+		pcp->high_min = zone->pageset_high;
+		pcp->high_max = pcp_autotune(m) ? zone->pageset_high_max : zone->pageset_high;
 		pmm__spin_unlock(&pcp->lock);
 	}
 }
@@ -925,40 +1091,20 @@ static bool zone_watermark_ok(struct pmm_machine *m, struct pmm_zone *z, unsigne
 	return false;
 }
 
+bool pmm__zone_watermark_ok(struct pmm_machine *m, struct pmm_zone *z, unsigned int order,
+			    unsigned long mark, int highest_zoneidx, unsigned int alloc_flags,
+			    long free_pages)
+{
+	return zone_watermark_ok(m, z, order, mark, highest_zoneidx, alloc_flags, free_pages);
+}
+
 /* ---- the allocation path -------------------------------------------------------------------------------- */
 
-struct alloc_context {
-	const struct pmm_zoneref *zonelist;
-	const pmm_nodemask_t	*nodemask;
-	struct pmm_zone		*preferred_zone;
-	int			highest_zoneidx;
-	int			migratetype;
-	int			local_nid;
-	int			cpu;
-	const pmm_nodemask_t	*cpuset_mems;	/* the thread's cpuset, NULL in the root one */
-};
-
-/*
- * The first zone from @z on of a zone type <= @highest in @nodes, or NULL;
- * *@at is where it is. Lockless against a rebuild: each pointer is read
- * once and its index derived from it.
- */
-static struct pmm_zone *next_zone(const struct pmm_zoneref *z, int highest,
-				  const pmm_nodemask_t *nodes, const struct pmm_zoneref **at)
-{
-	struct pmm_zone *zone;
-
-	for (; (zone = __atomic_load_n(&z->zone, __ATOMIC_ACQUIRE)); z++)
-		if ((int)pmm_zone_idx(zone) <= highest && (!nodes || pmm_node_isset(zone->node, nodes)))
-			break;
-	*at = z;
-	return zone;
-}
 
 static struct pmm_zone *first_zone(const struct pmm_zoneref *z, int highest,
 				   const pmm_nodemask_t *nodes)
 {
-	return next_zone(z, highest, nodes, &z);
+	return pmm__next_zone(z, highest, nodes, &z);
 }
 
 static void prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order,
@@ -1035,16 +1181,16 @@ static bool cpuset_zone_allowed(const struct alloc_context *ac, const struct pmm
 	return pmm_node_isset(zone->node, ac->cpuset_mems) || !(gfp & __PMM_GFP_HARDWALL);
 }
 
-static struct pmm_page *get_page_from_freelist(struct pmm_machine *m, pmm_gfp_t gfp,
-					       unsigned int order, unsigned int alloc_flags,
-					       const struct alloc_context *ac)
+struct pmm_page *pmm__get_page_from_freelist(struct pmm_machine *m, pmm_gfp_t gfp,
+					     unsigned int order, unsigned int alloc_flags,
+					     const struct alloc_context *ac)
 {
 	const struct pmm_zoneref *z;
 	struct pmm_zone *zone;
 
 retry:
-	for (zone = next_zone(ac->zonelist, ac->highest_zoneidx, ac->nodemask, &z); zone;
-	     zone = next_zone(z + 1, ac->highest_zoneidx, ac->nodemask, &z)) {
+	for (zone = pmm__next_zone(ac->zonelist, ac->highest_zoneidx, ac->nodemask, &z); zone;
+	     zone = pmm__next_zone(z + 1, ac->highest_zoneidx, ac->nodemask, &z)) {
 		unsigned long mark;
 		struct pmm_page *page;
 
@@ -1054,6 +1200,15 @@ retry:
 		if ((alloc_flags & ALLOC_NOFRAGMENT) && zone->node != ac->preferred_zone->node) {
 			alloc_flags &= ~ALLOC_NOFRAGMENT;
 			goto retry;
+		}
+		/* 6.7+: note a zone below its high watermark (per-CPU lists shrink) */
+		if (pcp_autotune(m) && !zone_below_high(zone)) {
+			mark = __atomic_load_n(&zone->_watermark[PMM_WMARK_HIGH], __ATOMIC_RELAXED) +
+			       __atomic_load_n(&zone->watermark_boost, __ATOMIC_RELAXED);
+			if (zone_watermark_ok(m, zone, order, mark, ac->highest_zoneidx, alloc_flags,
+					      (long)pmm_zone_free_pages(zone)))
+				goto try_this_zone;
+			__atomic_fetch_or(&zone->flags, ZONE_BELOW_HIGH, __ATOMIC_RELAXED);
 		}
 		/* watermarks change when memory is onlined or offlined: read them once */
 		mark = __atomic_load_n(&zone->_watermark[alloc_flags & ALLOC_WMARK_MASK],
@@ -1123,6 +1278,328 @@ static void warn_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
 		     nodes);
 }
 
+/* ---- the slow path (__alloc_pages_slowpath()) ---------------------------------------------------------- */
+
+#define MAX_RECLAIM_RETRIES	16
+#define MAX_COMPACT_RETRIES	16
+
+/* gfp_to_alloc_flags(): the min watermark, and what the caller's gfp allows below it */
+static unsigned int gfp_to_alloc_flags(pmm_gfp_t gfp, const struct alloc_context *ac)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN | (ac->cpuset_mems ? ALLOC_CPUSET : 0);
+
+	if (gfp & __PMM_GFP_HIGH)
+		alloc_flags |= ALLOC_MIN_RESERVE;
+	if (gfp & __PMM_GFP_KSWAPD_RECLAIM)
+		alloc_flags |= ALLOC_KSWAPD;
+	if (!(gfp & __PMM_GFP_DIRECT_RECLAIM)) {
+		/* atomic: a little below min, and not confined to the cpuset if __GFP_HIGH */
+		if (!(gfp & __PMM_GFP_NOMEMALLOC))
+			alloc_flags |= ALLOC_NON_BLOCK;
+		if (alloc_flags & ALLOC_MIN_RESERVE)
+			alloc_flags &= ~ALLOC_CPUSET;
+	}
+	return alloc_flags;
+}
+
+/* __gfp_pfmemalloc_flags(): __GFP_MEMALLOC ignores the watermarks */
+static unsigned int gfp_pfmemalloc_flags(pmm_gfp_t gfp)
+{
+	if (gfp & __PMM_GFP_NOMEMALLOC)
+		return 0;
+	return gfp & __PMM_GFP_MEMALLOC ? ALLOC_NO_WATERMARKS : 0;
+}
+
+/* __alloc_pages_direct_compact(): compact, then try the free lists */
+static struct pmm_page *direct_compact(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
+				       unsigned int alloc_flags, const struct alloc_context *ac,
+				       enum pmm__compact_priority prio,
+				       enum pmm__compact_result *result)
+{
+	struct pmm_page *page;
+
+	if (!order)
+		return NULL;
+	*result = pmm__try_to_compact_pages(m, gfp, order, alloc_flags, ac, prio);
+	if (*result == COMPACT_SKIPPED)
+		return NULL;
+	/* compaction ran in at least one zone: the allocation stalled for it */
+	count_event(ac->preferred_zone, ac->cpu, PMM_COMPACT_STALL, 1);
+	page = pmm__get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	if (page) {
+		struct pmm_zone *zone = pmm_page_zone(m, page);
+
+		__atomic_store_n(&zone->compact_blockskip_flush, 0, __ATOMIC_RELAXED);
+		pmm__compaction_defer_reset(zone, (int)order, true);
+		count_event(ac->preferred_zone, ac->cpu, PMM_COMPACT_SUCCESS, 1);
+		return page;
+	}
+	count_event(ac->preferred_zone, ac->cpu, PMM_COMPACT_FAIL, 1);
+	return NULL;
+}
+
+/*
+ * __alloc_pages_direct_reclaim(). Reclaim has nothing to take yet (no
+ * eviction in pmm so far): the allocation counts its stall and goes on as
+ * the kernel does after a round that freed nothing, to compaction and the
+ * retry rules.
+ */
+static struct pmm_page *direct_reclaim(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
+				       unsigned int alloc_flags, const struct alloc_context *ac,
+				       unsigned long *did_some_progress)
+{
+	(void)m;
+	(void)gfp;
+	(void)order;
+	(void)alloc_flags;
+	count_event(ac->preferred_zone, ac->cpu, PMM_ALLOCSTALL, 1);
+	*did_some_progress = 0;
+	return NULL;
+}
+
+/*
+ * should_reclaim_retry(): retry while some zone would pass its min
+ * watermark for this order if everything reclaimable were reclaimed, at
+ * most MAX_RECLAIM_RETRIES rounds without progress (costly orders always
+ * count as without).
+ */
+static bool should_reclaim_retry(struct pmm_machine *m, unsigned int order,
+				 const struct alloc_context *ac, unsigned int alloc_flags,
+				 bool did_some_progress, int *no_progress_loops)
+{
+	const struct pmm_zoneref *z;
+	struct pmm_zone *zone;
+
+	if (did_some_progress && order <= PMM__PAGE_ALLOC_COSTLY_ORDER)
+		*no_progress_loops = 0;
+	else
+		(*no_progress_loops)++;
+	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
+		return false;
+	pmm__for_each_zone_zonelist(zone, z, ac) {
+		unsigned long available = pmm__zone_reclaimable_pages(zone) + pmm_zone_free_pages(zone);
+
+		if ((alloc_flags & ALLOC_CPUSET) && !pmm_node_isset(zone->node, ac->cpuset_mems))
+			continue;
+		if (zone_watermark_ok(m, zone, order,
+				      __atomic_load_n(&zone->_watermark[PMM_WMARK_MIN], __ATOMIC_RELAXED),
+				      ac->highest_zoneidx, alloc_flags, (long)available))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * should_compact_retry(): after a compaction that succeeded but lost the
+ * pages to a race, retry (a quarter as often for costly orders); after one
+ * that failed, retry at the next higher priority until the lowest allowed;
+ * after one skipped for lack of free pages, retry if reclaim could give them.
+ */
+static bool should_compact_retry(struct pmm_machine *m, const struct alloc_context *ac,
+				 unsigned int order, unsigned int alloc_flags,
+				 enum pmm__compact_result result,
+				 enum pmm__compact_priority *priority, int *retries)
+{
+	int max_retries = MAX_COMPACT_RETRIES;
+	enum pmm__compact_priority min_priority;
+
+	if (!order)
+		return false;
+	if (result == COMPACT_SKIPPED)
+		return pmm__compaction_zonelist_suitable(m, ac, order, alloc_flags);
+	if (result == COMPACT_SUCCESS) {
+		if (order > PMM__PAGE_ALLOC_COSTLY_ORDER)
+			max_retries /= 4;
+		if (++(*retries) <= max_retries)
+			return true;
+	}
+	min_priority = order > PMM__PAGE_ALLOC_COSTLY_ORDER ? MIN_COMPACT_COSTLY_PRIORITY :
+							      MIN_COMPACT_PRIORITY;
+	if (*priority > min_priority) {
+		(*priority)--;
+		*retries = 0;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * __alloc_pages_may_oom(): one last look at the high watermark, then, where
+ * the OOM killer would run, the machine's on_oom callback: it may free
+ * memory (a simulated kill) and say so, and the allocation retries.
+ */
+static struct pmm_page *may_oom(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
+				const pmm_nodemask_t *nodemask, const struct alloc_context *ac,
+				unsigned long *did_some_progress)
+{
+	struct pmm_page *page;
+	char nodes[256] = "(null)";
+
+	*did_some_progress = 0;
+	/* another thread reports already: count it as progress, let it finish */
+	if (pthread_mutex_trylock(&m->oom_lock)) {
+		struct timespec ts = { 0, 1000 * 1000 };
+
+		*did_some_progress = 1;
+		nanosleep(&ts, NULL);
+		return NULL;
+	}
+	page = pmm__get_page_from_freelist(m, (gfp | __PMM_GFP_HARDWALL) & ~__PMM_GFP_DIRECT_RECLAIM,
+					   order, ALLOC_WMARK_HIGH |
+					   (ac->cpuset_mems ? ALLOC_CPUSET : 0), ac);
+	/* where the OOM killer would not help, or must not kill for this */
+	if (page || order > PMM__PAGE_ALLOC_COSTLY_ORDER ||
+	    (gfp & (__PMM_GFP_RETRY_MAYFAIL | __PMM_GFP_THISNODE)) ||
+	    ac->highest_zoneidx < PMM_ZONE_NORMAL)
+		goto out;
+	count_event(ac->preferred_zone, ac->cpu, PMM_OOM_CALLS, 1);
+	if (nodemask)
+		pmm_nodelist_print(nodes, sizeof(nodes), nodemask);
+	pmm__pr_warn(m, "out of memory: gfp_mask=%#x, order=%u, nodemask=%s%s", gfp, order, nodes,
+		     m->on_oom ? "" : " (nothing to kill in pmm)");
+	if (m->on_oom && m->on_oom(m->on_oom_arg, gfp, order,
+				   ac->preferred_zone ? ac->preferred_zone->node : PMM_NUMA_NO_NODE))
+		*did_some_progress = 1;
+	if (gfp & __PMM_GFP_NOFAIL) {
+		*did_some_progress = 1;
+		page = pmm__get_page_from_freelist(m, gfp, order, ALLOC_NO_WATERMARKS, ac);
+		if (!page)
+			sched_yield();	/* somebody else has to free memory */
+	}
+out:
+	pthread_mutex_unlock(&m->oom_lock);
+	return page;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/*
+ * __alloc_pages_slowpath() of kernel 6.12, without kswapd yet: the min
+ * watermark; for costly orders (and unmovable high orders) async direct
+ * compaction first; then rounds of direct reclaim and compaction at rising
+ * priority, as long as should_reclaim_retry() and should_compact_retry()
+ * allow; __GFP_NORETRY stops after one round, costly orders retry only
+ * with __GFP_RETRY_MAYFAIL; then the OOM callback; __GFP_NOFAIL retries for
+ * ever (with the min reserve).
+ */
+static struct pmm_page *alloc_pages_slowpath(struct pmm_machine *m, pmm_gfp_t gfp,
+					     unsigned int order, const pmm_nodemask_t *nodemask,
+					     struct alloc_context *ac, unsigned long seq)
+{
+	bool can_direct_reclaim = gfp & __PMM_GFP_DIRECT_RECLAIM;
+	bool can_compact = gfp & __PMM_GFP_IO;
+	bool costly_order = order > PMM__PAGE_ALLOC_COSTLY_ORDER;
+	enum pmm__compact_result compact_result = COMPACT_SKIPPED;
+	enum pmm__compact_priority compact_priority;
+	unsigned long did_some_progress = 0;
+	int compaction_retries, no_progress_loops;
+	unsigned int alloc_flags, reserve_flags;
+	double nofail_since = 0, nofail_warned = 0;
+	struct pmm_page *page;
+
+restart:
+	compaction_retries = 0;
+	no_progress_loops = 0;
+	compact_priority = DEF_COMPACT_PRIORITY;
+	/* the caller's nodemask again, the cpuset only hardwalled for __GFP_HARDWALL */
+	ac->nodemask = nodemask;
+	ac->preferred_zone = first_zone(ac->zonelist, ac->highest_zoneidx, nodemask);
+	alloc_flags = gfp_to_alloc_flags(gfp, ac);
+	if (!ac->preferred_zone)
+		goto nopage;
+	page = pmm__get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	if (page)
+		return page;
+
+	/* costly orders are likelier to need compaction than reclaim: compact first */
+	if (can_direct_reclaim && can_compact && !gfp_pfmemalloc_flags(gfp) &&
+	    (costly_order || (order > 0 && ac->migratetype != PMM_MIGRATE_MOVABLE))) {
+		page = direct_compact(m, gfp, order, alloc_flags, ac, INIT_COMPACT_PRIORITY,
+				      &compact_result);
+		if (page)
+			return page;
+		if (costly_order && (gfp & __PMM_GFP_NORETRY)) {
+			if (compact_result == COMPACT_SKIPPED || compact_result == COMPACT_DEFERRED)
+				goto nopage;
+			compact_priority = INIT_COMPACT_PRIORITY;
+		}
+	}
+retry:
+	reserve_flags = gfp_pfmemalloc_flags(gfp);
+	if (reserve_flags)
+		alloc_flags = reserve_flags | (alloc_flags & ALLOC_KSWAPD);
+	page = pmm__get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	if (page)
+		return page;
+	if (!can_direct_reclaim)
+		goto nopage;
+	page = direct_reclaim(m, gfp, order, alloc_flags, ac, &did_some_progress);
+	if (page)
+		return page;
+	page = direct_compact(m, gfp, order, alloc_flags, ac, compact_priority, &compact_result);
+	if (page)
+		return page;
+	if (gfp & __PMM_GFP_NORETRY)
+		goto nopage;
+	if (costly_order && (!can_compact || !(gfp & __PMM_GFP_RETRY_MAYFAIL)))
+		goto nopage;
+	if (should_reclaim_retry(m, order, ac, alloc_flags, did_some_progress > 0,
+				 &no_progress_loops))
+		goto retry;
+	/* compaction needs free order-0 pages; without reclaim progress it cannot help */
+	if (did_some_progress > 0 && can_compact &&
+	    should_compact_retry(m, ac, order, alloc_flags, compact_result, &compact_priority,
+				 &compaction_retries))
+		goto retry;
+	if (__atomic_load_n(&m->zonelist_seq, __ATOMIC_ACQUIRE) != seq)
+		return NULL;	/* the caller restarts */
+	page = may_oom(m, gfp, order, nodemask, ac, &did_some_progress);
+	if (page)
+		return page;
+	if (did_some_progress) {
+		no_progress_loops = 0;
+		goto retry;
+	}
+nopage:
+	if (__atomic_load_n(&m->zonelist_seq, __ATOMIC_ACQUIRE) != seq)
+		return NULL;
+	if ((gfp & __PMM_GFP_NOFAIL) && can_direct_reclaim && ac->preferred_zone) {
+		/* __alloc_pages_cpuset_fallback() with part of the min reserve */
+		double now;
+
+		page = pmm__get_page_from_freelist(m, gfp, order, ALLOC_MIN_RESERVE |
+						   ALLOC_WMARK_MIN | ALLOC_CPUSET, ac);
+		if (!page)
+			page = pmm__get_page_from_freelist(m, gfp, order,
+							   ALLOC_MIN_RESERVE | ALLOC_WMARK_MIN, ac);
+		if (page)
+			return page;
+		/* another thread has to free memory: let it run, and say so now and then */
+		now = now_seconds();
+		if (!nofail_since)
+			nofail_since = nofail_warned = now;
+		if (now - nofail_warned >= 10) {
+			nofail_warned = now;
+			pmm__pr_warn(m, "__GFP_NOFAIL allocation of order %u retrying for %.0f s",
+				     order, now - nofail_since);
+		}
+		sched_yield();
+		if (__atomic_load_n(&m->zonelist_seq, __ATOMIC_ACQUIRE) != seq)
+			goto restart;
+		goto retry;
+	}
+	if (ac->preferred_zone)
+		count_event(ac->preferred_zone, ac->cpu, PMM_PGALLOC_FAIL, 1);
+	warn_alloc(m, gfp, order, nodemask);
+	return NULL;
+}
+
 struct pmm_page *pmm_alloc_pages_nodemask(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
 					  int preferred_nid, const pmm_nodemask_t *nodemask)
 {
@@ -1153,32 +1630,15 @@ restart:
 		}
 	}
 	alloc_flags |= alloc_flags_nofragment(m, ac.preferred_zone);
-	page = ac.preferred_zone ? get_page_from_freelist(m, ac.cpuset_mems ? gfp | __PMM_GFP_HARDWALL :
-								  gfp, order, alloc_flags, &ac) : NULL;
+	page = ac.preferred_zone ? pmm__get_page_from_freelist(m, ac.cpuset_mems ?
+							      gfp | __PMM_GFP_HARDWALL : gfp,
+							      order, alloc_flags, &ac) : NULL;
 	if (page)
 		return page;
-	/* the slow path (gfp_to_alloc_flags()): the min watermark; no reclaim to wait
-	 * for; the caller's nodemask again, the cpuset only hardwalled for
-	 * __GFP_HARDWALL, and not at all for atomic __GFP_HIGH requests */
-	ac.nodemask = nodemask;
-	ac.preferred_zone = first_zone(ac.zonelist, ac.highest_zoneidx, nodemask);
-	alloc_flags = ALLOC_WMARK_MIN | (ac.cpuset_mems ? ALLOC_CPUSET : 0);
-	if (gfp & __PMM_GFP_HIGH)
-		alloc_flags |= ALLOC_MIN_RESERVE;
-	if (!(gfp & __PMM_GFP_DIRECT_RECLAIM)) {
-		alloc_flags |= ALLOC_NON_BLOCK;
-		if (alloc_flags & ALLOC_MIN_RESERVE)
-			alloc_flags &= ~ALLOC_CPUSET;
-	}
-	page = get_page_from_freelist(m, gfp, order, alloc_flags, &ac);
-	if (page)
-		return page;
-	/* check_retry_zonelist(): a rebuild ran meanwhile, so the walk may have missed zones */
-	if (__atomic_load_n(&m->zonelist_seq, __ATOMIC_ACQUIRE) != seq && retries++ < 3)
-		goto restart;
-	count_event(ac.preferred_zone, ac.cpu, PMM_PGALLOC_FAIL, 1);
-	warn_alloc(m, gfp, order, nodemask);
-	return NULL;
+	page = alloc_pages_slowpath(m, gfp, order, nodemask, &ac, seq);
+	if (!page && __atomic_load_n(&m->zonelist_seq, __ATOMIC_ACQUIRE) != seq && retries++ < 3)
+		goto restart;	/* check_retry_zonelist(): a rebuild ran meanwhile */
+	return page;
 }
 
 struct pmm_page *pmm_alloc_pages_node(struct pmm_machine *m, int nid, pmm_gfp_t gfp,
@@ -1586,10 +2046,10 @@ unsigned long pmm__offline_isolated_pages(struct pmm_machine *m, struct pmm_zone
 
 /*
  * A page taken from its owner by migration: refcount already 0 (frozen),
- * contents copied. Frees it as free_the_page() would, past the per-CPU
- * lists (its pageblock is isolated).
+ * contents copied. Freed as folio_put() frees it: through the per-CPU
+ * lists, which an isolated pageblock or a zone being offlined bypasses.
  */
 void pmm__free_frozen_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
 {
-	__free_the_page(m, page, order, false);
+	free_the_page(m, page, order);
 }

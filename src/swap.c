@@ -180,3 +180,9 @@ unsigned long pmm_lru_pages(const struct pmm_machine *m, int nid, int lru)
 	v = __atomic_load_n(&pgdat->vm_stat[PMM_NR_INACTIVE_ANON + lru], __ATOMIC_RELAXED);
 	return v > 0 ? (unsigned long)v : 0;
 }
+
+unsigned long pmm__zone_reclaimable_pages(const struct pmm_zone *zone)
+{
+	return pmm_zone_page_state(zone, PMM_NR_ZONE_INACTIVE_FILE) +
+	       pmm_zone_page_state(zone, PMM_NR_ZONE_ACTIVE_FILE);
+}

@@ -198,11 +198,169 @@ static void test_fragmented_zone(void **state)
 	free(o);
 }
 
+
+/*
+ * The free scanner's stride (isolate_freepages()): a pageblock that gives
+ * nothing doubles the stride the next one is sampled with, up to 32. Here
+ * the top four pageblocks are full of folios (strides 1, 2, 4, 8: 960 pages
+ * scanned) and the twelve below have folios at one pfn parity and free
+ * pages at the other. Free pages at odd pfns: pageblock 11 sampled every
+ * 16th pfn (32 samples), 10 down to 1 every 32nd (16 each): nothing found,
+ * 1152 scanned in all, the first 32 folios isolated fail (-ENOMEM; the
+ * kernel counts the one that hit it) and the scanners meet: nothing moves.
+ * Free pages at even pfns: the samples land on them and compaction moves
+ * folios. This is why the kernel's compaction frees nothing when the freed
+ * pages are the odd ones (fixtures/linux-frag).
+ */
+static void stride_case(int free_parity, unsigned long *migrated, unsigned long *failed,
+			unsigned long *free_scanned)
+{
+	struct owner *o = calloc(1, sizeof(*o));
+	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_PCP,
+				      .migrate_page = on_migrate, .migrate_page_arg = o };
+	struct pmm_machine_desc *d;
+	struct pmm_machine *m;
+	struct pmm_zone *zone;
+	unsigned long i, n = 0, pfn;
+	struct pmm_page **all = calloc(8192 + 1, sizeof(*all));
+
+	assert_non_null(o);
+	assert_non_null(all);
+	assert_int_equal(pmm_machine_desc_create("x86_64", &d), 0);
+	assert_int_equal(pmm_machine_desc_add_node(d, 0, "0"), 0);
+	assert_int_equal(pmm_machine_desc_add_memory(d, 16 * M, 48 * M, 0, 0), 0);
+	assert_int_equal(pmm_boot(d, &opts, &m), 0);
+	pmm_machine_desc_destroy(d);
+	zone = &pmm_node_data(m, 0)->node_zones[PMM_ZONE_DMA32];
+	/* every page a folio, the owner's index in private (the first 4096 tracked) */
+	while ((all[n] = pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_NOWARN |
+					 __PMM_GFP_MEMALLOC | __PMM_GFP_NORETRY, 0))) {
+		pfn = pmm_page_to_pfn(m, all[n]);
+		pmm_set_page_private(all[n], pfn - 0x1000);
+		pmm_page_set_flag(all[n], PMM_PG_swapbacked);
+		assert_int_equal(pmm_folio_add_lru(m, (struct pmm_folio *)all[n]), 0);
+		if (pfn - 0x1000 < 4096)
+			o->page[pfn - 0x1000] = all[n];
+		n++;
+	}
+	assert_int_equal(n, 8192);
+	/* pageblocks 0-11 (pfns 0x1000-0x27ff): the pages of one parity go */
+	for (i = 0; i < n; i++) {
+		pfn = pmm_page_to_pfn(m, all[i]);
+		if (pfn < 0x2800 && (int)(pfn & 1) == free_parity) {
+			if (pfn - 0x1000 < 4096)
+				o->page[pfn - 0x1000] = NULL;
+			pmm_folio_put(m, (struct pmm_folio *)all[i]);
+			all[i] = NULL;
+		}
+	}
+	assert_int_equal(pmm_zone_free_pages(zone), 12 * 256);
+	assert_int_equal(pmm_compact_memory(m), 0);
+	*migrated = pmm_zone_event(m, zone, PMM_PGMIGRATE_SUCCESS);
+	*failed = pmm_zone_event(m, zone, PMM_PGMIGRATE_FAIL);
+	*free_scanned = pmm_zone_event(m, zone, PMM_COMPACT_FREE_SCANNED);
+	assert_int_equal(pmm_check(m), 0);
+	for (i = 0; i < 4096; i++)
+		if (o->page[i])
+			pmm_folio_put(m, (struct pmm_folio *)o->page[i]);
+	for (i = 0; i < n; i++)	/* the folios above the tracked ones never moved */
+		if (all[i] && pmm_page_to_pfn(m, all[i]) >= 0x2000)
+			pmm_folio_put(m, (struct pmm_folio *)all[i]);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+	free(all);
+	free(o);
+}
+
+static void test_free_scanner_stride(void **state)
+{
+	unsigned long migrated, failed, scanned;
+
+	(void)state;
+	stride_case(1, &migrated, &failed, &scanned);
+	assert_int_equal(migrated, 0);
+	assert_int_equal(failed, 1);
+	assert_int_equal(scanned, 512 + 256 + 128 + 64 + 32 + 10 * 16);
+	stride_case(0, &migrated, &failed, &scanned);
+	assert_true(migrated > 1000);
+	assert_true(failed <= 1);	/* where the free pages ran out, if they did */
+}
+
+/*
+ * Direct compaction in the allocator's slow path: on the fragmented zone
+ * of test_fragmented_zone(), 2 MiB allocations (as hugetlb makes them) get
+ * more blocks than were free, each compaction counted as a stall and a
+ * success; contents intact. Without __GFP_DIRECT_RECLAIM, or with
+ * vm.extfrag_threshold at 1000 (compaction_suitable() refuses every costly
+ * order), only the blocks already free.
+ */
+static unsigned long huge_pages_after_fragmenting(int mode, unsigned long *before,
+						  unsigned long *stalls, unsigned long *successes)
+{
+	struct owner *o = calloc(1, sizeof(*o));
+	struct pmm_page *huge[64];
+	struct pmm_machine *m;
+	struct pmm_zone *zone;
+	unsigned long i, n = 0, got = 0;
+	pmm_gfp_t gfp = PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_COMP | __PMM_GFP_RETRY_MAYFAIL |
+			__PMM_GFP_NOWARN | __PMM_GFP_THISNODE;
+
+	assert_non_null(o);
+	m = boot_small(32, 0, 0, o);
+	zone = &pmm_node_data(m, 0)->node_zones[PMM_ZONE_DMA32];
+	while (n < 4096 && pmm_zone_free_pages(zone) > zone->_watermark[PMM_WMARK_HIGH] + 1)
+		own(m, o, n++);
+	for (i = 0; i < n; i += 2) {
+		pmm_folio_put(m, (struct pmm_folio *)o->page[i]);
+		o->page[i] = NULL;
+	}
+	*before = zone->free_area[9].nr_free + 2 * zone->free_area[10].nr_free;
+	if (mode == 1)
+		gfp &= ~__PMM_GFP_DIRECT_RECLAIM;
+	if (mode == 2) {
+		long v = 1000;
+
+		assert_int_equal(pmm_sysctl_write(m, "vm.extfrag_threshold", &v, 1), 0);
+	}
+	while (got < 64 && (huge[got] = pmm_alloc_pages_node(m, 0, gfp, 9)))
+		got++;
+	*stalls = pmm_zone_event(m, zone, PMM_COMPACT_STALL);
+	*successes = pmm_zone_event(m, zone, PMM_COMPACT_SUCCESS);
+	check_contents(m, o, n);
+	assert_int_equal(pmm_check(m), 0);
+	for (i = 0; i < got; i++)
+		pmm_free_pages(m, huge[i], 9);
+	put_all(m, o, n);
+	pmm_shutdown(m);
+	free(o);
+	return got;
+}
+
+static void test_direct_compaction(void **state)
+{
+	unsigned long before, stalls, successes, got;
+
+	(void)state;
+	got = huge_pages_after_fragmenting(0, &before, &stalls, &successes);
+	assert_true(got > before);
+	assert_true(stalls > 0);
+	assert_true(successes > 0);
+	assert_true(successes <= stalls);
+	got = huge_pages_after_fragmenting(1, &before, &stalls, &successes);
+	assert_int_equal(got, before);
+	assert_int_equal(stalls, 0);
+	got = huge_pages_after_fragmenting(2, &before, &stalls, &successes);
+	assert_int_equal(got, before);
+	assert_int_equal(stalls, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_by_hand),
 		cmocka_unit_test(test_fragmented_zone),
+		cmocka_unit_test(test_free_scanner_stride),
+		cmocka_unit_test(test_direct_compaction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

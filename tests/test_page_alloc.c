@@ -9,8 +9,11 @@
 #define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "pmm_test.h"
 #include "internal.h"
@@ -824,6 +827,243 @@ static void test_pcp(void **state)
 	pmm_shutdown(m);
 }
 
+
+/*
+ * The per-CPU lists of 6.7+ (free_unref_page_commit(), nr_pcp_high(),
+ * nr_pcp_alloc()): refills above the high watermark raise pcp->high by a
+ * batch each, up to high_max = managed / 8 / the node's CPUs; a long run of
+ * frees then keeps the list between high_max and high_max less one flush,
+ * a flush being the run of frees (free_count, at most batch << 5). 6.1
+ * keeps its fixed high.
+ */
+static void pcp_fill_and_free(const char *kernel, int *count, int *high, int *high_max,
+			      int *pageset_high)
+{
+	struct pmm_machine_desc *d = pmm_test_desc_x86_2node();
+	struct pmm_machine *m;
+	struct pmm_zone *z;
+	struct pmm_page **held = calloc(40000, sizeof(*held));
+	unsigned long i, cpus;
+
+	assert_non_null(held);
+	assert_int_equal(pmm_machine_desc_set_kernel(d, kernel), 0);
+	m = boot(d, PMM_BOOT_NO_DIRECT_MAP, NULL);
+	z = zone_of(m, 0, PMM_ZONE_NORMAL);
+	assert_int_equal(pmm_set_cpu(m, 0), 0);
+	for (i = 0; i < 40000; i++)
+		assert_non_null(held[i] = pmm_alloc_pages_node(m, 0, PMM_GFP_KERNEL, 0));
+	for (i = 0; i < 40000; i++)
+		pmm_free_pages(m, held[i], 0);
+	cpus = (unsigned long)pmm_cpumask_weight(&m->node_cpus[0]);
+	assert_int_equal(z->pageset_high_max, (int)(z->managed_pages / 8 / cpus));
+	*count = z->per_cpu_pageset[0].count;
+	*high = z->per_cpu_pageset[0].high;
+	*high_max = z->pageset_high_max;
+	*pageset_high = z->pageset_high;
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+	free(held);
+}
+
+static void test_pcp_autotune(void **state)
+{
+	int count, high, high_max, pageset_high;
+
+	(void)state;
+	pcp_fill_and_free("6.12", &count, &high, &high_max, &pageset_high);
+	assert_true(high_max > pageset_high);
+	assert_int_equal(high, high_max);
+	assert_true(count < high_max);
+	assert_true(count >= high_max - (63 << 5) - 1);
+	pcp_fill_and_free("6.1", &count, &high, &high_max, &pageset_high);
+	assert_int_equal(high, pageset_high);
+	assert_true(count < pageset_high);
+}
+
+/* ---- sysctls at run time -------------------------------------------------------------------- */
+
+/*
+ * vm.min_free_kbytes written on a running machine gives the watermarks
+ * the kernel computed for that value: the frag fixtures' machine (45056 kB,
+ * THP's recommendation) booted with 1024 and then set to 45056 has the
+ * zoneinfo min/low/high of the kernel's capture.
+ */
+static void test_sysctl_write(void **state)
+{
+	char dir[4096], path[4200], err[512], line[256], *zi;
+	struct pmm_machine_desc *d;
+	struct pmm_machine *m;
+	long v = 1024, got[8];
+	FILE *f;
+	int checked = 0;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/../linux-frag/x86_64-1node-2G-frag-compact", PMM_FIXTURES_DIR);
+	snprintf(path, sizeof(path), "%s/machine.json", dir);
+	if (access(path, R_OK))
+		snprintf(dir, sizeof(dir), "%s/linux-frag/x86_64-1node-2G-frag-compact",
+			 PMM_REPO_FIXTURES_DIR);
+	snprintf(path, sizeof(path), "%s/machine.json", dir);
+	assert_int_equal(pmm_machine_desc_from_json(path, &d, err, sizeof(err)), 0);
+	assert_int_equal(pmm_machine_desc_set_sysctl(d, "vm.min_free_kbytes", &v, 1), 0);
+	m = boot(d, PMM_BOOT_NO_DIRECT_MAP, NULL);
+	assert_int_equal(pmm_sysctl_read(m, "min_free_kbytes", got, 8), 1);
+	assert_int_equal(got[0], 1024);
+	v = 45056;
+	assert_int_equal(pmm_sysctl_write(m, "vm.min_free_kbytes", &v, 1), 0);
+	assert_int_equal(pmm_sysctl_read(m, "vm.min_free_kbytes", got, 8), 1);
+	assert_int_equal(got[0], 45056);
+	zi = pmm_test_capture(m, pmm_print_zoneinfo);
+	snprintf(path, sizeof(path), "%s/step0_zoneinfo.txt", dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "        min ") || strstr(line, "        low ") ||
+		    strstr(line, "        high ")) {
+			assert_non_null(strstr(zi, line));
+			checked++;
+		}
+	fclose(f);
+	assert_true(checked >= 6);
+	free(zi);
+	/* the defaults, and what is refused */
+	assert_int_equal(pmm_sysctl_read(m, "extfrag_threshold", got, 8), 1);
+	assert_int_equal(got[0], 500);
+	assert_int_equal(pmm_sysctl_read(m, "compaction_proactiveness", got, 8), 1);
+	assert_int_equal(got[0], 20);
+	assert_int_equal(pmm_sysctl_read(m, "lowmem_reserve_ratio", got, 8), 5);
+	assert_int_equal(got[0], 256);
+	assert_int_equal(got[2], 32);
+	v = 1001;
+	assert_int_equal(pmm_sysctl_write(m, "extfrag_threshold", &v, 1), -EINVAL);
+	assert_int_equal(pmm_sysctl_write(m, "vm.no_such_thing", &v, 1), -EINVAL);
+	assert_int_equal(pmm_sysctl_read(m, "compact_memory", got, 8), -EINVAL);
+	v = 2;
+	assert_int_equal(pmm_sysctl_write(m, "compact_memory", &v, 1), -EINVAL);
+	v = 1;
+	assert_int_equal(pmm_sysctl_write(m, "compact_memory", &v, 1), 0);
+	pmm_shutdown(m);
+}
+
+/* ---- the slow path: OOM, NOFAIL, NORETRY ----------------------------------------------------- */
+
+struct oom_log {
+	struct pmm_machine	*m;
+	int			calls;
+	unsigned int		gfp, order;
+	struct pmm_page		**victim;	/* freed on the call: a task's memory */
+	unsigned long		nr_victim;
+};
+
+static int on_oom(void *arg, unsigned int gfp, unsigned int order, int nid)
+{
+	struct oom_log *l = arg;
+
+	(void)nid;
+	l->calls++;
+	l->gfp = gfp;
+	l->order = order;
+	if (!l->nr_victim)
+		return 0;
+	while (l->nr_victim)
+		pmm_free_pages(l->m, l->victim[--l->nr_victim], 0);
+	return 1;
+}
+
+/* every page of a 64 MiB DMA32 machine held, order 0 */
+static struct pmm_page **exhaust(struct pmm_machine *m, unsigned long *n)
+{
+	struct pmm_page **held = calloc(1UL << 15, sizeof(*held));
+	struct pmm_page *p;
+
+	assert_non_null(held);
+	*n = 0;
+	while ((p = pmm_alloc_pages(m, PMM_GFP_KERNEL | __PMM_GFP_NOWARN | __PMM_GFP_MEMALLOC, 0)))
+		held[(*n)++] = p;
+	return held;
+}
+
+struct delayed_free {
+	struct pmm_machine	*m;
+	struct pmm_page		*page;
+};
+
+static void *free_later(void *arg)
+{
+	struct delayed_free *f = arg;
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+	pmm_free_pages(f->m, f->page, 0);
+	return NULL;
+}
+
+static void test_slowpath_oom(void **state)
+{
+	struct oom_log l = { 0 };
+	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
+				      .on_oom = on_oom, .on_oom_arg = &l };
+	struct pmm_machine_desc *d = desc_dma32_64m();
+	struct delayed_free df;
+	struct pmm_machine *m;
+	struct pmm_page **held, *p;
+	unsigned long n, i;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(pmm_boot(d, &opts, &m), 0);
+	pmm_machine_desc_destroy(d);
+	l.m = m;
+	held = exhaust(m, &n);
+	assert_true(n > 16000);
+	l.calls = 0;	/* the last of those asked too */
+	/* an allocation limited to DMA32 (lowmem: the OOM killer does not run
+	 * for it) fails without a call */
+	assert_null(pmm_alloc_pages(m, PMM_GFP_KERNEL | PMM_GFP_DMA32 | __PMM_GFP_NOWARN, 0));
+	assert_int_equal(l.calls, 0);
+	/* Movable, which may use every zone: the OOM callback runs; it frees nothing */
+	assert_null(pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_NOWARN, 0));
+	assert_int_equal(l.calls, 1);
+	assert_int_equal(l.gfp, PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_NOWARN);
+	assert_int_equal(l.order, 0);
+	assert_non_null(strstr(pmm_boot_log(m), "out of memory"));
+	/* it frees a victim's 4096 pages: the allocation retries and gets one */
+	n -= 4096;
+	l.victim = held + n;
+	l.nr_victim = 4096;
+	p = pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_NOWARN, 0);
+	assert_non_null(p);
+	assert_int_equal(l.calls, 2);
+	held[n++] = p;
+	while ((p = pmm_alloc_pages(m, PMM_GFP_KERNEL | __PMM_GFP_NOWARN | __PMM_GFP_MEMALLOC, 0)))
+		held[n++] = p;
+	l.calls = 0;
+	/* no call where the kernel would not kill: RETRY_MAYFAIL, THISNODE, costly orders */
+	assert_null(pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_RETRY_MAYFAIL |
+				    __PMM_GFP_NOWARN, 0));
+	assert_null(pmm_alloc_pages_node(m, 0, PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_THISNODE |
+					 __PMM_GFP_NOWARN, 0));
+	assert_null(pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_NOWARN, 4));
+	/* NORETRY: one round only, no call either */
+	assert_null(pmm_alloc_pages(m, PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_NORETRY |
+				    __PMM_GFP_NOWARN, 0));
+	assert_int_equal(l.calls, 0);
+	assert_true(pmm_zone_event(m, zone_of(m, 0, PMM_ZONE_DMA32), PMM_OOM_CALLS) >= 3);
+	/* NOFAIL waits until another thread frees a page (it may use part of the min reserve) */
+	df.m = m;
+	df.page = held[--n];
+	assert_int_equal(pthread_create(&t, NULL, free_later, &df), 0);
+	p = pmm_alloc_pages(m, PMM_GFP_KERNEL | __PMM_GFP_NOFAIL, 0);
+	assert_non_null(p);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	held[n++] = p;
+	for (i = 0; i < n; i++)
+		pmm_free_pages(m, held[i], 0);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+	free(held);
+}
+
 /* ---- fragmentation indices (mm/vmstat.c) ---------------------------------------------------------------- */
 
 static void test_fragmentation_index(void **state)
@@ -942,6 +1182,9 @@ int main(void)
 		cmocka_unit_test(test_free_foreign_page),
 		cmocka_unit_test(test_check_terminates_on_corruption),
 		cmocka_unit_test(test_pcp),
+		cmocka_unit_test(test_pcp_autotune),
+		cmocka_unit_test(test_sysctl_write),
+		cmocka_unit_test(test_slowpath_oom),
 		cmocka_unit_test(test_fragmentation_index),
 		cmocka_unit_test(test_stress),
 	};

@@ -494,6 +494,17 @@ struct pmm_boot_opts {
 	int		(*migrate_page)(void *arg, struct pmm_page *from, struct pmm_page *to,
 					unsigned int order);
 	void		*migrate_page_arg;
+	/* Called where the kernel would run the OOM killer: an allocation of
+	 * @order with @gfp (pmm_gfp_t) found nothing after reclaim and
+	 * compaction (not for costly orders, __GFP_RETRY_MAYFAIL or
+	 * __GFP_THISNODE, as the kernel). Free memory (kill a simulated task)
+	 * and return nonzero to have the allocation retry; return 0 and it
+	 * fails. Runs in the allocating thread, one call at a time (others that
+	 * need it wait and retry); it may free pages, and allocate only with
+	 * flags that cannot come back here (no __GFP_DIRECT_RECLAIM). NULL: the
+	 * allocation fails, after a log line. */
+	int		(*on_oom)(void *arg, unsigned int gfp, unsigned int order, int nid);
+	void		*on_oom_arg;
 	/* When struct pages are initialised (enum pmm_defer). */
 	enum pmm_defer	defer;
 	/* Host memory the struct pages may take, in bytes: a boot whose memmap

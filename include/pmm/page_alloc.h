@@ -43,8 +43,12 @@ typedef unsigned int pmm_gfp_t;
 #define __PMM_GFP_DIRECT_RECLAIM	0x400u
 #define __PMM_GFP_KSWAPD_RECLAIM	0x800u
 #define __PMM_GFP_NOWARN		0x2000u	/* do not log a failure */
-#define __PMM_GFP_NORETRY		0x10000u
+#define __PMM_GFP_RETRY_MAYFAIL	0x4000u		/* retry reclaim and compaction; may fail */
+#define __PMM_GFP_NOFAIL		0x8000u		/* retry until it succeeds */
+#define __PMM_GFP_NORETRY		0x10000u	/* one round of reclaim and compaction only */
+#define __PMM_GFP_MEMALLOC		0x20000u	/* may use every reserve */
 #define __PMM_GFP_COMP			0x40000u	/* make a compound page (a large folio) */
+#define __PMM_GFP_NOMEMALLOC		0x80000u	/* never the reserves, whatever else says */
 #define __PMM_GFP_HARDWALL		0x100000u	/* stay within the task's allowed nodes */
 #define __PMM_GFP_THISNODE		0x200000u	/* the preferred node only, no fallback */
 
@@ -206,6 +210,11 @@ enum pmm_zone_event {
 	PMM_COMPACT_MIGRATE_SCANNED,	/* pages the migration scanner looked at */
 	PMM_COMPACT_FREE_SCANNED,	/* pages the free scanner looked at */
 	PMM_COMPACT_ISOLATED,	/* pages isolated by either scanner */
+	PMM_COMPACT_STALL,	/* direct compactions an allocation waited for (compact_stall) */
+	PMM_COMPACT_FAIL,	/* ... after which the allocation still failed */
+	PMM_COMPACT_SUCCESS,	/* ... after which it succeeded */
+	PMM_ALLOCSTALL,		/* allocations that entered direct reclaim (allocstall_*) */
+	PMM_OOM_CALLS,		/* out-of-memory reports (oom_kill's calls, nobody killed) */
 	PMM_NR_ZONE_EVENTS
 };
 

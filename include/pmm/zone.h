@@ -114,6 +114,17 @@ struct pmm_zone {
 	struct pmm_free_area	free_area[PMM_NR_PAGE_ORDERS];	/* buddy lists (page allocator issue) */
 	unsigned long		flags;		/* ZONE_BOOSTED_WATERMARK etc. */
 
+	/* compaction (mm/compaction.c), read and written without a lock as the
+	 * kernel does: where the scanners resume, and deferral after failures */
+	unsigned long		compact_cached_free_pfn;
+	unsigned long		compact_cached_migrate_pfn[2];	/* [async, sync] */
+	unsigned long		compact_init_migrate_pfn;
+	unsigned long		compact_init_free_pfn;
+	unsigned int		compact_considered;	/* attempts skipped since the last failure */
+	unsigned int		compact_defer_shift;	/* skip 1 << this many before trying again */
+	int			compact_order_failed;	/* lowest order that failed */
+	int			compact_blockskip_flush;	/* skip bits to clear when kswapd sleeps */
+
 	/* statistics, updated atomically (page allocator issue) */
 	long			vm_stat[PMM_NR_VM_ZONE_STAT_ITEMS];
 	unsigned long		vm_numa_event[PMM_NR_VM_NUMA_EVENT_ITEMS];
