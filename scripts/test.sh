@@ -4,7 +4,7 @@
 # usage: scripts/test.sh [--sanitize | --tsan]
 #   --sanitize: clang, AddressSanitizer + UBSan, every test
 #   --tsan:     clang, ThreadSanitizer, the multi-threaded tests (allocator, hotplug,
-#               deferred struct page init, LRU lists)
+#               deferred struct page init, LRU lists, kswapd and kcompactd)
 set -e
 cd "$(dirname "$0")/.."
 if [ "$1" = "--tsan" ]; then
@@ -14,9 +14,9 @@ if [ "$1" = "--tsan" ]; then
 		-DPMM_BUILD_EXAMPLES=OFF >/dev/null
 	cmake --build build-tsan -j"$(nproc)" --target test_page_alloc_vmemmap test_page_alloc_sparsemem \
 		test_hotplug_vmemmap test_hotplug_sparsemem test_mm_init_vmemmap test_mm_init_sparsemem \
-		test_swap_vmemmap test_swap_sparsemem
+		test_swap_vmemmap test_swap_sparsemem test_vmscan_vmemmap test_vmscan_sparsemem
 	cd build-tsan
-	exec ctest --output-on-failure -R '^(vmemmap|sparsemem)/(page_alloc|hotplug|mm_init|swap)$'
+	exec ctest --output-on-failure -R '^(vmemmap|sparsemem)/(page_alloc|hotplug|mm_init|swap|vmscan)$'
 fi
 if [ "$1" = "--sanitize" ]; then
 	sh scripts/deps.sh --sanitize

@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -67,6 +68,7 @@ struct compact_control {
 	bool			contended;
 	bool			finish_pageblock;	/* scan the rest of the pageblock */
 	bool			nomem;		/* the host could not hold the free pages */
+	bool			proactive_compaction;	/* kcompactd's, by fragmentation score */
 };
 
 static unsigned long pageblock_nr(const struct compact_control *cc)
@@ -420,7 +422,9 @@ static bool suitable_migration_target(struct compact_control *cc, struct pmm_pag
 /* freelist_scan_limit(): how far the fast searches walk a free list */
 static unsigned int freelist_scan_limit(const struct compact_control *cc)
 {
-	return (COMPACT_CLUSTER_MAX >> PMM__MIN(cc->fast_search_fail, (unsigned int)PMM_BITS_PER_LONG - 1)) + 1;
+	/* SWAP_CLUSTER_MAX is an unsigned long: the shift may go to BITS_PER_LONG - 1 */
+	return (unsigned int)((unsigned long)COMPACT_CLUSTER_MAX >>
+			      PMM__MIN(cc->fast_search_fail, (unsigned int)PMM_BITS_PER_LONG - 1)) + 1;
 }
 
 /* move_freelist_head()/_tail(): rotate a free list so the next search starts elsewhere */
@@ -428,7 +432,7 @@ static void move_freelist_head(struct pmm_list_head *freelist, struct pmm_page *
 {
 	struct pmm_list_head *at = &freepage->buddy_list;
 
-	if (freelist->prev != at) {	/* @freepage becomes the first */
+	if (freelist->next != at) {	/* @freepage becomes the first */
 		pmm__list_del(freelist);
 		pmm__list_add_tail(freelist, at);
 	}
@@ -438,7 +442,7 @@ static void move_freelist_tail(struct pmm_list_head *freelist, struct pmm_page *
 {
 	struct pmm_list_head *at = &freepage->buddy_list;
 
-	if (freelist->next != at) {	/* @freepage becomes the last */
+	if (freelist->prev != at) {	/* @freepage becomes the last */
 		pmm__list_del(freelist);
 		pmm__list_add(freelist, at);
 	}
@@ -995,6 +999,9 @@ static bool __compaction_suitable(struct pmm_machine *m, struct pmm_zone *zone, 
 	return pmm__zone_watermark_ok(m, zone, 0, watermark, highest_zoneidx, 0, (long)wmark_target);
 }
 
+bool pmm__compaction_suitable(struct pmm_machine *m, struct pmm_zone *zone, int order,
+			      int highest_zoneidx);
+
 /*
  * compaction_suitable(): enough free order-0 pages to move folios into, and,
  * for a costly order, a failure due to fragmentation rather than a lack of
@@ -1012,6 +1019,12 @@ static bool compaction_suitable(struct pmm_machine *m, struct pmm_zone *zone, in
 			return false;
 	}
 	return true;
+}
+
+bool pmm__compaction_suitable(struct pmm_machine *m, struct pmm_zone *zone, int order,
+			      int highest_zoneidx)
+{
+	return compaction_suitable(m, zone, order, highest_zoneidx);
 }
 
 bool pmm__compaction_zonelist_suitable(struct pmm_machine *m, const struct alloc_context *ac,
@@ -1051,6 +1064,10 @@ static bool free_block_available(struct compact_control *cc)
 	return found;
 }
 
+static bool kswapd_is_running(struct pmm_machine *m, pmm_pg_data_t *pgdat);
+static unsigned int fragmentation_score_zone(struct pmm_machine *m, struct pmm_zone *zone);
+static unsigned int fragmentation_score_wmark(struct pmm_machine *m, bool low);
+
 /* __compact_finished() with NO_SUITABLE_PAGE read as CONTINUE */
 static enum pmm__compact_result compact_finished(struct compact_control *cc)
 {
@@ -1060,6 +1077,14 @@ static enum pmm__compact_result compact_finished(struct compact_control *cc)
 		if (cc->direct_compaction)
 			CWRITE(cc->zone->compact_blockskip_flush, 1);
 		return cc->whole_zone ? COMPACT_COMPLETE : COMPACT_PARTIAL_SKIPPED;
+	}
+	if (cc->proactive_compaction) {
+		pmm_pg_data_t *pgdat = cc->zone->zone_pgdat;
+
+		if (kswapd_is_running(cc->m, pgdat))
+			return COMPACT_PARTIAL_SKIPPED;
+		return fragmentation_score_zone(cc->m, cc->zone) > fragmentation_score_wmark(cc->m, true) ?
+		       COMPACT_CONTINUE : COMPACT_SUCCESS;
 	}
 	if (is_via_compact_memory(cc->order))
 		return COMPACT_CONTINUE;
@@ -1242,7 +1267,7 @@ enum pmm__compact_result pmm__try_to_compact_pages(struct pmm_machine *m, pmm_gf
 		enum pmm__compact_result status;
 
 		if (prio > MIN_COMPACT_PRIORITY && compaction_deferred(zone, (int)order)) {
-			rc = PMM__MAX(rc, COMPACT_DEFERRED);
+					rc = PMM__MAX(rc, COMPACT_DEFERRED);
 			continue;
 		}
 		status = compact_zone_order(m, zone, (int)order, gfp, prio, alloc_flags,
@@ -1307,4 +1332,411 @@ int pmm_compact_memory(struct pmm_machine *m)
 		if (!err)
 			err = compact_node(m, m->view.node_data[nid]);
 	return err;
+}
+
+/*
+ * The daemons' compaction keeps out of memory hotplug's way: zones change
+ * their spans there. A daemon finding hotplug at work skips this round.
+ */
+static bool hotplug_trylock(struct pmm_machine *m)
+{
+	return !pthread_mutex_trylock(&m->hotplug_lock);
+}
+
+static void hotplug_unlock(struct pmm_machine *m)
+{
+	pthread_mutex_unlock(&m->hotplug_lock);
+}
+
+/* ---- kcompactd ------------------------------------------------------------------------------- */
+
+#define HPAGE_FRAG_CHECK_INTERVAL_MSEC	500
+
+/* reset_isolation_suitable(): kswapd going to sleep clears the skip bits direct compaction left */
+void pmm__reset_isolation_suitable(struct pmm_machine *m, pmm_pg_data_t *pgdat)
+{
+	int z;
+
+	if (!hotplug_trylock(m))
+		return;
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+		struct compact_control cc = { .m = m, .zone = &pgdat->node_zones[z] };
+
+		if (!pmm_populated_zone(cc.zone) || z == PMM_ZONE_DEVICE ||
+		    !CREAD(cc.zone->compact_blockskip_flush))
+			continue;
+		cc.zone_end = PMM__MIN(pmm_zone_end_pfn(cc.zone),
+				       __atomic_load_n(&pgdat->first_deferred_pfn, __ATOMIC_ACQUIRE));
+		if (cc.zone_end > cc.zone->zone_start_pfn)
+			reset_isolation_suitable(&cc);
+	}
+	hotplug_unlock(m);
+}
+
+/* fragmentation_score_zone(): extfrag_for_order() at the huge page order, 0..100 */
+static unsigned int fragmentation_score_zone(struct pmm_machine *m, struct pmm_zone *zone)
+{
+	return (unsigned int)pmm_unusable_free_index(zone, m->pageblock_order) / 10;
+}
+
+/* the node's score: each zone's, weighted by its share of the node */
+static unsigned int fragmentation_score_node(struct pmm_machine *m, pmm_pg_data_t *pgdat)
+{
+	unsigned long score = 0;
+	int z;
+
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+		struct pmm_zone *zone = &pgdat->node_zones[z];
+
+		if (!pmm_populated_zone(zone) || z == PMM_ZONE_DEVICE)
+			continue;
+		score += zone->present_pages * fragmentation_score_zone(m, zone) /
+			 (pgdat->node_present_pages + 1);
+	}
+	return (unsigned int)score;
+}
+
+static unsigned int fragmentation_score_wmark(struct pmm_machine *m, bool low)
+{
+	long proactiveness = __atomic_load_n(&m->sysctl.compaction_proactiveness, __ATOMIC_RELAXED);
+	unsigned int wmark_low = (unsigned int)PMM__MAX(100 - proactiveness, 5L);
+
+	return low ? wmark_low : PMM__MIN(wmark_low + 10, 100U);
+}
+
+/* kswapd_is_running(): reclaim first, compaction after */
+static bool kswapd_is_running(struct pmm_machine *m, pmm_pg_data_t *pgdat)
+{
+	if (!__atomic_load_n(&pgdat->kswapd_running, __ATOMIC_ACQUIRE))
+		return false;
+	if (m->flags & PMM_BOOT_INLINE_DAEMONS)
+		return __atomic_load_n(&pgdat->kswapd_busy, __ATOMIC_RELAXED);
+	return !__atomic_load_n(&pgdat->kswapd_sleeping, __ATOMIC_RELAXED);
+}
+
+static bool should_proactive_compact_node(struct pmm_machine *m, pmm_pg_data_t *pgdat)
+{
+	if (!__atomic_load_n(&m->sysctl.compaction_proactiveness, __ATOMIC_RELAXED) ||
+	    kswapd_is_running(m, pgdat))
+		return false;
+	return fragmentation_score_node(m, pgdat) > fragmentation_score_wmark(m, false);
+}
+
+/* proactive_compact_node(): whole zones, sync light, until the score is low enough */
+static void proactive_compact_node(struct pmm_machine *m, pmm_pg_data_t *pgdat)
+{
+	int z;
+
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+		struct compact_control cc = {
+			.m = m,
+			.zone = &pgdat->node_zones[z],
+			.order = -1,
+			.mode = MIGRATE_SYNC_LIGHT,
+			.ignore_skip_hint = true,
+			.whole_zone = true,
+			.gfp_mask = PMM_GFP_KERNEL,
+			.proactive_compaction = true,
+		};
+
+		if (!pmm_populated_zone(cc.zone) || z == PMM_ZONE_DEVICE)
+			continue;
+		compact_zone(&cc);
+		pmm__count_zone_event(m, cc.zone, PMM_KCOMPACTD_MIGRATE_SCANNED,
+				      cc.total_migrate_scanned);
+		pmm__count_zone_event(m, cc.zone, PMM_KCOMPACTD_FREE_SCANNED, cc.total_free_scanned);
+	}
+}
+
+/* kcompactd_node_suitable(): a zone short of the order, where compaction could help */
+static bool kcompactd_node_suitable(struct pmm_machine *m, pmm_pg_data_t *pgdat)
+{
+	int highest = __atomic_load_n((int *)&pgdat->kcompactd_highest_zoneidx, __ATOMIC_RELAXED);
+	int order = __atomic_load_n(&pgdat->kcompactd_max_order, __ATOMIC_RELAXED);
+	int z;
+
+	for (z = 0; z <= highest && z < PMM_MAX_NR_ZONES; z++) {
+		struct pmm_zone *zone = &pgdat->node_zones[z];
+
+		if (!pmm_populated_zone(zone) || z == PMM_ZONE_DEVICE)
+			continue;
+		if (pmm__zone_watermark_ok(m, zone, (unsigned int)order, wmark_pages(zone, PMM_WMARK_MIN),
+					   highest, 0, (long)pmm_zone_free_pages(zone)))
+			continue;
+		if (compaction_suitable(m, zone, order, highest))
+			return true;
+	}
+	return false;
+}
+
+/* kcompactd_do_work(): compaction for the order kswapd or an allocation asked for */
+static void kcompactd_do_work(struct pmm_machine *m, pmm_pg_data_t *pgdat)
+{
+	int order = __atomic_load_n(&pgdat->kcompactd_max_order, __ATOMIC_RELAXED);
+	int highest = __atomic_load_n((int *)&pgdat->kcompactd_highest_zoneidx, __ATOMIC_RELAXED);
+	int z;
+
+	pmm__count_zone_event(m, pmm__node_event_zone(pgdat), PMM_COMPACT_DAEMON_WAKE, 1);
+	for (z = 0; z <= highest && z < PMM_MAX_NR_ZONES; z++) {
+		struct compact_control cc = {
+			.m = m,
+			.zone = &pgdat->node_zones[z],
+			.order = order,
+			.search_order = order,
+			.highest_zoneidx = highest,
+			.mode = MIGRATE_SYNC_LIGHT,
+			.gfp_mask = PMM_GFP_KERNEL,
+		};
+		enum pmm__compact_result status;
+
+		if (!pmm_populated_zone(cc.zone) || z == PMM_ZONE_DEVICE ||
+		    compaction_deferred(cc.zone, order))
+			continue;
+		if (pmm__zone_watermark_ok(m, cc.zone, (unsigned int)order,
+					   wmark_pages(cc.zone, PMM_WMARK_MIN), z, 0,
+					   (long)pmm_zone_free_pages(cc.zone)))
+			continue;
+		if (!compaction_suitable(m, cc.zone, order, z))
+			continue;
+		if (__atomic_load_n(&pgdat->kcompactd_should_stop, __ATOMIC_ACQUIRE))
+			return;
+		status = compact_zone(&cc);
+		if (status == COMPACT_SUCCESS) {
+			pmm__compaction_defer_reset(cc.zone, order, false);
+		} else if (status == COMPACT_PARTIAL_SKIPPED || status == COMPACT_COMPLETE) {
+			/* what was freed may sit on per-CPU lists: give it back, then wait */
+			pmm_drain_all_pages(m);
+			defer_compaction(cc.zone, order);
+		}
+		pmm__count_zone_event(m, cc.zone, PMM_KCOMPACTD_MIGRATE_SCANNED,
+				      cc.total_migrate_scanned);
+		pmm__count_zone_event(m, cc.zone, PMM_KCOMPACTD_FREE_SCANNED, cc.total_free_scanned);
+	}
+	/* done, unless a larger request came in meanwhile */
+	if (__atomic_load_n(&pgdat->kcompactd_max_order, __ATOMIC_RELAXED) <= order)
+		__atomic_store_n(&pgdat->kcompactd_max_order, 0, __ATOMIC_RELAXED);
+	if (__atomic_load_n((int *)&pgdat->kcompactd_highest_zoneidx, __ATOMIC_RELAXED) >= highest)
+		__atomic_store_n((int *)&pgdat->kcompactd_highest_zoneidx, pgdat->nr_zones - 1,
+				 __ATOMIC_RELAXED);
+}
+
+static void kcompactd_inline(struct pmm_machine *m, pmm_pg_data_t *pgdat, bool proactive)
+{
+	if (__atomic_exchange_n(&pgdat->kcompactd_busy, 1, __ATOMIC_ACQUIRE))
+		return;	/* running already, further up this thread's stack or in another */
+	if (hotplug_trylock(m)) {
+		if (!proactive)
+			kcompactd_do_work(m, pgdat);
+		else if (should_proactive_compact_node(m, pgdat))
+			proactive_compact_node(m, pgdat);
+		hotplug_unlock(m);
+	}
+	__atomic_store_n(&pgdat->kcompactd_busy, 0, __ATOMIC_RELEASE);
+}
+
+void pmm__wakeup_kcompactd(struct pmm_machine *m, pmm_pg_data_t *pgdat, int order,
+			   int highest_zoneidx)
+{
+	if (!order || !__atomic_load_n(&pgdat->kcompactd_running, __ATOMIC_ACQUIRE))
+		return;
+	if (__atomic_load_n(&pgdat->kcompactd_max_order, __ATOMIC_RELAXED) < order)
+		__atomic_store_n(&pgdat->kcompactd_max_order, order, __ATOMIC_RELAXED);
+	if (__atomic_load_n((int *)&pgdat->kcompactd_highest_zoneidx, __ATOMIC_RELAXED) >
+	    highest_zoneidx)
+		__atomic_store_n((int *)&pgdat->kcompactd_highest_zoneidx, highest_zoneidx,
+				 __ATOMIC_RELAXED);
+	if (!kcompactd_node_suitable(m, pgdat))
+		return;
+	if (m->flags & PMM_BOOT_INLINE_DAEMONS) {
+		kcompactd_inline(m, pgdat, false);
+		return;
+	}
+	pthread_mutex_lock(&pgdat->kcompactd_wait.lock);
+	if (pgdat->kcompactd_sleeping)	/* wq_has_sleeper() */
+		pthread_cond_signal(&pgdat->kcompactd_wait.cond);
+	pthread_mutex_unlock(&pgdat->kcompactd_wait.lock);
+}
+
+unsigned long pmm__kcompactd_timer(struct pmm_machine *m, pmm_pg_data_t *pgdat)
+{
+	unsigned long timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
+
+	if (!__atomic_load_n(&m->sysctl.compaction_proactiveness, __ATOMIC_RELAXED))
+		return 0;
+	if (__atomic_exchange_n(&pgdat->kcompactd_busy, 1, __ATOMIC_ACQUIRE))
+		return timeout;
+	if (hotplug_trylock(m)) {
+		if (should_proactive_compact_node(m, pgdat)) {
+			unsigned int prev_score = fragmentation_score_node(m, pgdat);
+
+			proactive_compact_node(m, pgdat);
+			/* no better: back off */
+			if (fragmentation_score_node(m, pgdat) >= prev_score)
+				timeout <<= COMPACT_MAX_DEFER_SHIFT;
+		}
+		hotplug_unlock(m);
+	}
+	__atomic_store_n(&pgdat->kcompactd_busy, 0, __ATOMIC_RELEASE);
+	return timeout;
+}
+
+void pmm__compaction_proactiveness_changed(struct pmm_machine *m)
+{
+	int nid;
+
+	if (!__atomic_load_n(&m->sysctl.compaction_proactiveness, __ATOMIC_RELAXED))
+		return;
+	pmm_for_each_node_state(nid, m, PMM_N_MEMORY) {
+		pmm_pg_data_t *pgdat = m->view.node_data[nid];
+
+		if (!__atomic_load_n(&pgdat->kcompactd_running, __ATOMIC_ACQUIRE))
+			continue;
+		if (m->flags & PMM_BOOT_INLINE_DAEMONS) {
+			kcompactd_inline(m, pgdat, true);
+			/* its timer runs again, from now */
+			pthread_mutex_lock(&m->clock_lock);
+			if (!pgdat->kcompactd_timer_ns)
+				pgdat->kcompactd_timer_ns = pmm_clock_now(m) +
+					HPAGE_FRAG_CHECK_INTERVAL_MSEC * 1000000ULL;
+			pthread_mutex_unlock(&m->clock_lock);
+			continue;
+		}
+		pthread_mutex_lock(&pgdat->kcompactd_wait.lock);
+		pgdat->proactive_compact_trigger = 1;
+		pthread_cond_signal(&pgdat->kcompactd_wait.cond);
+		pthread_mutex_unlock(&pgdat->kcompactd_wait.lock);
+	}
+}
+
+static bool kcompactd_work_requested(pmm_pg_data_t *pgdat)
+{
+	return __atomic_load_n(&pgdat->kcompactd_max_order, __ATOMIC_RELAXED) > 0 ||
+	       pgdat->kcompactd_should_stop || pgdat->proactive_compact_trigger;
+}
+
+struct kcompactd_arg {
+	struct pmm_machine	*m;
+	pmm_pg_data_t		*pgdat;
+};
+
+/*
+ * kcompactd(): asleep until woken for an order; every 500 ms (while
+ * vm.compaction_proactiveness is not 0) it checks the node's fragmentation
+ * score and compacts proactively above the high mark, backing off 64 times
+ * longer when that did not help.
+ */
+static void *kcompactd(void *p)
+{
+	struct kcompactd_arg *a = p;
+	struct pmm_machine *m = a->m;
+	pmm_pg_data_t *pgdat = a->pgdat;
+	long timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
+
+	free(a);
+	pmm__kthread_bind(m, pgdat->node_id);
+	for (;;) {
+		struct pmm_wait_queue_head *wq = &pgdat->kcompactd_wait;
+		bool requested, trigger;
+
+		pthread_mutex_lock(&wq->lock);
+		if (!__atomic_load_n(&m->sysctl.compaction_proactiveness, __ATOMIC_RELAXED))
+			timeout = 0;	/* MAX_SCHEDULE_TIMEOUT */
+		__atomic_store_n(&pgdat->kcompactd_sleeping, 1, __ATOMIC_RELAXED);
+		if (!kcompactd_work_requested(pgdat)) {
+			if (timeout) {
+				struct timespec deadline;
+
+				clock_gettime(CLOCK_REALTIME, &deadline);
+				deadline.tv_nsec += (timeout % 1000) * 1000000L;
+				deadline.tv_sec += timeout / 1000 + deadline.tv_nsec / 1000000000L;
+				deadline.tv_nsec %= 1000000000L;
+				while (!kcompactd_work_requested(pgdat) &&
+				       !pthread_cond_timedwait(&wq->cond, &wq->lock, &deadline))
+					;
+			} else {
+				while (!kcompactd_work_requested(pgdat))
+					pthread_cond_wait(&wq->cond, &wq->lock);
+			}
+		}
+		__atomic_store_n(&pgdat->kcompactd_sleeping, 0, __ATOMIC_RELAXED);
+		requested = __atomic_load_n(&pgdat->kcompactd_max_order, __ATOMIC_RELAXED) > 0;
+		trigger = pgdat->proactive_compact_trigger;
+		pthread_mutex_unlock(&wq->lock);
+		if (__atomic_load_n(&pgdat->kcompactd_should_stop, __ATOMIC_ACQUIRE))
+			break;
+		if (requested && !trigger) {
+			if (hotplug_trylock(m)) {
+				kcompactd_do_work(m, pgdat);
+				hotplug_unlock(m);
+			}
+			timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
+			continue;
+		}
+		timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
+		if (hotplug_trylock(m)) {
+			if (should_proactive_compact_node(m, pgdat)) {
+				unsigned int prev_score = fragmentation_score_node(m, pgdat);
+
+				proactive_compact_node(m, pgdat);
+				if (fragmentation_score_node(m, pgdat) >= prev_score)
+					timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC << COMPACT_MAX_DEFER_SHIFT;
+			}
+			hotplug_unlock(m);
+		}
+		if (trigger) {
+			pthread_mutex_lock(&wq->lock);
+			pgdat->proactive_compact_trigger = 0;
+			pthread_mutex_unlock(&wq->lock);
+		}
+	}
+	return NULL;
+}
+
+int pmm__kcompactd_run(struct pmm_machine *m, int nid)
+{
+	pmm_pg_data_t *pgdat = m->view.node_data[nid];
+	struct kcompactd_arg *a;
+	int err;
+
+	if (pgdat->kcompactd_running)
+		return 0;
+	pgdat->kcompactd_max_order = 0;
+	pgdat->kcompactd_highest_zoneidx = (enum pmm_zone_type)(pgdat->nr_zones - 1);
+	pgdat->kcompactd_should_stop = 0;
+	pgdat->proactive_compact_trigger = 0;
+	if (m->flags & PMM_BOOT_INLINE_DAEMONS) {
+		/* the first timeout, from now on the simulated clock */
+		pgdat->kcompactd_timer_ns = pmm_clock_now(m) + HPAGE_FRAG_CHECK_INTERVAL_MSEC * 1000000ULL;
+		__atomic_store_n(&pgdat->kcompactd_running, 1, __ATOMIC_RELEASE);
+		return 0;
+	}
+	a = pmm__malloc(sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->m = m;
+	a->pgdat = pgdat;
+	err = pthread_create(&pgdat->kcompactd, NULL, kcompactd, a);
+	if (err) {
+		free(a);
+		pmm__pr_err(m, "Failed to start kcompactd on node %d", nid);
+		return -err;
+	}
+	__atomic_store_n(&pgdat->kcompactd_running, 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void pmm__kcompactd_stop(struct pmm_machine *m, int nid)
+{
+	pmm_pg_data_t *pgdat = m->view.node_data[nid];
+
+	if (!pgdat || !pgdat->kcompactd_running)
+		return;
+	__atomic_store_n(&pgdat->kcompactd_running, 0, __ATOMIC_RELEASE);
+	if (m->flags & PMM_BOOT_INLINE_DAEMONS)
+		return;
+	pthread_mutex_lock(&pgdat->kcompactd_wait.lock);
+	__atomic_store_n(&pgdat->kcompactd_should_stop, 1, __ATOMIC_RELEASE);
+	pthread_cond_signal(&pgdat->kcompactd_wait.cond);
+	pthread_mutex_unlock(&pgdat->kcompactd_wait.lock);
+	pthread_join(pgdat->kcompactd, NULL);
 }

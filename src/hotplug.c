@@ -164,8 +164,8 @@ static int online_pages(struct pmm_machine *m, unsigned long pfn, unsigned long 
 
 	/* adjust_present_page_count() */
 	pthread_mutex_lock(&pgdat->node_size_lock);
-	zone->present_pages += nr_pages;
-	pgdat->node_present_pages += nr_pages;
+	__atomic_fetch_add(&zone->present_pages, nr_pages, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&pgdat->node_present_pages, nr_pages, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&pgdat->node_size_lock);
 
 	/* node_states_set_node() */
@@ -179,6 +179,9 @@ static int online_pages(struct pmm_machine *m, unsigned long pfn, unsigned long 
 	if (!was_populated)
 		pmm__build_all_zonelists(m);
 	pmm__init_per_zone_wmark_min(m);
+	/* kswapd_run(), kcompactd_run() for a node that now has memory */
+	if (new_memory && pmm__kthreads_run(m, nid))
+		pmm__pr_warn(m, "node %d has memory but no kswapd or kcompactd", nid);
 	return 0;
 }
 
@@ -403,10 +406,10 @@ static int offline_pages(struct pmm_machine *m, unsigned long start, unsigned lo
 
 	pthread_mutex_lock(&pgdat->node_size_lock);
 	early = pmm_early_section(pmm_pfn_to_section(m, block));
-	zone->present_pages -= nr;
+	__atomic_fetch_sub(&zone->present_pages, nr, __ATOMIC_RELAXED);
 	if (early)
 		zone->present_early_pages -= nr;
-	pgdat->node_present_pages -= nr;
+	__atomic_fetch_sub(&pgdat->node_present_pages, nr, __ATOMIC_RELAXED);
 	shrink_spans(m, zone, block, end);
 	pthread_mutex_unlock(&pgdat->node_size_lock);
 
@@ -421,6 +424,8 @@ static int offline_pages(struct pmm_machine *m, unsigned long start, unsigned lo
 	if (!pmm_populated_zone(zone))
 		pmm__build_all_zonelists(m);
 	pmm__init_per_zone_wmark_min(m);
+	if (clear_memory)
+		pmm__kthreads_stop(m, nid);
 	return 0;
 
 fail:

@@ -270,6 +270,8 @@ struct pmm_machine {
 	int			(*on_oom)(void *arg, unsigned int gfp, unsigned int order, int nid);
 	void			*on_oom_arg;
 	pmm_lock_t		oom_lock;	/* one OOM report at a time (oom_lock) */
+	unsigned long long	clock_ns;	/* simulated time (timer.c) */
+	pmm_lock_t		clock_lock;	/* serialises pmm_clock_advance() */
 	int			boot_cpu_nid;	/* node of CPU 0: numa_node_id() at boot */
 	unsigned long		totalreserve_pages;
 	unsigned long		nr_online_nodes;
@@ -659,6 +661,35 @@ enum pmm__compact_result pmm__try_to_compact_pages(struct pmm_machine *m, pmm_gf
 bool pmm__compaction_zonelist_suitable(struct pmm_machine *m, const struct alloc_context *ac,
 				       unsigned int order, unsigned int alloc_flags);
 void pmm__compaction_defer_reset(struct pmm_zone *zone, int order, bool alloc_success);
+bool pmm__compaction_suitable(struct pmm_machine *m, struct pmm_zone *zone, int order,
+			      int highest_zoneidx);
+/* kcompactd (compaction.c) */
+void pmm__wakeup_kcompactd(struct pmm_machine *m, pmm_pg_data_t *pgdat, int order,
+			   int highest_zoneidx);
+void pmm__reset_isolation_suitable(struct pmm_machine *m, pmm_pg_data_t *pgdat);
+int pmm__kcompactd_run(struct pmm_machine *m, int nid);
+void pmm__kcompactd_stop(struct pmm_machine *m, int nid);
+/* kcompactd's timeout, inline: proactive compaction if the score says so.
+ * Return: the next timeout in ms (0: none while proactiveness is 0) */
+unsigned long pmm__kcompactd_timer(struct pmm_machine *m, pmm_pg_data_t *pgdat);
+/* writing vm.compaction_proactiveness: every node's kcompactd checks its score */
+void pmm__compaction_proactiveness_changed(struct pmm_machine *m);
+
+/* kswapd (vmscan.c) */
+void pmm__wakeup_kswapd(struct pmm_machine *m, struct pmm_zone *zone, pmm_gfp_t gfp, int order,
+			int highest_zoneidx);
+bool pmm__pgdat_watermark_boosted(pmm_pg_data_t *pgdat, int highest_zoneidx);
+/* try_to_free_pages(): direct reclaim for an allocation; the progress it made */
+unsigned long pmm__try_to_free_pages(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
+				     const struct alloc_context *ac);
+void pmm__kswapd_reset_failures(pmm_pg_data_t *pgdat);
+int pmm__kswapd_run(struct pmm_machine *m, int nid);
+void pmm__kswapd_stop(struct pmm_machine *m, int nid);
+struct pmm_zone *pmm__node_event_zone(pmm_pg_data_t *pgdat);
+void pmm__kthread_bind(struct pmm_machine *m, int nid);
+/* kswapd_run() and kcompactd_run() for a node with memory; their stop */
+int pmm__kthreads_run(struct pmm_machine *m, int nid);
+void pmm__kthreads_stop(struct pmm_machine *m, int nid);
 
 /* migrate.c: move one folio (its head, order) to @dst, allocated by the caller */
 int pmm__migrate_folio(struct pmm_machine *m, struct pmm_page *src, struct pmm_page *dst,

@@ -238,6 +238,10 @@ static int boot_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 			pgdat->__lruvec.lists[i].prev = &pgdat->__lruvec.lists[i];
 		}
 		pthread_mutex_init(&pgdat->__lruvec.lru_lock, NULL);
+		pthread_mutex_init(&pgdat->kswapd_wait.lock, NULL);
+		pthread_cond_init(&pgdat->kswapd_wait.cond, NULL);
+		pthread_mutex_init(&pgdat->kcompactd_wait.lock, NULL);
+		pthread_cond_init(&pgdat->kcompactd_wait.cond, NULL);
 		m->view.node_data[nid] = pgdat;
 		for (i = 0; i < (int)PMM__ARRAY_SIZE(m->node_cpus[0].bits); i++)
 			m->node_cpus[nid].bits[i] |= d->nodes[nid].cpus.bits[i];
@@ -320,7 +324,7 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	     struct pmm_machine **out)
 {
 	struct pmm_machine *m;
-	int err;
+	int err, nid;
 
 	*out = NULL;
 	if (!d)
@@ -331,6 +335,7 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	init_view(m, d->arch);
 	pthread_mutex_init(&m->hotplug_lock, NULL);
 	pthread_mutex_init(&m->oom_lock, NULL);
+	pthread_mutex_init(&m->clock_lock, NULL);
 	pthread_mutex_init(&m->log_lock, NULL);
 	if (opts) {
 		m->flags = opts->flags;
@@ -409,6 +414,12 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	pmm__deferred_init_all(m);
 	pmm__init_per_zone_wmark_min(m);
 	m->booted = true;
+	/* kswapd_init() and kcompactd_init(): a thread each per node with memory */
+	pmm_for_each_node_state(nid, m, PMM_N_MEMORY)
+		if (!err)
+			err = pmm__kthreads_run(m, nid);
+	if (err)
+		goto fail;
 	/* memory the firmware adds after boot (ACPI memory devices) */
 	err = pmm__hotplug_boot(m, d);
 	if (err)
@@ -424,8 +435,12 @@ fail:
 
 void pmm_shutdown(struct pmm_machine *m)
 {
+	int nid;
+
 	if (!m)
 		return;
+	pmm_for_each_node(nid, m)
+		pmm__kthreads_stop(m, nid);
 	pmm__mempolicy_fini(m);
 	pmm__page_alloc_fini(m);
 	pmm__cpus_fini(m);
@@ -438,6 +453,7 @@ void pmm_shutdown(struct pmm_machine *m)
 	pmm__memblock_free_all_regions(&m->memblock);
 	pthread_mutex_destroy(&m->hotplug_lock);
 	pthread_mutex_destroy(&m->oom_lock);
+	pthread_mutex_destroy(&m->clock_lock);
 	pthread_mutex_destroy(&m->log_lock);
 	free(m->cmdline);
 	free(m->log);

@@ -665,6 +665,10 @@ void pmm__free_nodes(struct pmm_machine *m)
 		pthread_mutex_destroy(&pgdat->node_size_lock);
 		pthread_mutex_destroy(&pgdat->deferred_split_queue.split_queue_lock);
 		pthread_mutex_destroy(&pgdat->__lruvec.lru_lock);
+		pthread_mutex_destroy(&pgdat->kswapd_wait.lock);
+		pthread_cond_destroy(&pgdat->kswapd_wait.cond);
+		pthread_mutex_destroy(&pgdat->kcompactd_wait.lock);
+		pthread_cond_destroy(&pgdat->kcompactd_wait.cond);
 		pmm__free_node(pgdat, sizeof(*pgdat));
 		m->view.node_data[nid] = NULL;
 	}

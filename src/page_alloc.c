@@ -14,6 +14,10 @@
 #include "internal.h"
 
 /* alloc_flags (mm/internal.h) */
+/* zone->flags */
+#define ZONE_BOOSTED_WATERMARK	(1UL << 0)	/* a fallback boosted it: wake kswapd */
+#define ZONE_BELOW_HIGH		(1UL << 3)	/* free below the high watermark (6.7+) */
+
 /* free page flags (FPI_*) */
 #define FPI_NONE		0
 #define FPI_TO_TAIL		1
@@ -437,19 +441,21 @@ int pmm__find_suitable_fallback(const struct pmm_machine *m, struct pmm_zone *zo
 }
 
 /* boost_watermark(): fragmenting a pageblock raises the high watermark for a while */
-static void boost_watermark(struct pmm_machine *m, struct pmm_zone *zone)
+static bool boost_watermark(struct pmm_machine *m, struct pmm_zone *zone)
 {
 	unsigned long pageblock = 1UL << m->pageblock_order, max_boost;
 	unsigned long factor = (unsigned long)m->sysctl.watermark_boost_factor;
 	unsigned long high = zone->_watermark[PMM_WMARK_HIGH];
 
 	if (!factor || pageblock * 4 > zone->managed_pages)
-		return;
+		return false;
 	max_boost = (high / 10000) * factor + ((high % 10000) * factor) / 10000;
 	if (!max_boost)
-		return;
+		return false;
 	max_boost = PMM__MAX(pageblock, max_boost);
-	zone->watermark_boost = PMM__MIN(zone->watermark_boost + pageblock, max_boost);
+	__atomic_store_n(&zone->watermark_boost, PMM__MIN(zone->watermark_boost + pageblock, max_boost),
+			 __ATOMIC_RELAXED);
+	return true;
 }
 
 /* move_freepages_block(): free pages of the pageblock to another list; counts movable pages */
@@ -485,7 +491,7 @@ static int move_freepages_block(struct pmm_machine *m, struct pmm_zone *zone,
 
 static void steal_suitable_fallback(struct pmm_machine *m, struct pmm_zone *zone,
 				    struct pmm_page *page, unsigned long pfn, int start_type,
-				    bool whole_block)
+				    unsigned int alloc_flags, bool whole_block)
 {
 	unsigned int current_order = buddy_order(page), pb = m->pageblock_order;
 	int old_block_type = pmm__get_pageblock_migratetype(m, zone, pfn);
@@ -501,7 +507,9 @@ static void steal_suitable_fallback(struct pmm_machine *m, struct pmm_zone *zone
 			pmm__set_pageblock_migratetype(m, zone, pfn + n, start_type);
 		goto single_page;
 	}
-	boost_watermark(m, zone);
+	/* kswapd is woken to reclaim the boost, then kcompactd to undo the damage */
+	if (boost_watermark(m, zone) && (alloc_flags & ALLOC_KSWAPD))
+		__atomic_fetch_or(&zone->flags, ZONE_BOOSTED_WATERMARK, __ATOMIC_RELAXED);
 	if (!whole_block)
 		goto single_page;
 	free_pages = move_freepages_block(m, zone, page, pfn, start_type, &movable_pages);
@@ -554,7 +562,8 @@ find_smallest:
 		return false;
 do_steal:
 	page = first_free(zone, (unsigned int)current_order, fallback_mt);
-	steal_suitable_fallback(m, zone, page, pmm_page_to_pfn(m, page), start_mt, can_steal);
+	steal_suitable_fallback(m, zone, page, pmm_page_to_pfn(m, page), start_mt, alloc_flags,
+				can_steal);
 	return true;
 }
 
@@ -607,10 +616,16 @@ static inline struct pmm_per_cpu_pages *pcp_of(struct pmm_zone *zone, int cpu)
 	return &zone->per_cpu_pageset[cpu];
 }
 
-/* A counter of a per-CPU list whose lock the caller holds: a plain add, read atomically. */
+/*
+ * A counter of a per-CPU list whose lock the caller holds: a load and a
+ * store, no locked instruction (the hot path). Counters written outside the
+ * lock use an atomic add; when threads share a simulated CPU (kswapd and
+ * kcompactd run on their node's first CPU) one of two racing updates may
+ * be lost, as statistics may be; the lists themselves are under the lock.
+ */
 static inline void pcp_add(unsigned long *counter, unsigned long n)
 {
-	__atomic_store_n(counter, *counter + n, __ATOMIC_RELAXED);
+	__atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
 }
 
 /* free_pcppages_bulk(): count pages back to the buddy lists, round robin over the lists. */
@@ -685,7 +700,6 @@ static int rmqueue_bulk(struct pmm_machine *m, struct pmm_zone *zone, unsigned i
 #define PCP_BATCH_SCALE_MAX		5	/* CONFIG_PCP_BATCH_SCALE_MAX */
 #define PCPF_PREV_FREE_HIGH_ORDER	0x1
 #define PCPF_FREE_HIGH_BATCH		0x2
-#define ZONE_BELOW_HIGH			(1UL << 3)	/* zone->flags: free below the high watermark */
 
 static inline bool pcp_autotune(const struct pmm_machine *m)
 {
@@ -1120,8 +1134,9 @@ static void prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned
 		pmm_prep_compound_page(page, order);
 }
 
-static struct pmm_page *rmqueue(struct pmm_machine *m, struct pmm_zone *zone, unsigned int order,
-				unsigned int alloc_flags, const struct alloc_context *ac)
+static struct pmm_page *rmqueue_page(struct pmm_machine *m, struct pmm_zone *zone,
+				     unsigned int order, unsigned int alloc_flags,
+				     const struct alloc_context *ac)
 {
 	bool fell_back = false;
 	struct pmm_page *page;
@@ -1156,6 +1171,20 @@ static struct pmm_page *rmqueue(struct pmm_machine *m, struct pmm_zone *zone, un
 	}
 	if (fell_back)
 		count_event(zone, ac->cpu, PMM_PGALLOC_FALLBACK, 1);
+	return page;
+}
+
+static struct pmm_page *rmqueue(struct pmm_machine *m, struct pmm_zone *zone, unsigned int order,
+				unsigned int alloc_flags, const struct alloc_context *ac)
+{
+	struct pmm_page *page = rmqueue_page(m, zone, order, alloc_flags, ac);
+
+	/* a fallback boosted the watermark: kswapd reclaims the boost */
+	if ((alloc_flags & ALLOC_KSWAPD) &&
+	    (__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & ZONE_BOOSTED_WATERMARK)) {
+		__atomic_fetch_and(&zone->flags, ~ZONE_BOOSTED_WATERMARK, __ATOMIC_RELAXED);
+		pmm__wakeup_kswapd(m, zone, 0, 0, (int)pmm_zone_idx(zone));
+	}
 	return page;
 }
 
@@ -1310,6 +1339,22 @@ static unsigned int gfp_pfmemalloc_flags(pmm_gfp_t gfp)
 	return gfp & __PMM_GFP_MEMALLOC ? ALLOC_NO_WATERMARKS : 0;
 }
 
+/* wake_all_kswapds(): each node of the zonelist once */
+static void wake_all_kswapds(struct pmm_machine *m, unsigned int order, pmm_gfp_t gfp,
+			     const struct alloc_context *ac)
+{
+	const struct pmm_zoneref *z;
+	pmm_pg_data_t *last = NULL;
+	struct pmm_zone *zone;
+
+	pmm__for_each_zone_zonelist(zone, z, ac) {
+		if (zone->zone_pgdat == last)
+			continue;
+		last = zone->zone_pgdat;
+		pmm__wakeup_kswapd(m, zone, gfp, (int)order, ac->highest_zoneidx);
+	}
+}
+
 /* __alloc_pages_direct_compact(): compact, then try the free lists */
 static struct pmm_page *direct_compact(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
 				       unsigned int alloc_flags, const struct alloc_context *ac,
@@ -1339,22 +1384,25 @@ static struct pmm_page *direct_compact(struct pmm_machine *m, pmm_gfp_t gfp, uns
 }
 
 /*
- * __alloc_pages_direct_reclaim(). Reclaim has nothing to take yet (no
- * eviction in pmm so far): the allocation counts its stall and goes on as
- * the kernel does after a round that freed nothing, to compaction and the
- * retry rules.
+ * __alloc_pages_direct_reclaim(): reclaim, then the free lists; if they
+ * still have nothing after some progress, the per-CPU lists are drained
+ * (their pages may complete a block) and the free lists tried once more.
  */
 static struct pmm_page *direct_reclaim(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
 				       unsigned int alloc_flags, const struct alloc_context *ac,
 				       unsigned long *did_some_progress)
 {
-	(void)m;
-	(void)gfp;
-	(void)order;
-	(void)alloc_flags;
-	count_event(ac->preferred_zone, ac->cpu, PMM_ALLOCSTALL, 1);
-	*did_some_progress = 0;
-	return NULL;
+	struct pmm_page *page;
+
+	*did_some_progress = pmm__try_to_free_pages(m, gfp, order, ac);
+	if (!*did_some_progress)
+		return NULL;
+	page = pmm__get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	if (!page) {
+		pmm_drain_all_pages(m);
+		page = pmm__get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	}
+	return page;
 }
 
 /*
@@ -1480,7 +1528,7 @@ static double now_seconds(void)
 }
 
 /*
- * __alloc_pages_slowpath() of kernel 6.12, without kswapd yet: the min
+ * __alloc_pages_slowpath() of kernel 6.12: kswapd woken, the min
  * watermark; for costly orders (and unmovable high orders) async direct
  * compaction first; then rounds of direct reclaim and compaction at rising
  * priority, as long as should_reclaim_retry() and should_compact_retry()
@@ -1513,6 +1561,8 @@ restart:
 	alloc_flags = gfp_to_alloc_flags(gfp, ac);
 	if (!ac->preferred_zone)
 		goto nopage;
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(m, order, gfp, ac);
 	page = pmm__get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 	if (page)
 		return page;
@@ -1531,6 +1581,9 @@ restart:
 		}
 	}
 retry:
+	/* kswapd must not sleep while this loops */
+	if (alloc_flags & ALLOC_KSWAPD)
+		wake_all_kswapds(m, order, gfp, ac);
 	reserve_flags = gfp_pfmemalloc_flags(gfp);
 	if (reserve_flags)
 		alloc_flags = reserve_flags | (alloc_flags & ALLOC_KSWAPD);
@@ -1617,8 +1670,8 @@ restart:
 		warn_alloc(m, gfp, order, nodemask);
 		return NULL;
 	}
-	/* the fast path: the low watermark */
-	alloc_flags = ALLOC_WMARK_LOW;
+	/* the fast path: the low watermark; __GFP_KSWAPD_RECLAIM is ALLOC_KSWAPD */
+	alloc_flags = ALLOC_WMARK_LOW | (gfp & __PMM_GFP_KSWAPD_RECLAIM ? ALLOC_KSWAPD : 0);
 	if (ac.cpuset_mems) {
 		/* prepare_alloc_pages(): the fast path stays in the cpuset, hardwalled */
 		if (!nodemask) {

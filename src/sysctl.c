@@ -118,6 +118,9 @@ int pmm_sysctl_write(struct pmm_machine *m, const char *name, const long *values
 		pmm__init_per_zone_wmark_min(m);
 	}
 	pthread_mutex_unlock(&m->hotplug_lock);
+	/* compaction_proactiveness_sysctl_handler(): kcompactd looks at once */
+	if (!rc && !strcmp(strip_prefix(name), "compaction_proactiveness"))
+		pmm__compaction_proactiveness_changed(m);
 	if (rc)
 		pmm__pr_warn(m, "sysctl: %s", err);
 	return rc;

@@ -451,8 +451,8 @@ static void zone_nr_free(const struct pmm_zone *zone, unsigned long *nr_free)
 {
 	unsigned int o;
 
-	for (o = 0; o < PMM_NR_PAGE_ORDERS; o++)
-		nr_free[o] = zone->free_area[o].nr_free;
+	for (o = 0; o < PMM_NR_PAGE_ORDERS; o++)	/* a snapshot, as the kernel's readers take */
+		nr_free[o] = __atomic_load_n(&zone->free_area[o].nr_free, __ATOMIC_RELAXED);
 }
 
 int pmm_fragmentation_index(const struct pmm_zone *zone, unsigned int order)

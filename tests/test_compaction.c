@@ -35,10 +35,11 @@ static int on_migrate(void *arg, struct pmm_page *from, struct pmm_page *to, uns
 }
 
 /* x86-64 with @mb MiB at 16 MiB (one zone, DMA32), [@res, @res_end) reserved; no per-CPU lists */
-static struct pmm_machine *boot_small(unsigned long long mb, unsigned long long res,
-				      unsigned long long res_end, struct owner *o)
+static struct pmm_machine *boot_small_flags(unsigned long long mb, unsigned long long res,
+					    unsigned long long res_end, struct owner *o,
+					    unsigned int flags)
 {
-	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_PCP,
+	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_PCP | flags,
 				      .migrate_page = on_migrate, .migrate_page_arg = o };
 	struct pmm_machine_desc *d;
 	struct pmm_machine *m;
@@ -51,6 +52,12 @@ static struct pmm_machine *boot_small(unsigned long long mb, unsigned long long 
 	assert_int_equal(pmm_boot(d, &opts, &m), 0);
 	pmm_machine_desc_destroy(d);
 	return m;
+}
+
+static struct pmm_machine *boot_small(unsigned long long mb, unsigned long long res,
+				      unsigned long long res_end, struct owner *o)
+{
+	return boot_small_flags(mb, res, res_end, o, PMM_BOOT_INLINE_DAEMONS);
 }
 
 static uint64_t pattern(unsigned long i)
@@ -354,6 +361,63 @@ static void test_direct_compaction(void **state)
 	assert_int_equal(stalls, 0);
 }
 
+/*
+ * kcompactd's proactive compaction on the simulated clock: 16 MiB filled
+ * with folios up to the high watermark, every other one put back, scores above the high mark (100 -
+ * proactiveness + 10 = 90, the unusable free space index at order 9 in
+ * percent); nothing happens for 499 ms, at 500 ms kcompactd compacts the
+ * zone until the score is at most 80 (or the scanners meet). With
+ * vm.compaction_proactiveness at 0 the timer does not run.
+ */
+static void proactive_case(long proactiveness, unsigned long *scanned_early,
+			   unsigned long *scanned, unsigned int *score_before, unsigned int *score_after)
+{
+	struct owner *o = calloc(1, sizeof(*o));
+	struct pmm_machine *m;
+	struct pmm_zone *zone;
+	unsigned long i, n = 0;
+
+	assert_non_null(o);
+	m = boot_small(16, 0, 0, o);
+	zone = &pmm_node_data(m, 0)->node_zones[PMM_ZONE_DMA32];
+	assert_int_equal(pmm_sysctl_write(m, "vm.compaction_proactiveness", &proactiveness, 1), 0);
+	while (n < 4096 && pmm_zone_free_pages(zone) > zone->_watermark[PMM_WMARK_HIGH] + 1)
+		own(m, o, n++);
+	for (i = 0; i < n; i += 2) {
+		pmm_folio_put(m, (struct pmm_folio *)o->page[i]);
+		o->page[i] = NULL;
+	}
+	*score_before = (unsigned int)pmm_unusable_free_index(zone, 9) / 10;
+	pmm_clock_advance(m, 499ULL * 1000 * 1000);
+	*scanned_early = pmm_zone_event(m, zone, PMM_KCOMPACTD_MIGRATE_SCANNED);
+	pmm_clock_advance(m, 1ULL * 1000 * 1000);
+	assert_int_equal(pmm_clock_now(m), 500ULL * 1000 * 1000);
+	*scanned = pmm_zone_event(m, zone, PMM_KCOMPACTD_MIGRATE_SCANNED);
+	*score_after = (unsigned int)pmm_unusable_free_index(zone, 9) / 10;
+	check_contents(m, o, n);
+	assert_int_equal(pmm_check(m), 0);
+	put_all(m, o, n);
+	pmm_shutdown(m);
+	free(o);
+}
+
+static void test_proactive_compaction(void **state)
+{
+	unsigned long early, scanned;
+	unsigned int before, after;
+
+	(void)state;
+	proactive_case(20, &early, &scanned, &before, &after);
+	assert_true(before > 90);
+	assert_int_equal(early, 0);
+	assert_true(scanned > 0);
+	assert_true(after < before);
+	proactive_case(0, &early, &scanned, &before, &after);
+	assert_true(before > 90);
+	assert_int_equal(scanned, 0);
+	assert_int_equal(after, before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_fragmented_zone),
 		cmocka_unit_test(test_free_scanner_stride),
 		cmocka_unit_test(test_direct_compaction),
+		cmocka_unit_test(test_proactive_compaction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

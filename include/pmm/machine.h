@@ -424,6 +424,12 @@ enum {
 	/* No per-CPU page lists: every allocation and free takes zone->lock
 	 * (for measuring what the lists buy). */
 	PMM_BOOT_NO_PCP			= 1u << 3,
+	/* No kswapd or kcompactd threads: a wakeup runs their work in the
+	 * thread that wakes them, at once (and proactive compaction runs only
+	 * when vm.compaction_proactiveness is written), so that a run is
+	 * deterministic. Without it each node with memory has both threads,
+	 * started by pmm_boot() and hotplug, joined by pmm_shutdown(). */
+	PMM_BOOT_INLINE_DAEMONS		= 1u << 4,
 };
 
 /**

@@ -144,9 +144,13 @@ struct pmm_pglist_data {
 	/* LRU lists of the node (no memory cgroups: one lruvec), include/pmm/swap.h */
 	struct pmm_lruvec	__lruvec;
 
-	/* ---- reclaim control (kswapd issue; idle until then) ---- */
-	pthread_t		kswapd;		/* valid only while kswapd_running */
+	/* ---- reclaim control (mm/vmscan.c) ---- */
+	pthread_t		kswapd;		/* valid only while kswapd_running and a thread */
 	int			kswapd_running;
+	int			kswapd_sleeping;	/* waitqueue_active(): under kswapd_wait.lock */
+	int			kswapd_woken;		/* a wakeup not yet seen; same lock */
+	int			kswapd_should_stop;
+	int			kswapd_busy;		/* inline kswapd: a round is running */
 	struct pmm_wait_queue_head kswapd_wait;
 	struct pmm_wait_queue_head pfmemalloc_wait;
 	struct pmm_wait_queue_head reclaim_wait[PMM_NR_VMSCAN_THROTTLE];
@@ -159,13 +163,17 @@ struct pmm_pglist_data {
 	unsigned long		min_slab_pages;		/* vm.min_slab_ratio of managed */
 	unsigned long		flags;			/* PGDAT_* reclaim flags */
 
-	/* ---- compaction control (compaction issue; idle until then) ---- */
+	/* ---- compaction control (mm/compaction.c) ---- */
 	int			kcompactd_max_order;
 	enum pmm_zone_type	kcompactd_highest_zoneidx;
 	struct pmm_wait_queue_head kcompactd_wait;
-	pthread_t		kcompactd;	/* valid only while kcompactd_running */
+	pthread_t		kcompactd;	/* valid only while kcompactd_running and a thread */
 	int			kcompactd_running;
 	int			proactive_compact_trigger;	/* vm.compaction_proactiveness */
+	int			kcompactd_sleeping;	/* under kcompactd_wait.lock */
+	int			kcompactd_should_stop;
+	int			kcompactd_busy;		/* inline kcompactd: work is running */
+	unsigned long long	kcompactd_timer_ns;	/* inline: when its timeout fires */
 
 	/* ---- statistics (page allocator issue) ---- */
 	/* Per-CPU deltas of vm_stat, one row per simulated CPU (NULL until the

@@ -215,6 +215,13 @@ enum pmm_zone_event {
 	PMM_COMPACT_SUCCESS,	/* ... after which it succeeded */
 	PMM_ALLOCSTALL,		/* allocations that entered direct reclaim (allocstall_*) */
 	PMM_OOM_CALLS,		/* out-of-memory reports (oom_kill's calls, nobody killed) */
+	/* node-wide events, counted on the node's lowest populated zone */
+	PMM_PAGEOUTRUN,		/* kswapd's balance_pgdat() runs */
+	PMM_KSWAPD_LOW_WMARK_HIT_QUICKLY,	/* kswapd woken during its nap */
+	PMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY,	/* kswapd not balanced when it tried to nap */
+	PMM_COMPACT_DAEMON_WAKE,	/* kcompactd woken for an order */
+	PMM_KCOMPACTD_MIGRATE_SCANNED,	/* pages kcompactd's migration scanner looked at */
+	PMM_KCOMPACTD_FREE_SCANNED,	/* pages kcompactd's free scanner looked at */
 	PMM_NR_ZONE_EVENTS
 };
 

@@ -26,6 +26,7 @@
 #include <pmm/swap.h>
 #include <pmm/compaction.h>
 #include <pmm/sysctl.h>
+#include <pmm/timer.h>
 #include <pmm/mempolicy.h>
 #include <pmm/report.h>
 #include <pmm/topology.h>

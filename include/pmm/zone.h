@@ -150,7 +150,7 @@ static inline int pmm_zone_is_empty(const struct pmm_zone *zone)
 
 static inline int pmm_populated_zone(const struct pmm_zone *zone)
 {
-	return zone->present_pages != 0;
+	return __atomic_load_n(&zone->present_pages, __ATOMIC_RELAXED) != 0;
 }
 
 static inline int pmm_managed_zone(const struct pmm_zone *zone)
