@@ -1286,8 +1286,12 @@ enum pmm__compact_result pmm__try_to_compact_pages(struct pmm_machine *m, pmm_gf
 	return rc;
 }
 
-/* compact_node(): every zone of a node, synchronously, skip hints ignored */
-static int compact_node(struct pmm_machine *m, pmm_pg_data_t *pgdat)
+/*
+ * compact_node() of 6.12: every zone of a node, skip hints ignored;
+ * synchronously when asked (compact_memory), sync light and until the
+ * fragmentation score is low enough for kcompactd's proactive compaction.
+ */
+static int compact_node(struct pmm_machine *m, pmm_pg_data_t *pgdat, bool proactive)
 {
 	int z;
 
@@ -1296,10 +1300,11 @@ static int compact_node(struct pmm_machine *m, pmm_pg_data_t *pgdat)
 			.m = m,
 			.zone = &pgdat->node_zones[z],
 			.order = -1,
-			.mode = MIGRATE_SYNC,
+			.mode = proactive ? MIGRATE_SYNC_LIGHT : MIGRATE_SYNC,
 			.ignore_skip_hint = true,
 			.whole_zone = true,
 			.gfp_mask = PMM_GFP_KERNEL,
+			.proactive_compaction = proactive,
 		};
 
 		if (!pmm_populated_zone(cc.zone) || z == PMM_ZONE_DEVICE)
@@ -1307,6 +1312,12 @@ static int compact_node(struct pmm_machine *m, pmm_pg_data_t *pgdat)
 		compact_zone(&cc);
 		if (cc.nomem)
 			return -ENOMEM;
+		if (proactive) {
+			pmm__count_zone_event(m, cc.zone, PMM_KCOMPACTD_MIGRATE_SCANNED,
+					      cc.total_migrate_scanned);
+			pmm__count_zone_event(m, cc.zone, PMM_KCOMPACTD_FREE_SCANNED,
+					      cc.total_free_scanned);
+		}
 	}
 	return 0;
 }
@@ -1320,7 +1331,7 @@ int pmm_compact_node(struct pmm_machine *m, int nid)
 	    !pmm_node_state(m, nid, PMM_N_MEMORY))
 		return -EINVAL;
 	err = pmm_deferred_init_finish(m);	/* compaction walks every page of the zones */
-	return err ? err : compact_node(m, pgdat);
+	return err ? err : compact_node(m, pgdat, false);
 }
 
 int pmm_compact_memory(struct pmm_machine *m)
@@ -1330,7 +1341,7 @@ int pmm_compact_memory(struct pmm_machine *m)
 	err = pmm_deferred_init_finish(m);
 	pmm_for_each_node_state(nid, m, PMM_N_MEMORY)
 		if (!err)
-			err = compact_node(m, m->view.node_data[nid]);
+			err = compact_node(m, m->view.node_data[nid], false);
 	return err;
 }
 
@@ -1422,32 +1433,6 @@ static bool should_proactive_compact_node(struct pmm_machine *m, pmm_pg_data_t *
 	return fragmentation_score_node(m, pgdat) > fragmentation_score_wmark(m, false);
 }
 
-/* proactive_compact_node(): whole zones, sync light, until the score is low enough */
-static void proactive_compact_node(struct pmm_machine *m, pmm_pg_data_t *pgdat)
-{
-	int z;
-
-	for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
-		struct compact_control cc = {
-			.m = m,
-			.zone = &pgdat->node_zones[z],
-			.order = -1,
-			.mode = MIGRATE_SYNC_LIGHT,
-			.ignore_skip_hint = true,
-			.whole_zone = true,
-			.gfp_mask = PMM_GFP_KERNEL,
-			.proactive_compaction = true,
-		};
-
-		if (!pmm_populated_zone(cc.zone) || z == PMM_ZONE_DEVICE)
-			continue;
-		compact_zone(&cc);
-		pmm__count_zone_event(m, cc.zone, PMM_KCOMPACTD_MIGRATE_SCANNED,
-				      cc.total_migrate_scanned);
-		pmm__count_zone_event(m, cc.zone, PMM_KCOMPACTD_FREE_SCANNED, cc.total_free_scanned);
-	}
-}
-
 /* kcompactd_node_suitable(): a zone short of the order, where compaction could help */
 static bool kcompactd_node_suitable(struct pmm_machine *m, pmm_pg_data_t *pgdat)
 {
@@ -1528,7 +1513,7 @@ static void kcompactd_inline(struct pmm_machine *m, pmm_pg_data_t *pgdat, bool p
 		if (!proactive)
 			kcompactd_do_work(m, pgdat);
 		else if (should_proactive_compact_node(m, pgdat))
-			proactive_compact_node(m, pgdat);
+			compact_node(m, pgdat, true);
 		hotplug_unlock(m);
 	}
 	__atomic_store_n(&pgdat->kcompactd_busy, 0, __ATOMIC_RELEASE);
@@ -1557,25 +1542,37 @@ void pmm__wakeup_kcompactd(struct pmm_machine *m, pmm_pg_data_t *pgdat, int orde
 	pthread_mutex_unlock(&pgdat->kcompactd_wait.lock);
 }
 
-unsigned long pmm__kcompactd_timer(struct pmm_machine *m, pmm_pg_data_t *pgdat)
+/*
+ * kcompactd's timeout: proactive compaction if the node's score is above the
+ * high mark. Return: the next timeout in ms, 64 times longer when compacting
+ * did not lower the score; 0 while proactiveness is 0 (no timeout).
+ */
+static unsigned long kcompactd_timeout_work(struct pmm_machine *m, pmm_pg_data_t *pgdat)
 {
 	unsigned long timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
 
 	if (!__atomic_load_n(&m->sysctl.compaction_proactiveness, __ATOMIC_RELAXED))
 		return 0;
-	if (__atomic_exchange_n(&pgdat->kcompactd_busy, 1, __ATOMIC_ACQUIRE))
-		return timeout;
 	if (hotplug_trylock(m)) {
 		if (should_proactive_compact_node(m, pgdat)) {
 			unsigned int prev_score = fragmentation_score_node(m, pgdat);
 
-			proactive_compact_node(m, pgdat);
-			/* no better: back off */
+			compact_node(m, pgdat, true);
 			if (fragmentation_score_node(m, pgdat) >= prev_score)
 				timeout <<= COMPACT_MAX_DEFER_SHIFT;
 		}
 		hotplug_unlock(m);
 	}
+	return timeout;
+}
+
+unsigned long pmm__kcompactd_timer(struct pmm_machine *m, pmm_pg_data_t *pgdat)
+{
+	unsigned long timeout;
+
+	if (__atomic_exchange_n(&pgdat->kcompactd_busy, 1, __ATOMIC_ACQUIRE))
+		return HPAGE_FRAG_CHECK_INTERVAL_MSEC;
+	timeout = kcompactd_timeout_work(m, pgdat);
 	__atomic_store_n(&pgdat->kcompactd_busy, 0, __ATOMIC_RELEASE);
 	return timeout;
 }
@@ -1614,26 +1611,16 @@ static bool kcompactd_work_requested(pmm_pg_data_t *pgdat)
 	       pgdat->kcompactd_should_stop || pgdat->proactive_compact_trigger;
 }
 
-struct kcompactd_arg {
-	struct pmm_machine	*m;
-	pmm_pg_data_t		*pgdat;
-};
-
 /*
  * kcompactd(): asleep until woken for an order; every 500 ms (while
  * vm.compaction_proactiveness is not 0) it checks the node's fragmentation
  * score and compacts proactively above the high mark, backing off 64 times
  * longer when that did not help.
  */
-static void *kcompactd(void *p)
+static void kcompactd(struct pmm_machine *m, pmm_pg_data_t *pgdat)
 {
-	struct kcompactd_arg *a = p;
-	struct pmm_machine *m = a->m;
-	pmm_pg_data_t *pgdat = a->pgdat;
 	long timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
 
-	free(a);
-	pmm__kthread_bind(m, pgdat->node_id);
 	for (;;) {
 		struct pmm_wait_queue_head *wq = &pgdat->kcompactd_wait;
 		bool requested, trigger;
@@ -1644,12 +1631,8 @@ static void *kcompactd(void *p)
 		__atomic_store_n(&pgdat->kcompactd_sleeping, 1, __ATOMIC_RELAXED);
 		if (!kcompactd_work_requested(pgdat)) {
 			if (timeout) {
-				struct timespec deadline;
+				struct timespec deadline = pmm__deadline_ms(timeout);
 
-				clock_gettime(CLOCK_REALTIME, &deadline);
-				deadline.tv_nsec += (timeout % 1000) * 1000000L;
-				deadline.tv_sec += timeout / 1000 + deadline.tv_nsec / 1000000000L;
-				deadline.tv_nsec %= 1000000000L;
 				while (!kcompactd_work_requested(pgdat) &&
 				       !pthread_cond_timedwait(&wq->cond, &wq->lock, &deadline))
 					;
@@ -1663,7 +1646,7 @@ static void *kcompactd(void *p)
 		trigger = pgdat->proactive_compact_trigger;
 		pthread_mutex_unlock(&wq->lock);
 		if (__atomic_load_n(&pgdat->kcompactd_should_stop, __ATOMIC_ACQUIRE))
-			break;
+			return;
 		if (requested && !trigger) {
 			if (hotplug_trylock(m)) {
 				kcompactd_do_work(m, pgdat);
@@ -1672,31 +1655,21 @@ static void *kcompactd(void *p)
 			timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
 			continue;
 		}
-		timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC;
-		if (hotplug_trylock(m)) {
-			if (should_proactive_compact_node(m, pgdat)) {
-				unsigned int prev_score = fragmentation_score_node(m, pgdat);
-
-				proactive_compact_node(m, pgdat);
-				if (fragmentation_score_node(m, pgdat) >= prev_score)
-					timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC << COMPACT_MAX_DEFER_SHIFT;
-			}
-			hotplug_unlock(m);
-		}
+		timeout = (long)kcompactd_timeout_work(m, pgdat);
+		if (!timeout)
+			timeout = HPAGE_FRAG_CHECK_INTERVAL_MSEC;	/* rechecked on the next round */
 		if (trigger) {
 			pthread_mutex_lock(&wq->lock);
 			pgdat->proactive_compact_trigger = 0;
 			pthread_mutex_unlock(&wq->lock);
 		}
 	}
-	return NULL;
 }
 
 int pmm__kcompactd_run(struct pmm_machine *m, int nid)
 {
 	pmm_pg_data_t *pgdat = m->view.node_data[nid];
-	struct kcompactd_arg *a;
-	int err;
+	int err = 0;
 
 	if (pgdat->kcompactd_running)
 		return 0;
@@ -1704,25 +1677,15 @@ int pmm__kcompactd_run(struct pmm_machine *m, int nid)
 	pgdat->kcompactd_highest_zoneidx = (enum pmm_zone_type)(pgdat->nr_zones - 1);
 	pgdat->kcompactd_should_stop = 0;
 	pgdat->proactive_compact_trigger = 0;
-	if (m->flags & PMM_BOOT_INLINE_DAEMONS) {
+	if (m->flags & PMM_BOOT_INLINE_DAEMONS)
 		/* the first timeout, from now on the simulated clock */
-		pgdat->kcompactd_timer_ns = pmm_clock_now(m) + HPAGE_FRAG_CHECK_INTERVAL_MSEC * 1000000ULL;
+		pgdat->kcompactd_timer_ns = pmm_clock_now(m) +
+					    HPAGE_FRAG_CHECK_INTERVAL_MSEC * 1000000ULL;
+	else
+		err = pmm__kthread_run(m, pgdat, "kcompactd", kcompactd, &pgdat->kcompactd);
+	if (!err)
 		__atomic_store_n(&pgdat->kcompactd_running, 1, __ATOMIC_RELEASE);
-		return 0;
-	}
-	a = pmm__malloc(sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	a->m = m;
-	a->pgdat = pgdat;
-	err = pthread_create(&pgdat->kcompactd, NULL, kcompactd, a);
-	if (err) {
-		free(a);
-		pmm__pr_err(m, "Failed to start kcompactd on node %d", nid);
-		return -err;
-	}
-	__atomic_store_n(&pgdat->kcompactd_running, 1, __ATOMIC_RELEASE);
-	return 0;
+	return err;
 }
 
 void pmm__kcompactd_stop(struct pmm_machine *m, int nid)
@@ -1732,11 +1695,7 @@ void pmm__kcompactd_stop(struct pmm_machine *m, int nid)
 	if (!pgdat || !pgdat->kcompactd_running)
 		return;
 	__atomic_store_n(&pgdat->kcompactd_running, 0, __ATOMIC_RELEASE);
-	if (m->flags & PMM_BOOT_INLINE_DAEMONS)
-		return;
-	pthread_mutex_lock(&pgdat->kcompactd_wait.lock);
-	__atomic_store_n(&pgdat->kcompactd_should_stop, 1, __ATOMIC_RELEASE);
-	pthread_cond_signal(&pgdat->kcompactd_wait.cond);
-	pthread_mutex_unlock(&pgdat->kcompactd_wait.lock);
-	pthread_join(pgdat->kcompactd, NULL);
+	if (!(m->flags & PMM_BOOT_INLINE_DAEMONS))
+		pmm__kthread_stop(&pgdat->kcompactd_wait, &pgdat->kcompactd_should_stop,
+				  pgdat->kcompactd);
 }

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <pmm/pmm.h>
 
@@ -686,7 +687,13 @@ void pmm__kswapd_reset_failures(pmm_pg_data_t *pgdat);
 int pmm__kswapd_run(struct pmm_machine *m, int nid);
 void pmm__kswapd_stop(struct pmm_machine *m, int nid);
 struct pmm_zone *pmm__node_event_zone(pmm_pg_data_t *pgdat);
-void pmm__kthread_bind(struct pmm_machine *m, int nid);
+/* kthread.c: a daemon's thread for a node, running @fn; its stop (sets
+ * *@should_stop under @wq's lock, signals, joins) */
+int pmm__kthread_run(struct pmm_machine *m, pmm_pg_data_t *pgdat, const char *name,
+		     void (*fn)(struct pmm_machine *m, pmm_pg_data_t *pgdat), pthread_t *thread);
+void pmm__kthread_stop(struct pmm_wait_queue_head *wq, int *should_stop, pthread_t thread);
+/* the CLOCK_REALTIME time @ms milliseconds from now, for pthread_cond_timedwait() */
+struct timespec pmm__deadline_ms(long ms);
 /* kswapd_run() and kcompactd_run() for a node with memory; their stop */
 int pmm__kthreads_run(struct pmm_machine *m, int nid);
 void pmm__kthreads_stop(struct pmm_machine *m, int nid);

@@ -19,8 +19,6 @@
  * With PMM_BOOT_INLINE_DAEMONS there are no threads: a wakeup runs kswapd's
  * work in the waking thread, at once, so that a run is deterministic.
  */
-#include <errno.h>
-#include <stdlib.h>
 #include <time.h>
 
 #include "internal.h"
@@ -170,15 +168,9 @@ static void kswapd_going_to_sleep(struct pmm_machine *m, pmm_pg_data_t *pgdat, i
 static bool kswapd_wait(pmm_pg_data_t *pgdat, long ms)
 {
 	struct pmm_wait_queue_head *wq = &pgdat->kswapd_wait;
-	struct timespec deadline;
+	struct timespec deadline = pmm__deadline_ms(ms);
 
 	__atomic_store_n(&pgdat->kswapd_sleeping, 1, __ATOMIC_RELAXED);
-	if (ms) {
-		clock_gettime(CLOCK_REALTIME, &deadline);
-		deadline.tv_nsec += (ms % 1000) * 1000000L;
-		deadline.tv_sec += ms / 1000 + deadline.tv_nsec / 1000000000L;
-		deadline.tv_nsec %= 1000000000L;
-	}
 	while (!pgdat->kswapd_woken && !pgdat->kswapd_should_stop)
 		if (ms ? pthread_cond_timedwait(&wq->cond, &wq->lock, &deadline) :
 			 pthread_cond_wait(&wq->cond, &wq->lock))
@@ -233,26 +225,16 @@ static void kswapd_take_request(pmm_pg_data_t *pgdat, int *alloc_order, int *hig
 	__atomic_store_n((int *)&pgdat->kswapd_highest_zoneidx, PMM_MAX_NR_ZONES, __ATOMIC_RELAXED);
 }
 
-struct kswapd_arg {
-	struct pmm_machine	*m;
-	pmm_pg_data_t		*pgdat;
-};
-
 /*
  * kswapd(): sleep, take the request, balance; when a high order was given
  * up for order 0, try to sleep at once with kcompactd woken for the order
  * asked; otherwise go round, the next nap at the order still requested
  * (usually 0, the request having been taken).
  */
-static void *kswapd(void *p)
+static void kswapd(struct pmm_machine *m, pmm_pg_data_t *pgdat)
 {
-	struct kswapd_arg *a = p;
-	struct pmm_machine *m = a->m;
-	pmm_pg_data_t *pgdat = a->pgdat;
 	int highest_zoneidx = PMM_MAX_NR_ZONES - 1, alloc_order, reclaim_order;
 
-	free(a);
-	pmm__kthread_bind(m, pgdat->node_id);
 	for (;;) {
 		alloc_order = reclaim_order = __atomic_load_n(&pgdat->kswapd_order, __ATOMIC_RELAXED);
 		highest_zoneidx = kswapd_highest_zoneidx(pgdat, highest_zoneidx);
@@ -260,7 +242,7 @@ static void *kswapd(void *p)
 			kswapd_try_to_sleep(m, pgdat, alloc_order, reclaim_order, highest_zoneidx);
 			kswapd_take_request(pgdat, &alloc_order, &highest_zoneidx);
 			if (__atomic_load_n(&pgdat->kswapd_should_stop, __ATOMIC_ACQUIRE))
-				return NULL;
+				return;
 			reclaim_order = balance_pgdat(m, pgdat, alloc_order, highest_zoneidx);
 		} while (reclaim_order < alloc_order);
 	}
@@ -395,31 +377,18 @@ void pmm__kswapd_reset_failures(pmm_pg_data_t *pgdat)
 int pmm__kswapd_run(struct pmm_machine *m, int nid)
 {
 	pmm_pg_data_t *pgdat = m->view.node_data[nid];
-	struct kswapd_arg *a;
-	int err;
+	int err = 0;
 
 	if (pgdat->kswapd_running)
 		return 0;
 	pgdat->kswapd_order = 0;
 	pgdat->kswapd_highest_zoneidx = PMM_MAX_NR_ZONES;
 	pgdat->kswapd_should_stop = 0;
-	if (inline_daemons(m)) {
+	if (!inline_daemons(m))
+		err = pmm__kthread_run(m, pgdat, "kswapd", kswapd, &pgdat->kswapd);
+	if (!err)
 		__atomic_store_n(&pgdat->kswapd_running, 1, __ATOMIC_RELEASE);
-		return 0;
-	}
-	a = pmm__malloc(sizeof(*a));
-	if (!a)
-		return -ENOMEM;
-	a->m = m;
-	a->pgdat = pgdat;
-	err = pthread_create(&pgdat->kswapd, NULL, kswapd, a);
-	if (err) {
-		free(a);
-		pmm__pr_err(m, "Failed to start kswapd on node %d", nid);
-		return -err;
-	}
-	__atomic_store_n(&pgdat->kswapd_running, 1, __ATOMIC_RELEASE);
-	return 0;
+	return err;
 }
 
 void pmm__kswapd_stop(struct pmm_machine *m, int nid)
@@ -429,24 +398,8 @@ void pmm__kswapd_stop(struct pmm_machine *m, int nid)
 	if (!pgdat || !pgdat->kswapd_running)
 		return;
 	__atomic_store_n(&pgdat->kswapd_running, 0, __ATOMIC_RELEASE);
-	if (inline_daemons(m))
-		return;
-	pthread_mutex_lock(&pgdat->kswapd_wait.lock);
-	__atomic_store_n(&pgdat->kswapd_should_stop, 1, __ATOMIC_RELEASE);
-	pthread_cond_signal(&pgdat->kswapd_wait.cond);
-	pthread_mutex_unlock(&pgdat->kswapd_wait.lock);
-	pthread_join(pgdat->kswapd, NULL);
-}
-
-/* set_cpus_allowed_ptr(cpumask_of_node()): the daemon runs on its node's first CPU */
-void pmm__kthread_bind(struct pmm_machine *m, int nid)
-{
-	int cpu;
-
-	pmm_for_each_cpu(cpu, &m->node_cpus[nid]) {
-		pmm_set_cpu(m, cpu);
-		return;
-	}
+	if (!inline_daemons(m))
+		pmm__kthread_stop(&pgdat->kswapd_wait, &pgdat->kswapd_should_stop, pgdat->kswapd);
 }
 
 int pmm__kthreads_run(struct pmm_machine *m, int nid)

@@ -82,6 +82,20 @@ static struct pmm_page *own(struct pmm_machine *m, struct owner *o, unsigned lon
 	return p;
 }
 
+/* folios up to the zone's high watermark (4096 at most), every other one put back */
+static unsigned long fragment(struct pmm_machine *m, struct owner *o, struct pmm_zone *zone)
+{
+	unsigned long i, n = 0;
+
+	while (n < 4096 && pmm_zone_free_pages(zone) > zone->_watermark[PMM_WMARK_HIGH] + 1)
+		own(m, o, n++);
+	for (i = 0; i < n; i += 2) {
+		pmm_folio_put(m, (struct pmm_folio *)o->page[i]);
+		o->page[i] = NULL;
+	}
+	return n;
+}
+
 static void check_contents(struct pmm_machine *m, const struct owner *o, unsigned long n)
 {
 	unsigned long i;
@@ -179,19 +193,14 @@ static void test_fragmented_zone(void **state)
 	struct owner *o = calloc(1, sizeof(*o));
 	struct pmm_machine *m;
 	struct pmm_zone *zone;
-	unsigned long i, n = 0, freed = 0, blocks, before;
+	unsigned long n, freed, blocks, before;
 
 	(void)state;
 	assert_non_null(o);
 	m = boot_small(32, 0, 0, o);
 	zone = &pmm_node_data(m, 0)->node_zones[PMM_ZONE_DMA32];
-	while (n < 4096 && pmm_zone_free_pages(zone) > zone->_watermark[PMM_WMARK_HIGH] + 1)
-		own(m, o, n++);
-	for (i = 0; i < n; i += 2) {
-		pmm_folio_put(m, (struct pmm_folio *)o->page[i]);
-		o->page[i] = NULL;
-		freed++;
-	}
+	n = fragment(m, o, zone);
+	freed = (n + 1) / 2;
 	before = zone->free_area[9].nr_free + 2 * zone->free_area[10].nr_free;
 	assert_int_equal(pmm_compact_memory(m), 0);
 	blocks = zone->free_area[9].nr_free + 2 * zone->free_area[10].nr_free;
@@ -315,12 +324,7 @@ static unsigned long huge_pages_after_fragmenting(int mode, unsigned long *befor
 	assert_non_null(o);
 	m = boot_small(32, 0, 0, o);
 	zone = &pmm_node_data(m, 0)->node_zones[PMM_ZONE_DMA32];
-	while (n < 4096 && pmm_zone_free_pages(zone) > zone->_watermark[PMM_WMARK_HIGH] + 1)
-		own(m, o, n++);
-	for (i = 0; i < n; i += 2) {
-		pmm_folio_put(m, (struct pmm_folio *)o->page[i]);
-		o->page[i] = NULL;
-	}
+	n = fragment(m, o, zone);
 	*before = zone->free_area[9].nr_free + 2 * zone->free_area[10].nr_free;
 	if (mode == 1)
 		gfp &= ~__PMM_GFP_DIRECT_RECLAIM;
@@ -375,18 +379,13 @@ static void proactive_case(long proactiveness, unsigned long *scanned_early,
 	struct owner *o = calloc(1, sizeof(*o));
 	struct pmm_machine *m;
 	struct pmm_zone *zone;
-	unsigned long i, n = 0;
+	unsigned long n;
 
 	assert_non_null(o);
 	m = boot_small(16, 0, 0, o);
 	zone = &pmm_node_data(m, 0)->node_zones[PMM_ZONE_DMA32];
 	assert_int_equal(pmm_sysctl_write(m, "vm.compaction_proactiveness", &proactiveness, 1), 0);
-	while (n < 4096 && pmm_zone_free_pages(zone) > zone->_watermark[PMM_WMARK_HIGH] + 1)
-		own(m, o, n++);
-	for (i = 0; i < n; i += 2) {
-		pmm_folio_put(m, (struct pmm_folio *)o->page[i]);
-		o->page[i] = NULL;
-	}
+	n = fragment(m, o, zone);
 	*score_before = (unsigned int)pmm_unusable_free_index(zone, 9) / 10;
 	pmm_clock_advance(m, 499ULL * 1000 * 1000);
 	*scanned_early = pmm_zone_event(m, zone, PMM_KCOMPACTD_MIGRATE_SCANNED);
