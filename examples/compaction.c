@@ -31,7 +31,9 @@
  *
  * Build: cc -std=c11 compaction.c $(pkg-config --cflags --libs pmm)
  * usage: compaction [--check] [--mode frag|frag-direct|frag-none]
- *                   [--free even-pfn|odd-pfn] [FIXTURE_DIR]
+ *                   [--free even-pfn|odd-pfn] [--machine FILE | FIXTURE_DIR]
+ * (--machine runs the workload on any machine file, without a kernel to
+ * compare with.)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -41,8 +43,11 @@
 
 #include <pmm/pmm.h>
 
-#define HUGE_ORDER	9
-#define PTRS_PER_PTE	512
+/* the huge page order (HPAGE_PMD_ORDER, which is pageblock_order here) and the
+ * pages one page table maps: 9 and 512 on x86-64 with 4 KiB pages */
+static unsigned int huge_order = 9;
+#define HUGE_ORDER	huge_order
+#define PTRS_PER_PTE	(1UL << huge_order)
 
 /* Where each page of the region is: migration tells us when it moves. */
 struct region {
@@ -216,7 +221,7 @@ static double huge_share(const unsigned long *b)
 
 	for (int o = 0; o < 16; o++) {
 		all += (double)(b[o] << o);
-		if (o >= HUGE_ORDER)
+		if (o >= (int)HUGE_ORDER)
 			huge += (double)(b[o] << o);
 	}
 	return all ? 100.0 * huge / all : 0;
@@ -230,7 +235,7 @@ static int compare_shape(const char *when, const unsigned long *pmm, const unsig
 {
 	double a = huge_share(pmm), b = huge_share(kernel);
 
-	printf("  free memory in blocks of order %d+ %s: pmm %.0f %%, kernel %.0f %%\n", HUGE_ORDER,
+	printf("  free memory in blocks of order %u+ %s: pmm %.0f %%, kernel %.0f %%\n", HUGE_ORDER,
 	       when, a, b);
 	return a - b > 20 || b - a > 20;
 }
@@ -261,7 +266,7 @@ static void events(struct pmm_machine *m, long *out)
 							       items[i]);
 }
 
-static int boot(const char *dir, struct region *r, struct pmm_machine **m)
+static int boot(const char *dir, const char *file, struct region *r, struct pmm_machine **m)
 {
 	/* kswapd and kcompactd in this thread, on the simulated clock: every run
 	 * the same */
@@ -272,11 +277,11 @@ static int boot(const char *dir, struct region *r, struct pmm_machine **m)
 	char why[512] = "";
 	int err;
 
-	if (dir) {
+	if (dir || file) {
 		char path[4096];
 
-		snprintf(path, sizeof(path), "%s/machine.json", dir);
-		err = pmm_machine_desc_from_json(path, &d, why, sizeof(why));
+		snprintf(path, sizeof(path), "%s/machine.json", dir ? dir : ".");
+		err = pmm_machine_desc_from_json(file ? file : path, &d, why, sizeof(why));
 		if (err) {
 			fprintf(stderr, "%s\n", why);
 			return err;
@@ -305,8 +310,9 @@ static int boot(const char *dir, struct region *r, struct pmm_machine **m)
 
 int main(int argc, char **argv)
 {
-	const char *dir = NULL, *mode = NULL;
-	int check = 0, freed_parity = -1, err, nid;
+	const char *dir = NULL, *mode = NULL, *file = NULL;
+	int check = 0, freed_parity = -1, err, next_nid;
+	pmm_nodemask_t noretry;
 	struct kernel_run k = { .huge_pages = -1 };
 	int differs = 0;
 	double ns_per_touch, ns_per_free, ns_per_huge;
@@ -320,6 +326,8 @@ int main(int argc, char **argv)
 	for (int a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--check")) {
 			check = 1;
+		} else if (!strcmp(argv[a], "--machine") && a + 1 < argc) {
+			file = argv[++a];
 		} else if (!strcmp(argv[a], "--mode") && a + 1 < argc) {
 			mode = argv[++a];
 		} else if (!strcmp(argv[a], "--free") && a + 1 < argc) {
@@ -329,7 +337,7 @@ int main(int argc, char **argv)
 			dir = argv[a];
 		} else {
 			fprintf(stderr, "usage: %s [--check] [--mode frag|frag-direct|frag-none] "
-				"[--free even-pfn|odd-pfn] [FIXTURE_DIR]\n", argv[0]);
+				"[--free even-pfn|odd-pfn] [--machine FILE | FIXTURE_DIR]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -359,10 +367,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: --check compares with a fixture directory\n", argv[0]);
 		return 2;
 	}
-	if (boot(dir, &r, &m))
+	if (dir && file) {
+		fprintf(stderr, "%s: a fixture directory or --machine, not both\n", argv[0]);
+		return 2;
+	}
+	if (boot(dir, file, &r, &m))
 		return 1;
-	pmm_set_cpu(m, 0);	/* one CPU, as the fixtures' machines */
-	nid = pmm_cpu_to_node(m, 0);
+	pmm_set_cpu(m, 0);	/* the workload runs on CPU 0 */
+	huge_order = pmm_machine_arch(m)->pageblock_order;
 	if (!strcmp(mode, "frag-none")) {
 		long v = 1000;
 
@@ -370,7 +382,7 @@ int main(int argc, char **argv)
 		v = 0;
 		pmm_sysctl_write(m, "vm.compaction_proactiveness", &v, 1);
 	}
-	printf("%s: mode %s, freeing the pages at %s pfns\n", dir ? dir : "2 GiB x86-64", mode,
+	printf("%s: mode %s, freeing the pages at %s pfns\n", dir ? dir : file ? file : "2 GiB x86-64", mode,
 	       freed_parity ? "odd" : "even");
 
 	/* step1: 80 % of free memory, a page table before every 512 pages */
@@ -447,12 +459,36 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* step4: huge pages until one fails */
-	while ((huge[nr_huge] = pmm_alloc_pages_node(m, nid, PMM_GFP_HIGHUSER_MOVABLE |
-						     __PMM_GFP_COMP | __PMM_GFP_RETRY_MAYFAIL |
-						     __PMM_GFP_NOWARN | __PMM_GFP_THISNODE,
-						     HUGE_ORDER))) {
-		nr_huge++;
+	/*
+	 * step4: huge pages until one fails, as set_max_huge_pages() makes them:
+	 * each from the next node with memory in turn (alloc_pool_huge_folio()),
+	 * the first that succeeds; a node that failed while trying hard is asked
+	 * again without __GFP_RETRY_MAYFAIL until it succeeds (node_alloc_noretry)
+	 */
+	next_nid = -1;
+	pmm_nodes_clear(&noretry);
+	for (;;) {
+		struct pmm_page *p = NULL;
+		int tries = pmm_num_node_state(m, PMM_N_MEMORY);
+
+		while (!p && tries--) {
+			pmm_gfp_t gfp = PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_COMP | __PMM_GFP_NOWARN |
+					__PMM_GFP_THISNODE;
+			int hard;
+
+			next_nid = pmm_next_node_in(next_nid, pmm_node_states(m, PMM_N_MEMORY));
+			hard = !pmm_node_isset(next_nid, &noretry);
+			if (hard)
+				gfp |= __PMM_GFP_RETRY_MAYFAIL;
+			p = pmm_alloc_pages_node(m, next_nid, gfp, HUGE_ORDER);
+			if (p && !hard)
+				pmm_node_clear(next_nid, &noretry);
+			if (!p && hard)
+				pmm_node_set(next_nid, &noretry);
+		}
+		if (!p)
+			break;
+		huge[nr_huge++] = p;
 		pmm_clock_advance(m, (unsigned long long)ns_per_huge);
 	}
 	printf("step4   %lu huge pages; free %lu\n", nr_huge, free_pages(m));
