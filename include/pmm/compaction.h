@@ -16,6 +16,12 @@
  * where they meet. The counters are zone events: PMM_COMPACT_MIGRATE_SCANNED,
  * PMM_COMPACT_FREE_SCANNED, PMM_COMPACT_ISOLATED, PMM_PGMIGRATE_SUCCESS,
  * PMM_PGMIGRATE_FAIL.
+ *
+ * Compaction also runs by itself, as in the kernel: direct compaction in
+ * the allocator's slow path for high orders (async, then sync light, with
+ * skip bits, cached positions and deferral), and kcompactd, woken by kswapd
+ * or proactive every 500 ms while vm.compaction_proactiveness says the node
+ * is too fragmented (docs/page-allocator.md).
  */
 #ifndef PMM_COMPACTION_H
 #define PMM_COMPACTION_H
