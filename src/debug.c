@@ -207,7 +207,11 @@ static int check_zone(struct pmm_machine *m, struct pmm_zone *zone, bool *nomem)
 				     i < (1UL << o); i += 1UL << m->pageblock_order) {
 					int pb = (int)pmm__get_pageblock_migratetype(m, zone, pfn + i);
 
-					CHECK(mt < PMM_MIGRATE_PCPTYPES ? pb < PMM_MIGRATE_PCPTYPES : pb == mt,
+					/* 6.1 frees a high-atomic pageblock's pages through the
+					 * per-CPU lists as MOVABLE: they may come together there */
+					CHECK(mt < PMM_MIGRATE_PCPTYPES ?
+					      pb < PMM_MIGRATE_PCPTYPES || pb == PMM_MIGRATE_HIGHATOMIC :
+					      pb == mt,
 					      "%s free pageblock %#lx on the %d list has type %d",
 					      zone->name, pfn + i, mt, pb);
 				}

@@ -577,6 +577,8 @@ unsigned long pmm__isolate_free_block(struct pmm_machine *m, struct pmm_zone *zo
 #define ALLOC_CPUSET		0x40	/* check the thread's cpuset */
 #define ALLOC_NOFRAGMENT	0x100	/* fall back only by whole pageblocks */
 #define ALLOC_KSWAPD		0x800
+/* below the min watermark, and the high-atomic reserve not counted against them */
+#define ALLOC_RESERVES		(ALLOC_NON_BLOCK | ALLOC_MIN_RESERVE | ALLOC_HIGHATOMIC)
 
 struct alloc_context {
 	const struct pmm_zoneref *zonelist;

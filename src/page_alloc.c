@@ -1083,7 +1083,9 @@ static bool zone_watermark_ok(struct pmm_machine *m, struct pmm_zone *z, unsigne
 	unsigned int o;
 
 	free_pages -= (1L << order) - 1;
-	free_pages -= (long)z->nr_reserved_highatomic;
+	/* the high-atomic reserve is for those allowed below the min watermark */
+	if (!(alloc_flags & ALLOC_RESERVES))
+		free_pages -= (long)__atomic_load_n(&z->nr_reserved_highatomic, __ATOMIC_RELAXED);
 	if (alloc_flags & ALLOC_MIN_RESERVE) {
 		min -= min / 2;
 		if (alloc_flags & ALLOC_NON_BLOCK)
@@ -1101,6 +1103,9 @@ static bool zone_watermark_ok(struct pmm_machine *m, struct pmm_zone *z, unsigne
 		for (mt = 0; mt < PMM_MIGRATE_PCPTYPES; mt++)
 			if (!list_empty(&z->free_area[o].free_list[mt]))
 				return true;
+		if ((alloc_flags & ALLOC_HIGHATOMIC) &&
+		    !list_empty(&z->free_area[o].free_list[PMM_MIGRATE_HIGHATOMIC]))
+			return true;
 	}
 	return false;
 }
@@ -1156,12 +1161,24 @@ static struct pmm_page *rmqueue_page(struct pmm_machine *m, struct pmm_zone *zon
 			if (fell_back)
 				pcp_add(&pcp->events[PMM_PGALLOC_FALLBACK], 1);
 			pmm__spin_unlock(&pcp->lock);
-			return page;
+			/* the buddy lists have more only for those the high-atomic reserve serves */
+			if (page || !(alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_NON_BLOCK)))
+				return page;
+			fell_back = false;
+		} else {
+			pmm__spin_unlock(&pcp->lock);	/* zone_pcp_disable(): straight to the buddy lists */
 		}
-		pmm__spin_unlock(&pcp->lock);	/* zone_pcp_disable(): straight to the buddy lists */
 	}
+	/* rmqueue_buddy(): a high-order atomic allocation takes from the reserve
+	 * first; a non-blocking one that found nothing else may take it too */
 	pthread_mutex_lock(&zone->lock);
-	page = rmqueue_locked(m, zone, order, ac->migratetype, alloc_flags, &fell_back);
+	page = NULL;
+	if (alloc_flags & ALLOC_HIGHATOMIC)
+		page = rmqueue_smallest(m, zone, order, PMM_MIGRATE_HIGHATOMIC);
+	if (!page)
+		page = rmqueue_locked(m, zone, order, ac->migratetype, alloc_flags, &fell_back);
+	if (!page && (alloc_flags & ALLOC_NON_BLOCK))
+		page = rmqueue_smallest(m, zone, order, PMM_MIGRATE_HIGHATOMIC);
 	if (page)
 		mod_free_pages(zone, -(1L << order));
 	pthread_mutex_unlock(&zone->lock);
@@ -1210,6 +1227,99 @@ static bool cpuset_zone_allowed(const struct alloc_context *ac, const struct pmm
 	return pmm_node_isset(zone->node, ac->cpuset_mems) || !(gfp & __PMM_GFP_HARDWALL);
 }
 
+/*
+ * reserve_highatomic_pageblock(): the pageblock of a high-order atomic
+ * allocation becomes MIGRATE_HIGHATOMIC, for later ones only; at most about
+ * 1 % of the zone (none if that is less than a pageblock).
+ */
+static void reserve_highatomic_pageblock(struct pmm_machine *m, struct pmm_page *page,
+					 unsigned int order, struct pmm_zone *zone)
+{
+	unsigned long pageblock = 1UL << m->pageblock_order, pfn = pmm_page_to_pfn(m, page);
+	unsigned long managed = __atomic_load_n(&zone->managed_pages, __ATOMIC_RELAXED);
+	unsigned long max_managed;
+	int mt, movable;
+
+	if (managed / 100 < pageblock)
+		return;
+	max_managed = PMM__ALIGN(managed / 100, pageblock);
+	if (__atomic_load_n(&zone->nr_reserved_highatomic, __ATOMIC_RELAXED) >= max_managed)
+		return;
+	pthread_mutex_lock(&zone->lock);
+	mt = pmm__get_pageblock_migratetype(m, zone, pfn);
+	if (zone->nr_reserved_highatomic < max_managed && migratetype_is_mergeable(mt)) {
+		unsigned long n;
+
+		if (order < m->pageblock_order) {
+			if (PMM__ALIGN_DOWN(pfn, pageblock) >= zone->zone_start_pfn &&
+			    PMM__ALIGN_DOWN(pfn, pageblock) + pageblock <= pmm_zone_end_pfn(zone)) {
+				pmm__set_pageblock_migratetype(m, zone, pfn, PMM_MIGRATE_HIGHATOMIC);
+				move_freepages_block(m, zone, page, pfn, PMM_MIGRATE_HIGHATOMIC, &movable);
+				__atomic_store_n(&zone->nr_reserved_highatomic,
+						 zone->nr_reserved_highatomic + pageblock, __ATOMIC_RELAXED);
+			}
+		} else {
+			for (n = 0; n < (1UL << order); n += pageblock)
+				pmm__set_pageblock_migratetype(m, zone, pfn + n, PMM_MIGRATE_HIGHATOMIC);
+			__atomic_store_n(&zone->nr_reserved_highatomic,
+					 zone->nr_reserved_highatomic + (1UL << order), __ATOMIC_RELAXED);
+		}
+	}
+	pthread_mutex_unlock(&zone->lock);
+}
+
+/*
+ * unreserve_highatomic_pageblock(): give a reserved pageblock back to the
+ * allocation's migratetype; unless @force, each zone keeps one. Return:
+ * true if free pages moved.
+ */
+static bool unreserve_highatomic_pageblock(struct pmm_machine *m, const struct alloc_context *ac,
+					   bool force)
+{
+	unsigned long pageblock = 1UL << m->pageblock_order;
+	const struct pmm_zoneref *z;
+	struct pmm_zone *zone;
+
+	pmm__for_each_zone_zonelist(zone, z, ac) {
+		unsigned int order;
+
+		if (!force && __atomic_load_n(&zone->nr_reserved_highatomic, __ATOMIC_RELAXED) <=
+			      pageblock)
+			continue;
+		pthread_mutex_lock(&zone->lock);
+		for (order = 0; order <= m->max_page_order; order++) {
+			struct pmm_page *page = first_free(zone, order, PMM_MIGRATE_HIGHATOMIC);
+			unsigned long pfn, size, n;
+			int movable, moved = 1;
+
+			if (!page)
+				continue;
+			pfn = pmm_page_to_pfn(m, page);
+			if (pmm__get_pageblock_migratetype(m, zone, pfn) == PMM_MIGRATE_HIGHATOMIC) {
+				size = PMM__MIN(PMM__MAX(pageblock, 1UL << order), zone->nr_reserved_highatomic);
+				__atomic_store_n(&zone->nr_reserved_highatomic,
+						 zone->nr_reserved_highatomic - size, __ATOMIC_RELAXED);
+			}
+			/* to the caller's type, past the usual stealing rules */
+			if (order < m->pageblock_order) {
+				pmm__set_pageblock_migratetype(m, zone, pfn, (enum pmm_migratetype)ac->migratetype);
+				moved = move_freepages_block(m, zone, page, pfn, ac->migratetype, &movable);
+			} else {
+				move_to_free_list(page, zone, order, ac->migratetype);
+				for (n = 0; n < (1UL << order); n += pageblock)
+					pmm__set_pageblock_migratetype(m, zone, pfn + n,
+								       (enum pmm_migratetype)ac->migratetype);
+			}
+			if (moved > 0) {
+				pthread_mutex_unlock(&zone->lock);
+				return true;
+			}
+		}
+		pthread_mutex_unlock(&zone->lock);
+	}
+	return false;
+}
+
 struct pmm_page *pmm__get_page_from_freelist(struct pmm_machine *m, pmm_gfp_t gfp,
 					     unsigned int order, unsigned int alloc_flags,
 					     const struct alloc_context *ac)
@@ -1254,6 +1364,9 @@ try_this_zone:
 		page = rmqueue(m, zone, order, alloc_flags, ac);
 		if (page) {
 			prep_new_page(m, page, order, gfp);
+			/* a high-order atomic allocation: keep its pageblock for the next ones */
+			if (alloc_flags & ALLOC_HIGHATOMIC)
+				reserve_highatomic_pageblock(m, page, order, zone);
 			return page;
 		}
 		if (pmm__deferred_grow_zone(m, zone, order))
@@ -1313,7 +1426,8 @@ static void warn_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
 #define MAX_COMPACT_RETRIES	16
 
 /* gfp_to_alloc_flags(): the min watermark, and what the caller's gfp allows below it */
-static unsigned int gfp_to_alloc_flags(pmm_gfp_t gfp, const struct alloc_context *ac)
+static unsigned int gfp_to_alloc_flags(pmm_gfp_t gfp, unsigned int order,
+				       const struct alloc_context *ac)
 {
 	unsigned int alloc_flags = ALLOC_WMARK_MIN | (ac->cpuset_mems ? ALLOC_CPUSET : 0);
 
@@ -1322,9 +1436,13 @@ static unsigned int gfp_to_alloc_flags(pmm_gfp_t gfp, const struct alloc_context
 	if (gfp & __PMM_GFP_KSWAPD_RECLAIM)
 		alloc_flags |= ALLOC_KSWAPD;
 	if (!(gfp & __PMM_GFP_DIRECT_RECLAIM)) {
-		/* atomic: a little below min, and not confined to the cpuset if __GFP_HIGH */
-		if (!(gfp & __PMM_GFP_NOMEMALLOC))
+		/* atomic: a little below min (high orders: the high-atomic reserve), and
+		 * not confined to the cpuset if __GFP_HIGH */
+		if (!(gfp & __PMM_GFP_NOMEMALLOC)) {
 			alloc_flags |= ALLOC_NON_BLOCK;
+			if (order > 0)
+				alloc_flags |= ALLOC_HIGHATOMIC;
+		}
 		if (alloc_flags & ALLOC_MIN_RESERVE)
 			alloc_flags &= ~ALLOC_CPUSET;
 	}
@@ -1399,6 +1517,7 @@ static struct pmm_page *direct_reclaim(struct pmm_machine *m, pmm_gfp_t gfp, uns
 		return NULL;
 	page = pmm__get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 	if (!page) {
+		unreserve_highatomic_pageblock(m, ac, false);
 		pmm_drain_all_pages(m);
 		page = pmm__get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 	}
@@ -1422,8 +1541,9 @@ static bool should_reclaim_retry(struct pmm_machine *m, unsigned int order,
 		*no_progress_loops = 0;
 	else
 		(*no_progress_loops)++;
+	/* before giving up, the high-atomic reserve */
 	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
-		return false;
+		return unreserve_highatomic_pageblock(m, ac, true);
 	pmm__for_each_zone_zonelist(zone, z, ac) {
 		unsigned long available = pmm__zone_reclaimable_pages(zone) + pmm_zone_free_pages(zone);
 
@@ -1434,7 +1554,7 @@ static bool should_reclaim_retry(struct pmm_machine *m, unsigned int order,
 				      ac->highest_zoneidx, alloc_flags, (long)available))
 			return true;
 	}
-	return false;
+	return unreserve_highatomic_pageblock(m, ac, true);
 }
 
 /*
@@ -1558,7 +1678,7 @@ restart:
 	/* the caller's nodemask again, the cpuset only hardwalled for __GFP_HARDWALL */
 	ac->nodemask = nodemask;
 	ac->preferred_zone = first_zone(ac->zonelist, ac->highest_zoneidx, nodemask);
-	alloc_flags = gfp_to_alloc_flags(gfp, ac);
+	alloc_flags = gfp_to_alloc_flags(gfp, order, ac);
 	if (!ac->preferred_zone)
 		goto nopage;
 	if (alloc_flags & ALLOC_KSWAPD)

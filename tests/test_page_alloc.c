@@ -1064,6 +1064,68 @@ static void test_slowpath_oom(void **state)
 	free(held);
 }
 
+/*
+ * The high-atomic reserve (reserve_highatomic_pageblock(),
+ * unreserve_highatomic_pageblock()): 1 GiB of DMA32 held down to its low
+ * watermark; a GFP_ATOMIC order-4 allocation (past the per-CPU lists) then
+ * goes through the slow path and its pageblock becomes MIGRATE_HIGHATOMIC
+ * (512 pages reserved, the cap being 1 % of the zone rounded up to
+ * pageblocks: 3072). Freed, its pages go to the reserve's list: a
+ * GFP_KERNEL order-4 allocation does not get them, the next GFP_ATOMIC one
+ * does. Exhausting the zone with GFP_KERNEL gives the reserve back before
+ * failing.
+ */
+static void test_highatomic_reserve(void **state)
+{
+	struct pmm_machine *m = boot(pmm_test_desc_simple("x86_64", M16, M16 + (1ULL << 30)),
+				     PMM_BOOT_NO_DIRECT_MAP | PMM_BOOT_INLINE_DAEMONS, NULL);
+	struct pmm_zone *z = zone_of(m, 0, PMM_ZONE_DMA32);
+	struct pmm_page **held = calloc(1UL << 18, sizeof(*held)), *a, *b, *c, *p;
+	unsigned long n = 0, apfn;
+
+	(void)state;
+	assert_non_null(held);
+	assert_int_equal(pmm_set_cpu(m, 0), 0);
+	while (pmm_zone_free_pages(z) > z->_watermark[PMM_WMARK_LOW] + 64)
+		assert_non_null(held[n++] = pmm_alloc_pages(m, PMM_GFP_KERNEL, 0));
+	pmm_drain_all_pages(m);
+	while (pmm_zone_free_pages(z) > z->_watermark[PMM_WMARK_LOW] + 64)
+		assert_non_null(held[n++] = pmm_alloc_pages(m, PMM_GFP_KERNEL, 0));
+	assert_int_equal(z->nr_reserved_highatomic, 0);
+	a = pmm_alloc_pages(m, PMM_GFP_ATOMIC, 4);
+	assert_non_null(a);
+	assert_int_equal(z->nr_reserved_highatomic, 512);
+	assert_int_equal(pmm__get_pageblock_migratetype(m, z, pfn_of(m, a)), PMM_MIGRATE_HIGHATOMIC);
+	assert_int_equal(pmm_check(m), 0);
+	/* a freed goes back to the reserve's list: a GFP_KERNEL order-4 allocation
+	 * does not get it, the next GFP_ATOMIC one does */
+	apfn = pfn_of(m, a);
+	pmm_free_pages(m, a, 4);
+	assert_int_equal(first_free_pfn(m, z, 4, PMM_MIGRATE_HIGHATOMIC), apfn);
+	c = pmm_alloc_pages(m, PMM_GFP_KERNEL | __PMM_GFP_NOWARN, 4);
+	if (c)
+		assert_true(pmm__get_pageblock_migratetype(m, z, pfn_of(m, c)) != PMM_MIGRATE_HIGHATOMIC);
+	b = pmm_alloc_pages(m, PMM_GFP_ATOMIC, 4);
+	assert_non_null(b);
+	assert_int_equal(pfn_of(m, b), apfn);
+	assert_int_equal(z->nr_reserved_highatomic, 512);
+	assert_int_equal(pmm_check(m), 0);
+	/* everything, with GFP_KERNEL: the reserve goes back first */
+	while ((p = pmm_alloc_pages(m, PMM_GFP_KERNEL | __PMM_GFP_NOWARN, 0)))
+		held[n++] = p;
+	assert_int_equal(z->nr_reserved_highatomic, 0);
+	assert_int_equal(pmm__get_pageblock_migratetype(m, z, apfn), PMM_MIGRATE_UNMOVABLE);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_free_pages(m, b, 4);
+	if (c)
+		pmm_free_pages(m, c, 4);
+	while (n)
+		pmm_free_pages(m, held[--n], 0);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
+	free(held);
+}
+
 /* ---- fragmentation indices (mm/vmstat.c) ---------------------------------------------------------------- */
 
 static void test_fragmentation_index(void **state)
@@ -1185,6 +1247,7 @@ int main(void)
 		cmocka_unit_test(test_pcp_autotune),
 		cmocka_unit_test(test_sysctl_write),
 		cmocka_unit_test(test_slowpath_oom),
+		cmocka_unit_test(test_highatomic_reserve),
 		cmocka_unit_test(test_fragmentation_index),
 		cmocka_unit_test(test_stress),
 	};
