@@ -59,6 +59,8 @@ struct pmm__sysctl {
  * zone types: lowmem_reserve_ratio has one value each. -EINVAL with @err */
 int pmm__sysctl_set(struct pmm__sysctl *s, const struct pmm_arch_profile *arch, const char *name,
 		    const long *values, unsigned int nr_values, char *err, size_t err_len);
+/* the kernel's default for each sysctl still unset (-1); min_free_kbytes is computed */
+void pmm__sysctl_defaults(struct pmm__sysctl *s);
 
 struct pmm_machine_desc {
 	const struct pmm_arch_profile *arch;	/* &build */

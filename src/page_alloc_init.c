@@ -434,22 +434,7 @@ void pmm__init_per_zone_wmark_min(struct pmm_machine *m)
 	struct pmm_zone *zone;
 	int nid, z;
 
-	if (m->sysctl.watermark_scale_factor < 0)
-		m->sysctl.watermark_scale_factor = 10;
-	if (m->sysctl.watermark_boost_factor < 0)
-		m->sysctl.watermark_boost_factor = 15000;
-	if (m->sysctl.percpu_pagelist_high_fraction < 0)
-		m->sysctl.percpu_pagelist_high_fraction = 0;
-	if (m->sysctl.min_unmapped_ratio < 0)
-		m->sysctl.min_unmapped_ratio = 1;
-	if (m->sysctl.min_slab_ratio < 0)
-		m->sysctl.min_slab_ratio = 5;
-	if (m->sysctl.extfrag_threshold < 0)
-		m->sysctl.extfrag_threshold = 500;
-	if (m->sysctl.compaction_proactiveness < 0)
-		m->sysctl.compaction_proactiveness = 20;
-	if (m->sysctl.compact_unevictable_allowed < 0)
-		m->sysctl.compact_unevictable_allowed = 1;
+	pmm__sysctl_defaults(&m->sysctl);	/* what the description left unset */
 
 	if (user_min_free) {
 		m->sysctl.min_free_kbytes = m->user_min_free_kbytes;

@@ -10,23 +10,39 @@
 
 #include "internal.h"
 
+/* name, where, range, the kernel's default (-1: computed at boot) */
 static const struct {
 	const char *name;
 	size_t offset;
-	long min, max;
+	long min, max, def;
 } scalars[] = {
-	{ "min_free_kbytes", offsetof(struct pmm__sysctl, min_free_kbytes), 0, 1L << 40 },
-	{ "watermark_scale_factor", offsetof(struct pmm__sysctl, watermark_scale_factor), 1, 3000 },
+	{ "min_free_kbytes", offsetof(struct pmm__sysctl, min_free_kbytes), 0, 1L << 40, -1 },
+	{ "watermark_scale_factor", offsetof(struct pmm__sysctl, watermark_scale_factor), 1, 3000,
+	  10 },
 	{ "percpu_pagelist_high_fraction",
-	  offsetof(struct pmm__sysctl, percpu_pagelist_high_fraction), 0, 1L << 30 },
-	{ "watermark_boost_factor", offsetof(struct pmm__sysctl, watermark_boost_factor), 0, 1L << 30 },
-	{ "min_unmapped_ratio", offsetof(struct pmm__sysctl, min_unmapped_ratio), 0, 100 },
-	{ "min_slab_ratio", offsetof(struct pmm__sysctl, min_slab_ratio), 0, 100 },
-	{ "extfrag_threshold", offsetof(struct pmm__sysctl, extfrag_threshold), 0, 1000 },
-	{ "compaction_proactiveness", offsetof(struct pmm__sysctl, compaction_proactiveness), 0, 100 },
+	  offsetof(struct pmm__sysctl, percpu_pagelist_high_fraction), 0, 1L << 30, 0 },
+	{ "watermark_boost_factor", offsetof(struct pmm__sysctl, watermark_boost_factor), 0, 1L << 30,
+	  15000 },
+	{ "min_unmapped_ratio", offsetof(struct pmm__sysctl, min_unmapped_ratio), 0, 100, 1 },
+	{ "min_slab_ratio", offsetof(struct pmm__sysctl, min_slab_ratio), 0, 100, 5 },
+	{ "extfrag_threshold", offsetof(struct pmm__sysctl, extfrag_threshold), 0, 1000, 500 },
+	{ "compaction_proactiveness", offsetof(struct pmm__sysctl, compaction_proactiveness), 0, 100,
+	  20 },
 	{ "compact_unevictable_allowed", offsetof(struct pmm__sysctl, compact_unevictable_allowed),
-	  0, 1 },
+	  0, 1, 1 },
 };
+
+void pmm__sysctl_defaults(struct pmm__sysctl *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < PMM__ARRAY_SIZE(scalars); i++) {
+		long *v = (long *)((char *)s + scalars[i].offset);
+
+		if (*v < 0 && scalars[i].def >= 0)
+			*v = scalars[i].def;
+	}
+}
 
 static const char *strip_prefix(const char *name)
 {
