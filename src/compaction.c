@@ -999,16 +999,13 @@ static bool __compaction_suitable(struct pmm_machine *m, struct pmm_zone *zone, 
 	return pmm__zone_watermark_ok(m, zone, 0, watermark, highest_zoneidx, 0, (long)wmark_target);
 }
 
-bool pmm__compaction_suitable(struct pmm_machine *m, struct pmm_zone *zone, int order,
-			      int highest_zoneidx);
-
 /*
  * compaction_suitable(): enough free order-0 pages to move folios into, and,
  * for a costly order, a failure due to fragmentation rather than a lack of
  * memory: the fragmentation index above vm.extfrag_threshold.
  */
-static bool compaction_suitable(struct pmm_machine *m, struct pmm_zone *zone, int order,
-				int highest_zoneidx)
+bool pmm__compaction_suitable(struct pmm_machine *m, struct pmm_zone *zone, int order,
+			      int highest_zoneidx)
 {
 	if (!__compaction_suitable(m, zone, order, highest_zoneidx, pmm_zone_free_pages(zone)))
 		return false;
@@ -1019,12 +1016,6 @@ static bool compaction_suitable(struct pmm_machine *m, struct pmm_zone *zone, in
 			return false;
 	}
 	return true;
-}
-
-bool pmm__compaction_suitable(struct pmm_machine *m, struct pmm_zone *zone, int order,
-			      int highest_zoneidx)
-{
-	return compaction_suitable(m, zone, order, highest_zoneidx);
 }
 
 bool pmm__compaction_zonelist_suitable(struct pmm_machine *m, const struct alloc_context *ac,
@@ -1123,7 +1114,7 @@ static enum pmm__compact_result compact_zone(struct compact_control *cc)
 					   cc->highest_zoneidx, cc->alloc_flags,
 					   (long)pmm_zone_free_pages(zone)))
 			return COMPACT_SUCCESS;
-		if (!compaction_suitable(m, zone, cc->order, cc->highest_zoneidx))
+		if (!pmm__compaction_suitable(m, zone, cc->order, cc->highest_zoneidx))
 			return COMPACT_SKIPPED;
 	}
 	/* deferred for the longest: clear the skip bits and start over */
@@ -1448,7 +1439,7 @@ static bool kcompactd_node_suitable(struct pmm_machine *m, pmm_pg_data_t *pgdat)
 		if (pmm__zone_watermark_ok(m, zone, (unsigned int)order, wmark_pages(zone, PMM_WMARK_MIN),
 					   highest, 0, (long)pmm_zone_free_pages(zone)))
 			continue;
-		if (compaction_suitable(m, zone, order, highest))
+		if (pmm__compaction_suitable(m, zone, order, highest))
 			return true;
 	}
 	return false;
@@ -1481,7 +1472,7 @@ static void kcompactd_do_work(struct pmm_machine *m, pmm_pg_data_t *pgdat)
 					   wmark_pages(cc.zone, PMM_WMARK_MIN), z, 0,
 					   (long)pmm_zone_free_pages(cc.zone)))
 			continue;
-		if (!compaction_suitable(m, cc.zone, order, z))
+		if (!pmm__compaction_suitable(m, cc.zone, order, z))
 			continue;
 		if (__atomic_load_n(&pgdat->kcompactd_should_stop, __ATOMIC_ACQUIRE))
 			return;

@@ -696,7 +696,9 @@ struct pmm_zone *pmm__node_event_zone(pmm_pg_data_t *pgdat);
 int pmm__kthread_run(struct pmm_machine *m, pmm_pg_data_t *pgdat, const char *name,
 		     void (*fn)(struct pmm_machine *m, pmm_pg_data_t *pgdat), pthread_t *thread);
 void pmm__kthread_stop(struct pmm_wait_queue_head *wq, int *should_stop, pthread_t thread);
-/* the CLOCK_REALTIME time @ms milliseconds from now, for pthread_cond_timedwait() */
+/* timer.c: the host's monotonic clock in ms; the CLOCK_REALTIME time @ms
+ * milliseconds from now, for pthread_cond_timedwait() */
+double pmm__host_ms(void);
 struct timespec pmm__deadline_ms(long ms);
 /* kswapd_run() and kcompactd_run() for a node with memory; their stop */
 int pmm__kthreads_run(struct pmm_machine *m, int nid);

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "internal.h"
 
@@ -55,17 +54,6 @@ int pmm__kthread_run(struct pmm_machine *m, pmm_pg_data_t *pgdat, const char *na
 		return -err;
 	}
 	return 0;
-}
-
-struct timespec pmm__deadline_ms(long ms)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_REALTIME, &t);
-	t.tv_nsec += (ms % 1000) * 1000000L;
-	t.tv_sec += ms / 1000 + t.tv_nsec / 1000000000L;
-	t.tv_nsec %= 1000000000L;
-	return t;
 }
 
 void pmm__kthread_stop(struct pmm_wait_queue_head *wq, int *should_stop, pthread_t thread)

@@ -967,14 +967,6 @@ int pmm__memmap_init(struct pmm_machine *m)
 	return 0;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /*
  * deferred_init_memmap_chunk() for one claimed stretch [start, end) of a
  * node, within one section: the struct pages of its free memory
@@ -1091,7 +1083,7 @@ static bool deferred_init_one(struct pmm_machine *m, int nid, unsigned long *fre
 	pthread_mutex_lock(&pgdat->node_size_lock);
 	if (!__atomic_sub_fetch(&dr->in_flight, 1, __ATOMIC_RELEASE) &&
 	    pgdat->first_deferred_pfn == ~0UL)
-		dr->done_ms = now_ms();
+		dr->done_ms = pmm__host_ms();
 	pthread_mutex_unlock(&pgdat->node_size_lock);
 	return true;
 }
@@ -1174,7 +1166,7 @@ static void deferred_init_run(struct pmm_machine *m)
 				    __ATOMIC_ACQUIRE) != ~0UL) {
 			sections += PMM__DIV_ROUND_UP(m->deferred[nid].nr_pages,
 						      pmm__pages_per_section(m));
-			m->deferred[nid].start_ms = now_ms();
+			m->deferred[nid].start_ms = pmm__host_ms();
 		}
 	if (!sections)
 		return;

@@ -1639,14 +1639,6 @@ out:
 	return page;
 }
 
-static double now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /*
  * __alloc_pages_slowpath() of kernel 6.12: kswapd woken, the min
  * watermark; for costly orders (and unmovable high orders) async direct
@@ -1754,7 +1746,7 @@ nopage:
 		if (page)
 			return page;
 		/* another thread has to free memory: let it run, and say so now and then */
-		now = now_seconds();
+		now = pmm__host_ms() / 1e3;
 		if (!nofail_since)
 			nofail_since = nofail_warned = now;
 		if (now - nofail_warned >= 10) {

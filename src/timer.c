@@ -2,9 +2,31 @@
 /*
  * Simulated time (include/pmm/timer.h): a clock the caller advances, and
  * the timed work of the daemons when they run inline (kcompactd's
- * timeout). Threaded daemons keep the host's time.
+ * timeout). Threaded daemons keep the host's time; its two readings pmm
+ * needs are here too.
  */
+#include <time.h>
+
 #include "internal.h"
+
+double pmm__host_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+struct timespec pmm__deadline_ms(long ms)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_nsec += (ms % 1000) * 1000000L;
+	t.tv_sec += ms / 1000 + t.tv_nsec / 1000000000L;
+	t.tv_nsec %= 1000000000L;
+	return t;
+}
 
 unsigned long long pmm_clock_now(const struct pmm_machine *m)
 {
