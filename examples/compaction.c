@@ -248,6 +248,21 @@ static void print_buddy(const char *who, const unsigned long *b)
 	printf("\n");
 }
 
+/* buddyinfo summed over zones, pmm's and the kernel's if there is one. Return: 1 if
+ * their shapes differ (compare_shape()) */
+static int report_buddyinfo(struct pmm_machine *m, const char *when, const unsigned long *kernel)
+{
+	unsigned long buddy[16];
+
+	buddy_sum(m, buddy);
+	printf("buddyinfo %s (orders 0-10, all zones)\n", when);
+	print_buddy("pmm", buddy);
+	if (!kernel)
+		return 0;
+	print_buddy("kernel", kernel);
+	return compare_shape(when, buddy, kernel);
+}
+
 static void events(struct pmm_machine *m, long *out)
 {
 	static const int items[NR_COUNTERS] = {
@@ -318,7 +333,7 @@ int main(int argc, char **argv)
 	double ns_per_touch, ns_per_free, ns_per_huge;
 	struct region r = { 0 };
 	struct pmm_page **tables, **huge;
-	unsigned long nr_tables = 0, nr_huge = 0, i, buddy[16];
+	unsigned long nr_tables = 0, nr_huge = 0, i;
 	long ev[NR_COUNTERS];
 	struct pmm_machine *m;
 	double off;
@@ -431,13 +446,7 @@ int main(int argc, char **argv)
 				pmm_clock_advance(m, (unsigned long long)(ns_per_free * PTRS_PER_PTE));
 		}
 	printf("step2   free %lu\n", free_pages(m));
-	buddy_sum(m, buddy);
-	printf("buddyinfo after step2 (orders 0-10, all zones)\n");
-	print_buddy("pmm", buddy);
-	if (dir) {
-		print_buddy("kernel", k.buddy[0]);
-		differs |= compare_shape("after step2", buddy, k.buddy[0]);
-	}
+	differs |= report_buddyinfo(m, "after step2", dir ? k.buddy[0] : NULL);
 
 	/* step3: explicit compaction */
 	if (!strcmp(mode, "frag")) {
@@ -450,13 +459,7 @@ int main(int argc, char **argv)
 		events(m, ev);
 		printf("step3   compacted: %ld pages migrated, %ld failed; free %lu\n", ev[3], ev[4],
 		       free_pages(m));
-		buddy_sum(m, buddy);
-		printf("buddyinfo after step3\n");
-		print_buddy("pmm", buddy);
-		if (dir && k.buddy[1][0]) {
-			print_buddy("kernel", k.buddy[1]);
-			differs |= compare_shape("after step3", buddy, k.buddy[1]);
-		}
+		differs |= report_buddyinfo(m, "after step3", dir && k.buddy[1][0] ? k.buddy[1] : NULL);
 	}
 
 	/*
@@ -492,13 +495,7 @@ int main(int argc, char **argv)
 		pmm_clock_advance(m, (unsigned long long)ns_per_huge);
 	}
 	printf("step4   %lu huge pages; free %lu\n", nr_huge, free_pages(m));
-	buddy_sum(m, buddy);
-	printf("buddyinfo after step4\n");
-	print_buddy("pmm", buddy);
-	if (dir) {
-		print_buddy("kernel", k.buddy[2]);
-		differs |= compare_shape("after step4", buddy, k.buddy[2]);
-	}
+	differs |= report_buddyinfo(m, "after step4", dir ? k.buddy[2] : NULL);
 	events(m, ev);
 	printf("counters after step4%s\n", dir ? "        pmm     kernel" : "");
 	for (i = 0; i < NR_COUNTERS; i++) {
