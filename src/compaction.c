@@ -1027,7 +1027,7 @@ bool pmm__compaction_zonelist_suitable(struct pmm_machine *m, const struct alloc
 	(void)alloc_flags;
 	pmm__for_each_zone_zonelist(zone, z, ac) {
 		/* what reclaim could free, as if it came back in blocks of this order */
-		unsigned long available = pmm__zone_reclaimable_pages(zone) / order +
+		unsigned long available = pmm__zone_reclaimable_pages(m, zone) / order +
 					  pmm_zone_free_pages(zone);
 
 		if (__compaction_suitable(m, zone, (int)order, ac->highest_zoneidx, available))

@@ -42,6 +42,7 @@ struct dmesg {
 	unsigned int		signs;		/* SIGN_* */
 	long			dma_reserved;	/* "DMA zone: N pages reserved" (before 5.13), or -1 */
 	char			foreign[32];	/* an architecture pmm does not model */
+	unsigned long long	swap_kb;	/* "Adding Nk swap on ...": usable swap, summed */
 };
 
 enum { SIGN_X86 = 1, SIGN_ARM64 = 2, SIGN_RISCV = 4 };
@@ -364,6 +365,13 @@ static void parse_line(struct dmesg *g, const char *raw)
 			}
 			pmm_cpumask_set_cpu((int)v, &g->cpus[nid]);
 		}
+	} else if ((p = strstr(s, "Adding ")) != NULL && strstr(p, "k swap on ")) {
+		long kb;
+
+		p += 7;
+		if (get_long(&p, 10, &kb) && !strncmp(p, "k swap on ", 10) && kb > 0 &&
+		    kb < 1L << 40)
+			g->swap_kb += (unsigned long long)kb;
 	} else if ((p = strstr(s, "smp: Brought up ")) != NULL) {
 		long nodes, cpus;
 
@@ -623,6 +631,9 @@ static int build_desc(struct dmesg *g, struct pmm_machine_desc *d, char *err, si
 	rc = x86_early_reservations(g, d);
 	if (!rc)
 		rc = pmm_machine_desc_set_cmdline(d, g->cmdline ? g->cmdline : "");
+	/* the swap devices swapon added, as one device: their slots and a header page */
+	if (!rc && g->swap_kb)
+		rc = pmm_machine_desc_set_swap(d, g->swap_kb * 1024 + page);
 	if (!rc)
 		return 0;
 fail:

@@ -53,6 +53,8 @@ struct pmm__sysctl {
 	long	extfrag_threshold;		/* compaction_suitable(): 0..1000 */
 	long	compaction_proactiveness;	/* kcompactd: 0..100 */
 	long	compact_unevictable_allowed;	/* 0 or 1 */
+	long	swappiness;			/* vmscan: anon vs file, 0..200 */
+	long	zone_reclaim_mode;		/* node_reclaim(): RECLAIM_ZONE|WRITE|UNMAP */
 };
 
 /* sysctl.c: validate and store a vm sysctl (the "vm." prefix optional); @arch's
@@ -77,6 +79,7 @@ struct pmm_machine_desc {
 	struct pmm__range	*hotplug;	/* memory firmware adds after boot */
 	unsigned int		nr_hotplug, max_hotplug;
 	int			auto_online;	/* MMOP_*, or -1: the kernel's default */
+	unsigned long long	swap_bytes;	/* the swap device's size; 0: none */
 	struct pmm__desc_node	nodes[PMM_MAX_NUMNODES];
 	unsigned char		distance[PMM_MAX_NUMNODES][PMM_MAX_NUMNODES];
 	struct pmm__range	*memory;
@@ -273,6 +276,10 @@ struct pmm_machine {
 	int			(*on_oom)(void *arg, unsigned int gfp, unsigned int order, int nid);
 	void			*on_oom_arg;
 	pmm_lock_t		oom_lock;	/* one OOM report at a time (oom_lock) */
+	int			(*reclaim_folio)(void *arg, struct pmm_folio *folio, int op,
+						 pmm_swp_entry_t entry);
+	void			*reclaim_folio_arg;
+	struct pmm__swap	*swap;		/* the swap device (swapfile.c); NULL: none */
 	unsigned long long	clock_ns;	/* simulated time (timer.c) */
 	pmm_lock_t		clock_lock;	/* serialises pmm_clock_advance() */
 	int			boot_cpu_nid;	/* node of CPU 0: numa_node_id() at boot */
@@ -429,6 +436,19 @@ static inline void pmm__list_insert(struct pmm_list_head *n, struct pmm_list_hea
 	n->prev = prev;
 	__atomic_store_n(&prev->next, n, __ATOMIC_RELAXED);
 }
+
+static inline void pmm__list_init(struct pmm_list_head *h)
+{
+	h->next = h->prev = h;
+}
+
+static inline bool pmm__list_empty(const struct pmm_list_head *h)
+{
+	return __atomic_load_n(&h->next, __ATOMIC_RELAXED) == h;
+}
+
+#define pmm__container_of(ptr, type, member) \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
 static inline void pmm__list_add(struct pmm_list_head *n, struct pmm_list_head *h)
 {
@@ -707,9 +727,34 @@ void pmm__kthreads_stop(struct pmm_machine *m, int nid);
 /* migrate.c: move one folio (its head, order) to @dst, allocated by the caller */
 int pmm__migrate_folio(struct pmm_machine *m, struct pmm_page *src, struct pmm_page *dst,
 		       unsigned int order);
-/* zone_reclaimable_pages(): what reclaim could free in @zone; without a swap
- * device, the file LRU lists */
-unsigned long pmm__zone_reclaimable_pages(const struct pmm_zone *zone);
+/* zone_reclaimable_pages(): what reclaim could free in @zone: the file LRU
+ * lists, and the anon ones while swap has room */
+unsigned long pmm__zone_reclaimable_pages(const struct pmm_machine *m, const struct pmm_zone *zone);
+/* can_reclaim_anon_pages(): anonymous folios of node @nid have somewhere to go */
+bool pmm__can_reclaim_anon_pages(const struct pmm_machine *m, int nid);
+/* node_reclaim() (vm.zone_reclaim_mode) before an allocation leaves a node */
+enum {
+	PMM__NODE_RECLAIM_NOSCAN = -2,	/* not scanned: may not block, remote, or busy */
+	PMM__NODE_RECLAIM_FULL = -1,	/* too little page cache to be worth it */
+	PMM__NODE_RECLAIM_SOME = 0,	/* scanned, less than the allocation reclaimed */
+	PMM__NODE_RECLAIM_SUCCESS = 1,
+};
+int pmm__node_reclaim(struct pmm_machine *m, pmm_pg_data_t *pgdat, pmm_gfp_t gfp,
+		      unsigned int order, int local_nid);
+/* lruvec_add_folio() (at the head of its list) and lruvec_del_folio() with
+ * the counters; caller holds lru_lock */
+void pmm__lruvec_add_folio(struct pmm_machine *m, struct pmm_lruvec *lruvec, struct pmm_page *head);
+void pmm__lruvec_del_folio(struct pmm_machine *m, struct pmm_page *head);
+/* swapfile.c: the device swapped on at boot (@bytes, 0: none) and its end;
+ * slots for a folio (-ENOSPC), their release, swap_writepage() */
+struct pmm__swap;
+int pmm__swap_init(struct pmm_machine *m, unsigned long long bytes);
+void pmm__swap_fini(struct pmm_machine *m);
+int pmm__swap_alloc(struct pmm_machine *m, unsigned int order, pmm_swp_entry_t *entry);
+void pmm__swap_release(struct pmm_machine *m, pmm_swp_entry_t entry);
+void pmm__swap_writepage(struct pmm_machine *m, struct pmm_page *head, pmm_swp_entry_t entry);
+/* swap.c: folio_account_cleaned(): a dirty file folio freed is no longer write pending */
+void pmm__folio_account_cleaned(struct pmm_machine *m, struct pmm_page *head);
 /* swap.c: __page_cache_release(): a folio whose last reference went leaves the lists */
 void pmm__folio_release_lru(struct pmm_machine *m, struct pmm_page *head);
 void pmm__zone_pcp_update(struct pmm_machine *m, struct pmm_zone *zone);

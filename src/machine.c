@@ -347,6 +347,8 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 		m->migrate_page_arg = opts->migrate_page_arg;
 		m->on_oom = opts->on_oom;
 		m->on_oom_arg = opts->on_oom_arg;
+		m->reclaim_folio = opts->reclaim_folio;
+		m->reclaim_folio_arg = opts->reclaim_folio_arg;
 		m->defer_mode = opts->defer;
 		m->progress_fn = opts->progress;
 		m->progress_arg = opts->progress_arg;
@@ -413,6 +415,10 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	/* page_alloc_init_late(): deferred pages, then the limits taken from free memory */
 	pmm__deferred_init_all(m);
 	pmm__init_per_zone_wmark_min(m);
+	/* userspace's swapon */
+	err = pmm__swap_init(m, d->swap_bytes);
+	if (err)
+		goto fail;
 	m->booted = true;
 	/* kswapd_init() and kcompactd_init(): a thread each per node with memory */
 	pmm_for_each_node_state(nid, m, PMM_N_MEMORY)
@@ -441,6 +447,7 @@ void pmm_shutdown(struct pmm_machine *m)
 		return;
 	pmm_for_each_node(nid, m)
 		pmm__kthreads_stop(m, nid);
+	pmm__swap_fini(m);
 	pmm__mempolicy_fini(m);
 	pmm__page_alloc_fini(m);
 	pmm__cpus_fini(m);

@@ -53,6 +53,8 @@ int pmm_machine_desc_create(const char *arch, struct pmm_machine_desc **out)
 	d->sysctl.extfrag_threshold = -1;
 	d->sysctl.compaction_proactiveness = -1;
 	d->sysctl.compact_unevictable_allowed = -1;
+	d->sysctl.swappiness = -1;
+	d->sysctl.zone_reclaim_mode = -1;
 	for (i = 0; i < PMM_MAX_NR_ZONES; i++)
 		d->sysctl.lowmem_reserve_ratio[i] = -1;
 	for (i = 0; i < PMM_MAX_NUMNODES; i++)
@@ -451,6 +453,19 @@ int pmm_machine_desc_set_auto_online(struct pmm_machine_desc *d, const char *typ
 		return pmm__desc_fail(d, -EINVAL, "auto_online_blocks \"%s\": not offline, online, "
 				      "online_kernel or online_movable", type ? type : "");
 	d->auto_online = t;
+	desc_ok(d);
+	return 0;
+}
+
+int pmm_machine_desc_set_swap(struct pmm_machine_desc *d, unsigned long long bytes)
+{
+	unsigned long long page = 1ULL << d->arch->page_shift;
+
+	if (bytes && (bytes < 2 * page || bytes > 1ULL << 50))
+		return pmm__desc_fail(d, -EINVAL, "a swap device of %llu bytes: it holds from two "
+				      "pages (%llu bytes: the header and one slot) to 2^50 bytes",
+				      bytes, 2 * page);
+	d->swap_bytes = bytes & ~(page - 1);
 	desc_ok(d);
 	return 0;
 }

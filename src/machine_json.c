@@ -568,6 +568,14 @@ static int parse_root(struct json_ctx *c, json_t *root, struct pmm_machine_desc 
 		err = parse_ranges(c, root, d, "hotplug");
 	if (!err)
 		err = parse_sysctl(c, root, d);
+	v = json_object_get(root, "swap");
+	if (!err && v) {
+		unsigned long long bytes;
+
+		err = get_number(c, v, "swap", &bytes);
+		if (!err && pmm_machine_desc_set_swap(d, bytes))
+			err = fail(c, -EINVAL, "swap", "%s", d->error);
+	}
 	v = json_object_get(root, "auto_online_blocks");
 	if (!err && v && (!json_is_string(v) || pmm_machine_desc_set_auto_online(d,
 							json_string_value(v))))

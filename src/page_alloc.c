@@ -1320,6 +1320,9 @@ static bool unreserve_highatomic_pageblock(struct pmm_machine *m, const struct a
 	return false;
 }
 
+/* node_reclaim_distance: nodes this near are reclaimed before an allocation leaves them */
+#define RECLAIM_DISTANCE	30
+
 struct pmm_page *pmm__get_page_from_freelist(struct pmm_machine *m, pmm_gfp_t gfp,
 					     unsigned int order, unsigned int alloc_flags,
 					     const struct alloc_context *ac)
@@ -1357,7 +1360,15 @@ retry:
 		    !zone_watermark_ok(m, zone, order, mark, ac->highest_zoneidx, alloc_flags,
 				       (long)pmm_zone_free_pages(zone))) {
 			/* the zone may grow if it has deferred pages */
-			if (!pmm__deferred_grow_zone(m, zone, order))
+			if (pmm__deferred_grow_zone(m, zone, order))
+				goto try_this_zone;
+			/* vm.zone_reclaim_mode: reclaim a near node before leaving it */
+			if (!(m->sysctl.zone_reclaim_mode & 7) ||
+			    m->distance[ac->preferred_zone->node][zone->node] > RECLAIM_DISTANCE)
+				continue;
+			if (pmm__node_reclaim(m, zone->zone_pgdat, gfp, order, ac->local_nid) <= 0 ||
+			    !zone_watermark_ok(m, zone, order, mark, ac->highest_zoneidx,
+					       alloc_flags, (long)pmm_zone_free_pages(zone)))
 				continue;
 		}
 try_this_zone:
@@ -1545,7 +1556,7 @@ static bool should_reclaim_retry(struct pmm_machine *m, unsigned int order,
 	if (*no_progress_loops > MAX_RECLAIM_RETRIES)
 		return unreserve_highatomic_pageblock(m, ac, true);
 	pmm__for_each_zone_zonelist(zone, z, ac) {
-		unsigned long available = pmm__zone_reclaimable_pages(zone) + pmm_zone_free_pages(zone);
+		unsigned long available = pmm__zone_reclaimable_pages(m, zone) + pmm_zone_free_pages(zone);
 
 		if ((alloc_flags & ALLOC_CPUSET) && !pmm_node_isset(zone->node, ac->cpuset_mems))
 			continue;
@@ -2014,6 +2025,8 @@ void pmm_put_page(struct pmm_machine *m, struct pmm_page *page)
 	if (__atomic_sub_fetch(&head->_refcount, 1, __ATOMIC_ACQ_REL) == 0) {
 		if (pmm_page_test_flag(head, PMM_PG_lru))
 			pmm__folio_release_lru(m, head);	/* __page_cache_release() */
+		if (pmm_page_test_flag(head, PMM_PG_dirty))
+			pmm__folio_account_cleaned(m, head);
 		free_the_page(m, head, order);
 	}
 }

@@ -32,8 +32,7 @@ static void update_lru_size(struct pmm_machine *m, const struct pmm_page *head, 
 }
 
 /* lruvec_add_folio(); caller holds lru_lock */
-static void lruvec_add_folio(struct pmm_machine *m, struct pmm_lruvec *lruvec,
-			     struct pmm_page *head)
+void pmm__lruvec_add_folio(struct pmm_machine *m, struct pmm_lruvec *lruvec, struct pmm_page *head)
 {
 	int lru = pmm_folio_lru_list((struct pmm_folio *)head);
 
@@ -42,7 +41,7 @@ static void lruvec_add_folio(struct pmm_machine *m, struct pmm_lruvec *lruvec,
 }
 
 /* lruvec_del_folio(); caller holds lru_lock */
-static void lruvec_del_folio(struct pmm_machine *m, struct pmm_page *head)
+void pmm__lruvec_del_folio(struct pmm_machine *m, struct pmm_page *head)
 {
 	int lru = pmm_folio_lru_list((struct pmm_folio *)head);
 
@@ -89,7 +88,7 @@ int pmm_folio_add_lru(struct pmm_machine *m, struct pmm_folio *folio)
 		return -EINVAL;
 	}
 	pmm_page_set_flag(head, PMM_PG_lru);
-	lruvec_add_folio(m, lruvec, head);
+	pmm__lruvec_add_folio(m, lruvec, head);
 	pthread_mutex_unlock(&lruvec->lru_lock);
 	return 0;
 }
@@ -102,9 +101,9 @@ static void folio_activate(struct pmm_machine *m, struct pmm_page *head)
 	pthread_mutex_lock(&lruvec->lru_lock);
 	if (pmm_page_test_flag(head, PMM_PG_lru) && !pmm_page_test_flag(head, PMM_PG_active) &&
 	    pmm_folio_lru_list((struct pmm_folio *)head) != PMM_LRU_UNEVICTABLE) {
-		lruvec_del_folio(m, head);
+		pmm__lruvec_del_folio(m, head);
 		pmm_page_set_flag(head, PMM_PG_active);
-		lruvec_add_folio(m, lruvec, head);
+		pmm__lruvec_add_folio(m, lruvec, head);
 		pmm__count_zone_event(m, pmm_page_zone(m, head), PMM_PGACTIVATE,
 				      pmm_folio_nr_pages((struct pmm_folio *)head));
 	}
@@ -144,7 +143,7 @@ int pmm_folio_isolate_lru(struct pmm_machine *m, struct pmm_folio *folio)
 	if (pmm_page_test_flag(head, PMM_PG_lru)) {
 		pmm_page_clear_flag(head, PMM_PG_lru);
 		pmm_get_page(head);
-		lruvec_del_folio(m, head);
+		pmm__lruvec_del_folio(m, head);
 		taken = 1;
 	}
 	pthread_mutex_unlock(&lruvec->lru_lock);
@@ -163,10 +162,129 @@ void pmm__folio_release_lru(struct pmm_machine *m, struct pmm_page *head)
 
 	pthread_mutex_lock(&lruvec->lru_lock);
 	if (pmm_page_test_flag(head, PMM_PG_lru)) {
-		lruvec_del_folio(m, head);
+		pmm__lruvec_del_folio(m, head);
 		pmm_page_clear_flag(head, PMM_PG_lru);
 	}
 	pthread_mutex_unlock(&lruvec->lru_lock);
+}
+
+/* ---- dirty and writeback (mm/page-writeback.c) ---------------------------------------- */
+
+static void mod_node_state(struct pmm_machine *m, const struct pmm_page *head, int item, long nr)
+{
+	__atomic_add_fetch(&m->view.node_data[pmm_page_to_nid(head)]->vm_stat[item], nr,
+			   __ATOMIC_RELAXED);
+}
+
+static void mod_write_pending(struct pmm_machine *m, const struct pmm_page *head, long nr)
+{
+	__atomic_add_fetch(&pmm_page_zone(m, head)->vm_stat[PMM_NR_ZONE_WRITE_PENDING], nr,
+			   __ATOMIC_RELAXED);
+}
+
+/* file folios are accounted (folio_account_dirtied()); anon ones only marked */
+static bool folio_accounted(const struct pmm_page *head)
+{
+	return !pmm_page_test_flag(head, PMM_PG_swapbacked);
+}
+
+int pmm_folio_mark_dirty(struct pmm_machine *m, struct pmm_folio *folio)
+{
+	struct pmm_page *head = &folio->page;
+	long nr = (long)pmm_folio_nr_pages(folio);
+
+	if (!folio_ok(m, head, "folio_mark_dirty"))
+		return -EINVAL;
+	if (pmm_page_test_flag(head, PMM_PG_writeback)) {
+		pmm__bad_page(m, head, "folio_mark_dirty: the folio is under writeback");
+		return -EINVAL;
+	}
+	if (__atomic_fetch_or(&head->flags, 1UL << PMM_PG_dirty, __ATOMIC_RELAXED) &
+	    (1UL << PMM_PG_dirty))
+		return 0;
+	if (folio_accounted(head)) {
+		mod_node_state(m, head, PMM_NR_DIRTY, nr);
+		mod_node_state(m, head, PMM_NR_DIRTIED, nr);
+		mod_write_pending(m, head, nr);
+	}
+	return 1;
+}
+
+void pmm__folio_account_cleaned(struct pmm_machine *m, struct pmm_page *head)
+{
+	long nr = (long)pmm_folio_nr_pages((struct pmm_folio *)head);
+
+	if (!folio_accounted(head) ||
+	    !(__atomic_fetch_and(&head->flags, ~(1UL << PMM_PG_dirty), __ATOMIC_RELAXED) &
+	      (1UL << PMM_PG_dirty)))
+		return;
+	mod_node_state(m, head, PMM_NR_DIRTY, -nr);
+	mod_write_pending(m, head, -nr);
+}
+
+int pmm_folio_start_writeback(struct pmm_machine *m, struct pmm_folio *folio)
+{
+	struct pmm_page *head = &folio->page;
+	long nr = (long)pmm_folio_nr_pages(folio);
+
+	if (!folio_ok(m, head, "folio_start_writeback"))
+		return -EINVAL;
+	if (!pmm_page_test_flag(head, PMM_PG_dirty) || pmm_page_test_flag(head, PMM_PG_writeback)) {
+		pmm__bad_page(m, head, "folio_start_writeback: the folio is clean or under "
+			      "writeback already");
+		return -EINVAL;
+	}
+	pmm_page_set_flag(head, PMM_PG_writeback);
+	pmm_page_clear_flag(head, PMM_PG_dirty);
+	if (folio_accounted(head)) {
+		/* write pending: dirty before, under writeback now */
+		mod_node_state(m, head, PMM_NR_DIRTY, -nr);
+		mod_node_state(m, head, PMM_NR_WRITEBACK, nr);
+	}
+	return 0;
+}
+
+/* folio_rotate_reclaimable(): a folio reclaim wrote goes to its inactive list's tail */
+static void folio_rotate_reclaimable(struct pmm_machine *m, struct pmm_page *head)
+{
+	struct pmm_lruvec *lruvec = folio_lruvec(m, head);
+	int lru;
+
+	pthread_mutex_lock(&lruvec->lru_lock);
+	if (pmm_page_test_flag(head, PMM_PG_lru) && !pmm_page_test_flag(head, PMM_PG_dirty) &&
+	    pmm_folio_lru_list((struct pmm_folio *)head) != PMM_LRU_UNEVICTABLE) {
+		pmm__lruvec_del_folio(m, head);
+		pmm_page_clear_flag(head, PMM_PG_active);
+		lru = pmm_folio_lru_list((struct pmm_folio *)head);
+		update_lru_size(m, head, lru, (long)pmm_folio_nr_pages((struct pmm_folio *)head));
+		pmm__list_add_tail(&head->lru, &lruvec->lists[lru]);
+		pmm__count_zone_event(m, pmm_page_zone(m, head), PMM_PGROTATED,
+				      pmm_folio_nr_pages((struct pmm_folio *)head));
+	}
+	pthread_mutex_unlock(&lruvec->lru_lock);
+}
+
+int pmm_folio_end_writeback(struct pmm_machine *m, struct pmm_folio *folio)
+{
+	struct pmm_page *head = &folio->page;
+	long nr = (long)pmm_folio_nr_pages(folio);
+
+	if (!folio_ok(m, head, "folio_end_writeback"))
+		return -EINVAL;
+	if (!pmm_page_test_flag(head, PMM_PG_writeback)) {
+		pmm__bad_page(m, head, "folio_end_writeback: the folio is not under writeback");
+		return -EINVAL;
+	}
+	if (__atomic_fetch_and(&head->flags, ~(1UL << PMM_PG_reclaim), __ATOMIC_RELAXED) &
+	    (1UL << PMM_PG_reclaim))
+		folio_rotate_reclaimable(m, head);
+	pmm_page_clear_flag(head, PMM_PG_writeback);
+	if (folio_accounted(head)) {
+		mod_node_state(m, head, PMM_NR_WRITEBACK, -nr);
+		mod_node_state(m, head, PMM_NR_WRITTEN, nr);
+		mod_write_pending(m, head, -nr);
+	}
+	return 0;
 }
 
 unsigned long pmm_lru_pages(const struct pmm_machine *m, int nid, int lru)
@@ -181,8 +299,13 @@ unsigned long pmm_lru_pages(const struct pmm_machine *m, int nid, int lru)
 	return v > 0 ? (unsigned long)v : 0;
 }
 
-unsigned long pmm__zone_reclaimable_pages(const struct pmm_zone *zone)
+unsigned long pmm__zone_reclaimable_pages(const struct pmm_machine *m, const struct pmm_zone *zone)
 {
-	return pmm_zone_page_state(zone, PMM_NR_ZONE_INACTIVE_FILE) +
-	       pmm_zone_page_state(zone, PMM_NR_ZONE_ACTIVE_FILE);
+	unsigned long nr = pmm_zone_page_state(zone, PMM_NR_ZONE_INACTIVE_FILE) +
+			   pmm_zone_page_state(zone, PMM_NR_ZONE_ACTIVE_FILE);
+
+	if (pmm__can_reclaim_anon_pages(m, zone->node))
+		nr += pmm_zone_page_state(zone, PMM_NR_ZONE_INACTIVE_ANON) +
+		      pmm_zone_page_state(zone, PMM_NR_ZONE_ACTIVE_ANON);
+	return nr;
 }

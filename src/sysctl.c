@@ -30,6 +30,8 @@ static const struct {
 	  20 },
 	{ "compact_unevictable_allowed", offsetof(struct pmm__sysctl, compact_unevictable_allowed),
 	  0, 1, 1 },
+	{ "swappiness", offsetof(struct pmm__sysctl, swappiness), 0, 200, 60 },
+	{ "zone_reclaim_mode", offsetof(struct pmm__sysctl, zone_reclaim_mode), 0, 0x7fffffff, 0 },
 };
 
 void pmm__sysctl_defaults(struct pmm__sysctl *s)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "pmm_test.h"
+#include "internal.h"
 
 #define G	(1ULL << 30)
 #define SZ_128M	(128ULL << 20)
@@ -270,6 +271,58 @@ static void test_lru_threads(void **state)
 	pmm_shutdown(m);
 }
 
+/*
+ * The swap device from a description: JSON's "swap" (memparse sizes),
+ * booted as swapon would print it (65536 - 1 header page = 65532k usable
+ * of 64 MiB), and refused below two pages; from a boot log, the "Adding Nk
+ * swap on" lines of real machines (an NVMe partition, a zram device) as
+ * one device of those slots and a header.
+ */
+static void test_swap_device_described(void **state)
+{
+	static const char good[] = "{\"arch\": \"x86_64\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\"}],"
+				   " \"memory\": [{\"start\": \"16M\", \"size\": \"64M\", \"node\": 0}],"
+				   " \"swap\": \"64M\"}";
+	static const char tiny[] = "{\"arch\": \"x86_64\", \"nodes\": [{\"id\": 0, \"cpus\": \"0\"}],"
+				   " \"memory\": [{\"start\": \"16M\", \"size\": \"64M\", \"node\": 0}],"
+				   "\n \"swap\": 4096}";
+	static const struct {
+		const char *dir;
+		unsigned long long kb;
+	} logs[] = {
+		{ "arm64-radxa-orion-o6-32G-k6.12", 1000444 },
+		{ "x86_64-huananzhi-x99-qd4-32G-k6.4", 8175868 },
+		{ "riscv64-spacemit-k3-32G-k6.12", 0 },
+	};
+	struct pmm_machine_desc *d;
+	struct pmm_machine *m;
+	unsigned long total;
+	char err[512], path[512];
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(pmm_machine_desc_from_json_buffer(good, sizeof(good) - 1, "good.json", &d,
+							   err, sizeof(err)), 0);
+	m = pmm_test_boot(d, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
+	assert_non_null(strstr(pmm_boot_log(m), "Adding 65532k swap on pmm-swap.  Priority:-2 "
+					      "extents:1 across:65532k SS"));
+	assert_int_equal(pmm_swap_pages(m, &total), 16383);
+	assert_int_equal(total, 16383);
+	pmm_shutdown(m);
+	pmm_machine_desc_destroy(d);
+	assert_int_equal(pmm_machine_desc_from_json_buffer(tiny, sizeof(tiny) - 1, "tiny.json", &d,
+							   err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "tiny.json:2:10: swap: a swap device of 4096 bytes: it holds "
+				    "from two pages"));
+	for (i = 0; i < PMM__ARRAY_SIZE(logs); i++) {
+		pmm_test_fmt(path, sizeof(path), "%s/realworld/%s/dmesg.txt", PMM_REPO_FIXTURES_DIR,
+			     logs[i].dir);
+		assert_int_equal(pmm_machine_desc_from_dmesg(path, &d, err, sizeof(err)), 0);
+		assert_int_equal(d->swap_bytes, logs[i].kb ? logs[i].kb * 1024 + 4096 : 0);
+		pmm_machine_desc_destroy(d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_isolate_putback),
 		cmocka_unit_test(test_migration_keeps_lru),
 		cmocka_unit_test(test_lru_threads),
+		cmocka_unit_test(test_swap_device_described),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
  *   pmm_machine_desc_set_sysctl(d, name, v, n) vm.min_free_kbytes and friends
  *   pmm_machine_desc_add_hotplug(d, s, e, nid) memory firmware adds after boot
  *   pmm_machine_desc_set_auto_online(d, type)  what the kernel does with it
+ *   pmm_machine_desc_set_swap(d, bytes)         a swap device, as swapon gives one
  *   pmm_machine_desc_from_json(path, &d, err, len)   a machine file (docs/machine-format.md)
  *   pmm_machine_desc_from_json_buffer(text, n, name, &d, err, len)  the same, from memory
  *   pmm_machine_desc_from_dmesg(path, &d, err, len)  a real boot log
@@ -266,6 +267,22 @@ PMM_API int pmm_machine_desc_add_hotplug(struct pmm_machine_desc *d, pmm_phys_ad
 PMM_API int pmm_machine_desc_set_auto_online(struct pmm_machine_desc *d, const char *type);
 
 /**
+ * pmm_machine_desc_set_swap - give the machine a swap device
+ * @d: description
+ * @bytes: the device's size, header page included (what swapon's Size
+ *         column shows); 0: no swap
+ *
+ * The machine boots with the device swapped on (sys_swapon(): "Adding Nk
+ * swap on pmm-swap.  Priority:-2 ..." in the log, N = @bytes / page size
+ * - 1 pages), where reclaim writes anonymous folios (docs/reclaim.md).
+ * The size is rounded down to whole pages of the architecture.
+ * Context: not thread-safe on the same @d.
+ * Return: 0; -EINVAL for a device of fewer than two pages (the kernel's
+ * swapon refuses it: only the header would fit) or more than 2^50 bytes.
+ */
+PMM_API int pmm_machine_desc_set_swap(struct pmm_machine_desc *d, unsigned long long bytes);
+
+/**
  * pmm_machine_desc_from_json - read a machine description file
  * @path: a JSON file in the format of docs/machine-format.md
  * @out: receives the description
@@ -511,6 +528,25 @@ struct pmm_boot_opts {
 	 * allocation fails, after a log line. */
 	int		(*on_oom)(void *arg, unsigned int gfp, unsigned int order, int nid);
 	void		*on_oom_arg;
+	/* Called when reclaim takes a folio its owner put on the LRU lists
+	 * (docs/reclaim.md), with @op:
+	 * PMM_RECLAIM_EVICT: let the folio go. An anonymous folio's contents
+	 *	are on the swap device at @entry (pmm_swapin() brings them back,
+	 *	pmm_swap_free() discards them); a file folio is clean and leaves
+	 *	your page cache. Drop every use of it and return 0: your
+	 *	reference is reclaim's, which frees the folio. Nonzero keeps it
+	 *	(a mapped folio is activated, as when try_to_unmap() fails).
+	 * PMM_RECLAIM_WRITEBACK: a dirty file folio (kswapd's pageout()):
+	 *	it is under writeback now (PG_writeback, no longer PG_dirty).
+	 *	Return 0 when written, PMM_RECLAIM_ASYNC if the write completes
+	 *	later (call pmm_folio_end_writeback() then), negative if it
+	 *	cannot be written (it is dirty again, and activated).
+	 * Runs in the reclaiming thread (kswapd, or an allocating thread);
+	 * it must not allocate with __GFP_DIRECT_RECLAIM. NULL: reclaim
+	 * ages the lists but evicts nothing. */
+	int		(*reclaim_folio)(void *arg, struct pmm_folio *folio, int op,
+					 pmm_swp_entry_t entry);
+	void		*reclaim_folio_arg;
 	/* When struct pages are initialised (enum pmm_defer). */
 	enum pmm_defer	defer;
 	/* Host memory the struct pages may take, in bytes: a boot whose memmap

@@ -70,6 +70,8 @@ enum { PMM_LRU_INACTIVE_ANON, PMM_LRU_ACTIVE_ANON, PMM_LRU_INACTIVE_FILE,
 struct pmm_lruvec {
 	struct pmm_list_head	lists[PMM_NR_LRU_LISTS];
 	pmm_lock_t		lru_lock;	/* the lists and PG_lru of the folios on them */
+	/* what reclaiming each kind cost lately (lru_note_cost()): IO and rotations */
+	unsigned long		anon_cost, file_cost;
 };
 
 /** Per-node queue of huge pages whose split was deferred. */

@@ -222,6 +222,22 @@ enum pmm_zone_event {
 	PMM_COMPACT_DAEMON_WAKE,	/* kcompactd woken for an order */
 	PMM_KCOMPACTD_MIGRATE_SCANNED,	/* pages kcompactd's migration scanner looked at */
 	PMM_KCOMPACTD_FREE_SCANNED,	/* pages kcompactd's free scanner looked at */
+	PMM_PGREFILL,		/* pages the active lists' ageing scanned */
+	PMM_PGSTEAL_KSWAPD,	/* pages kswapd reclaimed */
+	PMM_PGSTEAL_DIRECT,	/* pages direct reclaim reclaimed */
+	PMM_PGSCAN_KSWAPD,	/* pages kswapd scanned on the inactive lists */
+	PMM_PGSCAN_DIRECT,	/* pages direct reclaim scanned there */
+	PMM_PGSCAN_PROACTIVE,	/* pages proactive reclaim (pmm_reclaim_node()) scanned */
+	PMM_PGSTEAL_PROACTIVE,	/* pages it reclaimed */
+	PMM_PGSCAN_ANON,	/* ... of them on the anon list */
+	PMM_PGSCAN_FILE,	/* ... on the file list */
+	PMM_PGSTEAL_ANON,	/* pages reclaimed from the anon lists */
+	PMM_PGSTEAL_FILE,	/* ... from the file lists */
+	PMM_PGDEACTIVATE,	/* pages moved from an active list to an inactive one */
+	PMM_PGROTATED,		/* written pages moved to their inactive list's tail */
+	PMM_PSWPIN,		/* pages read back from swap */
+	PMM_PSWPOUT,		/* pages written to swap */
+	PMM_ZONE_RECLAIM_FAILED,	/* node reclaims (vm.zone_reclaim_mode) that freed too little */
 	PMM_NR_ZONE_EVENTS
 };
 

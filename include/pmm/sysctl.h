@@ -9,7 +9,8 @@
  * Names: min_free_kbytes, watermark_scale_factor, lowmem_reserve_ratio,
  * percpu_pagelist_high_fraction, watermark_boost_factor,
  * min_unmapped_ratio, min_slab_ratio, extfrag_threshold,
- * compaction_proactiveness, compact_unevictable_allowed, and (write only)
+ * compaction_proactiveness, compact_unevictable_allowed, swappiness,
+ * zone_reclaim_mode, and (write only)
  * compact_memory; the "vm." prefix is optional. A description sets the
  * same ones before boot (pmm_machine_desc_set_sysctl()).
  */

@@ -42,6 +42,11 @@ typedef pthread_mutex_t pmm_lock_t;
 
 #define PMM_NUMA_NO_NODE	(-1)
 
+/** A slot on the swap device (swp_entry_t): where a swapped-out folio is; 0: none. */
+typedef struct {
+	unsigned long val;
+} pmm_swp_entry_t;
+
 /** Doubly linked list node, the kernel's struct list_head. */
 struct pmm_list_head {
 	struct pmm_list_head *next, *prev;
