@@ -182,6 +182,9 @@ static int online_pages(struct pmm_machine *m, unsigned long pfn, unsigned long 
 	/* kswapd_run(), kcompactd_run() for a node that now has memory */
 	if (new_memory && pmm__kthreads_run(m, nid))
 		pmm__pr_warn(m, "node %d has memory but no kswapd or kcompactd", nid);
+	/* memtier_hotplug_callback(): the node gets its tier */
+	if (new_memory)
+		pmm__memory_tiers_node_changed(m, nid);
 	return 0;
 }
 
@@ -424,8 +427,10 @@ static int offline_pages(struct pmm_machine *m, unsigned long start, unsigned lo
 	if (!pmm_populated_zone(zone))
 		pmm__build_all_zonelists(m);
 	pmm__init_per_zone_wmark_min(m);
-	if (clear_memory)
+	if (clear_memory) {
 		pmm__kthreads_stop(m, nid);
+		pmm__memory_tiers_node_changed(m, nid);	/* it leaves its tier */
+	}
 	return 0;
 
 fail:

@@ -39,6 +39,9 @@ struct pmm__desc_node {
 	bool		declared;
 	pmm_cpumask_t	cpus;
 	int		host_node;	/* PMM_NUMA_NO_NODE: default mapping */
+	int		adistance;	/* a driver's memory type; 0: none */
+	bool		perf_set;	/* perf is what HMAT would report */
+	struct pmm_access_coordinate perf;
 };
 
 /* vm sysctls that shape watermarks and reserves; -1: compute as the kernel does */
@@ -280,6 +283,10 @@ struct pmm_machine {
 						 pmm_swp_entry_t entry);
 	void			*reclaim_folio_arg;
 	struct pmm__swap	*swap;		/* the swap device (swapfile.c); NULL: none */
+	struct pmm__memory_tiers *tiers;	/* memory-tiers.c; NULL without NUMA */
+	/* build_zonelists()'s node_load[], which find_next_best_node() reads after
+	 * the zonelists are built too (the kernel's is a static array) */
+	int			node_load[PMM_MAX_NUMNODES];
 	unsigned long long	clock_ns;	/* simulated time (timer.c) */
 	pmm_lock_t		clock_lock;	/* serialises pmm_clock_advance() */
 	int			boot_cpu_nid;	/* node of CPU 0: numa_node_id() at boot */
@@ -745,6 +752,23 @@ int pmm__node_reclaim(struct pmm_machine *m, pmm_pg_data_t *pgdat, pmm_gfp_t gfp
  * the counters; caller holds lru_lock */
 void pmm__lruvec_add_folio(struct pmm_machine *m, struct pmm_lruvec *lruvec, struct pmm_page *head);
 void pmm__lruvec_del_folio(struct pmm_machine *m, struct pmm_page *head);
+/* memory-tiers.c: memory_tier_late_init() at boot (copies the description's
+ * node types), establish again when a node gains or loses its memory, free */
+int pmm__memory_tiers_init(struct pmm_machine *m, const struct pmm_machine_desc *d);
+void pmm__memory_tiers_node_changed(struct pmm_machine *m, int nid);
+void pmm__memory_tiers_fini(struct pmm_machine *m);
+/* can_demote(): demotion is on and @nid has a target; node_get_allowed_targets() */
+bool pmm__can_demote(const struct pmm_machine *m, int nid);
+unsigned long pmm__demotion_fallback(const struct pmm_machine *m, int nid, pmm_nodemask_t *mask);
+/* page_alloc_init.c: find_next_best_node() with the machine's node_load[] */
+int pmm__find_next_best_node(struct pmm_machine *m, int node, pmm_nodemask_t *used);
+/* migrate.c: migrate_pages() for isolated folios on @from: each to a folio
+ * @alloc gives, retried on -EAGAIN; what moved is put back on the LRU where
+ * it now is; what did not stays on @from. Return: the pages moved. */
+unsigned long pmm__migrate_pages(struct pmm_machine *m, struct pmm_list_head *from,
+				 struct pmm_page *(*alloc)(struct pmm_machine *m,
+							   struct pmm_page *src, void *arg),
+				 void *arg);
 /* swapfile.c: the device swapped on at boot (@bytes, 0: none) and its end;
  * slots for a folio (-ENOSPC), their release, swap_writepage() */
 struct pmm__swap;

@@ -160,6 +160,83 @@ static int layout_memory(struct pmm_machine_desc *d, const struct topo_node *nod
 	return 0;
 }
 
+/* A memory attribute of a node from its best initiator (HMAT's local one); 0 if unknown. */
+static unsigned long long memattr(hwloc_topology_t topo, const char *name, hwloc_obj_t node)
+{
+	struct hwloc_location initiator;
+	hwloc_memattr_id_t id;
+	hwloc_uint64_t value = 0;
+	unsigned long flags = 0;
+
+	if (hwloc_memattr_get_by_name(topo, name, &id) || hwloc_memattr_get_flags(topo, id, &flags))
+		return 0;
+	if (!(flags & HWLOC_MEMATTR_FLAG_NEED_INITIATOR))
+		return hwloc_memattr_get_value(topo, id, node, NULL, 0, &value) ? 0 : value;
+	return hwloc_memattr_get_best_initiator(topo, id, node, 0, &initiator, &value) ? 0 : value;
+}
+
+/*
+ * Each node's performance from hwloc's memory attributes (MiB/s and ns, as
+ * HMAT gives them): ReadBandwidth/WriteBandwidth, else Bandwidth for both;
+ * the same for latency. A topology that gives bandwidth and no latency at
+ * all (hwloc's KNL: MCDRAM at 4x DRAM's bandwidth) is taken as equal
+ * latency everywhere, so that the bandwidth alone sets the tiers; a node
+ * whose latency is missing where others have one gets no figures. A node
+ * without figures that hwloc calls NVM, SPM or CXL memory is what dax/kmem
+ * onlines: the driver's default abstract distance.
+ */
+static int set_node_perf(hwloc_topology_t topo, struct pmm_machine_desc *d,
+			 const struct topo_node *nodes, int nr)
+{
+	struct pmm_access_coordinate perf[PMM_MAX_NUMNODES];
+	bool any_latency = false;
+	int i, rc;
+
+	for (i = 0; i < nr; i++) {
+		struct pmm_access_coordinate *p = &perf[i];
+		unsigned long long bw = memattr(topo, "Bandwidth", nodes[i].obj);
+		unsigned long long lat = memattr(topo, "Latency", nodes[i].obj);
+		unsigned long long rb = memattr(topo, "ReadBandwidth", nodes[i].obj);
+		unsigned long long wb = memattr(topo, "WriteBandwidth", nodes[i].obj);
+		unsigned long long rl = memattr(topo, "ReadLatency", nodes[i].obj);
+		unsigned long long wl = memattr(topo, "WriteLatency", nodes[i].obj);
+
+		p->read_bandwidth = (unsigned int)PMM__MIN(rb ? rb : bw, 0xffffffffULL);
+		p->write_bandwidth = (unsigned int)PMM__MIN(wb ? wb : bw, 0xffffffffULL);
+		p->read_latency = (unsigned int)PMM__MIN(rl ? rl : lat, 0xffffffffULL);
+		p->write_latency = (unsigned int)PMM__MIN(wl ? wl : lat, 0xffffffffULL);
+		if (p->read_latency + p->write_latency)
+			any_latency = true;
+	}
+	for (i = 0; i < nr; i++) {
+		struct pmm_access_coordinate *p = &perf[i];
+		const char *subtype = nodes[i].obj->subtype;
+
+		/* memory dax/kmem onlines (persistent, specific-purpose, CXL) without
+		 * figures: the driver's default distance */
+		if (p->read_bandwidth + p->write_bandwidth == 0 && subtype &&
+		    (!strcmp(subtype, "NVM") || !strcmp(subtype, "SPM") ||
+		     !strncmp(subtype, "CXL", 3))) {
+			rc = pmm_machine_desc_set_node_adistance(d, nodes[i].os_index,
+								 PMM_MEMTIER_DEFAULT_DAX_ADISTANCE);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (p->read_bandwidth + p->write_bandwidth == 0)
+			continue;
+		if (p->read_latency + p->write_latency == 0) {
+			if (any_latency)
+				continue;
+			p->read_latency = p->write_latency = 100;	/* equal everywhere */
+		}
+		rc = pmm_machine_desc_set_node_perf(d, nodes[i].os_index, p);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int desc_from_topology(hwloc_topology_t topo, const char *arch,
 			      unsigned long long bytes_per_node, bool layout,
 			      struct pmm_machine_desc **out, char *err, size_t err_len)
@@ -238,6 +315,9 @@ static int desc_from_topology(hwloc_topology_t topo, const char *arch,
 		}
 	}
 	set_distances(topo, d);
+	rc = set_node_perf(topo, d, nodes, nr);
+	if (rc)
+		goto fail;
 	if (layout) {
 		struct topo_node sorted[PMM_MAX_NUMNODES];
 		int k, n = 0;

@@ -426,6 +426,10 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 			err = pmm__kthreads_run(m, nid);
 	if (err)
 		goto fail;
+	/* memory_tier_late_init() */
+	err = pmm__memory_tiers_init(m, d);
+	if (err)
+		goto fail;
 	/* memory the firmware adds after boot (ACPI memory devices) */
 	err = pmm__hotplug_boot(m, d);
 	if (err)
@@ -448,6 +452,7 @@ void pmm_shutdown(struct pmm_machine *m)
 	pmm_for_each_node(nid, m)
 		pmm__kthreads_stop(m, nid);
 	pmm__swap_fini(m);
+	pmm__memory_tiers_fini(m);
 	pmm__mempolicy_fini(m);
 	pmm__page_alloc_fini(m);
 	pmm__cpus_fini(m);

@@ -258,6 +258,33 @@ int pmm_machine_desc_set_host_node(struct pmm_machine_desc *d, int nid, int host
 	return 0;
 }
 
+int pmm_machine_desc_set_node_perf(struct pmm_machine_desc *d, int nid,
+				   const struct pmm_access_coordinate *perf)
+{
+	if (!node_declared(d, nid))
+		return pmm__desc_fail(d, -EINVAL, "performance of node %d: node is not declared",
+				      nid);
+	if (!perf)
+		return pmm__desc_fail(d, -EINVAL, "performance of node %d: none given", nid);
+	d->nodes[nid].perf = *perf;
+	d->nodes[nid].perf_set = true;
+	desc_ok(d);
+	return 0;
+}
+
+int pmm_machine_desc_set_node_adistance(struct pmm_machine_desc *d, int nid, int adistance)
+{
+	if (!node_declared(d, nid))
+		return pmm__desc_fail(d, -EINVAL, "abstract distance of node %d: node is not declared",
+				      nid);
+	if (adistance < 1 || adistance > 1 << 20)
+		return pmm__desc_fail(d, -EINVAL, "node %d: abstract distance %d is not in 1..%d",
+				      nid, adistance, 1 << 20);
+	d->nodes[nid].adistance = adistance;
+	desc_ok(d);
+	return 0;
+}
+
 /* ---- the kernel build ---------------------------------------------------------------------- */
 
 /*

@@ -300,6 +300,69 @@ static int get_bool(struct json_ctx *c, json_t *obj, const char *key, const char
 
 /* ---- the description -------------------------------------------------------------------------- */
 
+/* nodes[i].adistance (a number, "dram" or "dax") and nodes[i].perf (HMAT's figures) */
+static int parse_node_tier(struct json_ctx *c, json_t *n, size_t i, struct pmm_machine_desc *d,
+			   int id)
+{
+	static const char *const keys[] = { "read_latency", "write_latency", "read_bandwidth",
+					    "write_bandwidth" };
+	json_t *v = json_object_get(n, "adistance"), *perf = json_object_get(n, "perf");
+	char p[512];
+	int err = 0;
+
+	if (v) {
+		long adist = 0;
+
+		field_path(p, sizeof(p), "nodes[%zu].adistance", i);
+		if (json_is_string(v) && !strcmp(json_string_value(v), "dram"))
+			adist = PMM_MEMTIER_ADISTANCE_DRAM;
+		else if (json_is_string(v) && !strcmp(json_string_value(v), "dax"))
+			adist = PMM_MEMTIER_DEFAULT_DAX_ADISTANCE;
+		else if (json_is_string(v))
+			return fail(c, -EINVAL, p, "must be a number, \"dram\" or \"dax\"");
+		else
+			err = get_int(c, v, p, 1, 1L << 20, &adist);
+		if (!err && pmm_machine_desc_set_node_adistance(d, id, (int)adist))
+			err = fail(c, -EINVAL, p, "%s", d->error);
+		if (err)
+			return err;
+	}
+	if (perf) {
+		struct pmm_access_coordinate coord;
+		unsigned int *fields[] = { &coord.read_latency, &coord.write_latency,
+					   &coord.read_bandwidth, &coord.write_bandwidth };
+		const char *key;
+		unsigned int k;
+
+		field_path(p, sizeof(p), "nodes[%zu].perf", i);
+		if (!json_is_object(perf))
+			return fail(c, -EINVAL, p, "must be an object: read_latency, write_latency "
+				    "(ns), read_bandwidth, write_bandwidth (MB/s)");
+		json_object_foreach(perf, key, v) {
+			for (k = 0; k < 4 && strcmp(key, keys[k]); k++)
+				;
+			if (k == 4)
+				return fail(c, -EINVAL, p, "unknown key \"%s\" (read_latency, "
+					    "write_latency, read_bandwidth, write_bandwidth)", key);
+		}
+		for (k = 0; k < 4; k++) {
+			long x = 0;
+
+			field_path(p, sizeof(p), "nodes[%zu].perf.%s", i, keys[k]);
+			v = json_object_get(perf, keys[k]);
+			if (!v)
+				return fail(c, -EINVAL, p, "missing");
+			err = get_int(c, v, p, 0, 0xffffffffL, &x);
+			if (err)
+				return err;
+			*fields[k] = (unsigned int)x;
+		}
+		if (pmm_machine_desc_set_node_perf(d, id, &coord))
+			return fail(c, -EINVAL, p, "%s", d->error);
+	}
+	return 0;
+}
+
 static int parse_nodes(struct json_ctx *c, json_t *root, struct pmm_machine_desc *d)
 {
 	json_t *nodes = json_object_get(root, "nodes"), *n;
@@ -347,6 +410,9 @@ static int parse_nodes(struct json_ctx *c, json_t *root, struct pmm_machine_desc
 			if (err)
 				return err;
 		}
+		err = parse_node_tier(c, n, i, d, (int)id);
+		if (err)
+			return err;
 	}
 	json_array_foreach(nodes, i, n) {
 		json_t *dist = json_object_get(n, "distances");

@@ -92,9 +92,9 @@ static int build_zonerefs_node(struct pmm_machine *m, pmm_pg_data_t *pgdat,
 }
 
 /* find_next_best_node(): distance, then nodes above us, then CPU-less, then load. */
-static int find_next_best_node(struct pmm_machine *m, int node, pmm_nodemask_t *used,
-			       const int *node_load)
+int pmm__find_next_best_node(struct pmm_machine *m, int node, pmm_nodemask_t *used)
 {
+	const int *node_load = m->node_load;
 	int n, best_node = PMM_NUMA_NO_NODE;
 	long val, min_val = 0x7fffffff;
 	/* since 6.7 a memoryless local node is skipped */
@@ -144,7 +144,7 @@ static void publish_zonelist(struct pmm_zoneref *dst, const struct pmm_zoneref *
 	__atomic_store_n(&dst[nr].zone, (struct pmm_zone *)NULL, __ATOMIC_RELEASE);
 }
 
-static void build_zonelists(struct pmm_machine *m, pmm_pg_data_t *pgdat, int *node_load)
+static void build_zonelists(struct pmm_machine *m, pmm_pg_data_t *pgdat)
 {
 	struct pmm_zoneref zr[PMM_MAX_ZONES_PER_ZONELIST + 1], self[PMM_MAX_NR_ZONES + 1];
 	int node_order[PMM_MAX_NUMNODES], nr_nodes = 0, local = pgdat->node_id, prev = local;
@@ -164,9 +164,9 @@ static void build_zonelists(struct pmm_machine *m, pmm_pg_data_t *pgdat, int *no
 			if (pmm_node_state(m, node, PMM_N_ONLINE))
 				node_order[nr_nodes++] = node;
 	} else {
-		while ((node = find_next_best_node(m, local, &used, node_load)) >= 0) {
+		while ((node = pmm__find_next_best_node(m, local, &used)) >= 0) {
 			if (m->distance[local][node] != m->distance[local][prev])
-				node_load[node] += 1;
+				m->node_load[node] += 1;
 			node_order[nr_nodes++] = node;
 			prev = node;
 		}
@@ -209,14 +209,14 @@ static unsigned long nr_free_zone_pages(struct pmm_machine *m, enum pmm_zone_typ
 
 void pmm__build_all_zonelists(struct pmm_machine *m)
 {
-	int node_load[PMM_MAX_NUMNODES] = { 0 };
 	unsigned long total;
 	int nid;
 
 	__atomic_fetch_add(&m->zonelist_seq, 1, __ATOMIC_SEQ_CST);	/* odd: rebuilding */
 	m->policy_zone_next = PMM_ZONE_DMA;
+	memset(m->node_load, 0, sizeof(m->node_load));
 	pmm_for_each_node(nid, m)
-		build_zonelists(m, m->view.node_data[nid], node_load);
+		build_zonelists(m, m->view.node_data[nid]);
 	__atomic_store_n(&m->policy_zone, m->policy_zone_next, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&m->zonelist_seq, 1, __ATOMIC_SEQ_CST);
 	m->nr_online_nodes = (unsigned long)pmm_num_node_state(m, PMM_N_ONLINE);

@@ -127,6 +127,7 @@ struct scan_control {
 	int		reclaim_idx;		/* the highest zone whose folios are taken */
 	bool		kswapd;			/* current_is_kswapd() */
 	bool		proactive;		/* asked for, not for an allocation */
+	bool		no_demotion;
 	bool		may_writepage, may_unmap, may_swap;
 	bool		compaction_ready;
 	bool		force_deactivate, skipped_deactivate;
@@ -143,7 +144,7 @@ struct scan_control {
 
 struct reclaim_stat {
 	unsigned long nr_dirty, nr_unqueued_dirty, nr_congested, nr_writeback, nr_immediate;
-	unsigned long nr_pageout, nr_activate[2], nr_ref_keep, nr_unmap_fail;
+	unsigned long nr_pageout, nr_activate[2], nr_ref_keep, nr_unmap_fail, nr_demoted;
 };
 
 static unsigned long node_state(const pmm_pg_data_t *pgdat, int item)
@@ -165,11 +166,68 @@ static void count_node_event(struct scan_control *sc, pmm_pg_data_t *pgdat, int 
 		pmm__count_zone_event(sc->m, pmm__node_event_zone(pgdat), item, nr);
 }
 
-/* can_reclaim_anon_pages(): swap has room (demotion: memory-tiers, not yet) */
+/* can_reclaim_anon_pages(): swap has room, or the node can demote */
 bool pmm__can_reclaim_anon_pages(const struct pmm_machine *m, int nid)
 {
-	(void)nid;
-	return pmm_swap_pages(m, NULL) > 0;
+	return pmm_swap_pages(m, NULL) > 0 || pmm__can_demote(m, nid);
+}
+
+/* can_demote() for this reclaim */
+static bool can_demote(struct scan_control *sc, int nid)
+{
+	return !sc->no_demotion && pmm__can_demote(sc->m, nid);
+}
+
+/* the counters of this reclaimer: kswapd, direct, or (from 6.17) proactive */
+static int reclaimer_item(const struct scan_control *sc, int kswapd, int direct, int proactive)
+{
+	if (sc->kswapd)
+		return kswapd;
+	return sc->proactive && sc->m->kernel_version >= PMM_KERNEL_VERSION(6, 17) ? proactive :
+										     direct;
+}
+
+struct demote_target {
+	int		nid;
+	pmm_nodemask_t	allowed;
+};
+
+/* alloc_demote_folio(): the target node first, then any node of a lower tier */
+static struct pmm_page *alloc_demote_folio(struct pmm_machine *m, struct pmm_page *src, void *arg)
+{
+	const struct demote_target *t = arg;
+	unsigned int order = pmm_compound_order(src);
+	pmm_gfp_t gfp = (PMM_GFP_HIGHUSER_MOVABLE & ~__PMM_GFP_RECLAIM) | __PMM_GFP_NOWARN |
+			__PMM_GFP_NOMEMALLOC | __PMM_GFP_KSWAPD_RECLAIM |
+			(order ? __PMM_GFP_COMP : 0);
+	struct pmm_page *dst;
+
+	dst = pmm_alloc_pages_nodemask(m, gfp | __PMM_GFP_THISNODE, order, t->nid, NULL);
+	if (!dst)
+		dst = pmm_alloc_pages_nodemask(m, gfp, order, t->nid, &t->allowed);
+	return dst;
+}
+
+/*
+ * demote_folio_list(): migrate the folios to the node's demotion target;
+ * those that cannot move stay on @list. Return: the pages demoted.
+ */
+static unsigned long demote_folio_list(struct pmm_list_head *list, pmm_pg_data_t *pgdat,
+				       struct scan_control *sc)
+{
+	struct demote_target t;
+	unsigned long nr;
+
+	if (pmm__list_empty(list))
+		return 0;
+	t.nid = pmm_next_demotion_node(sc->m, pgdat->node_id);
+	if (t.nid == PMM_NUMA_NO_NODE)
+		return 0;
+	pmm__demotion_fallback(sc->m, pgdat->node_id, &t.allowed);
+	nr = pmm__migrate_pages(sc->m, list, alloc_demote_folio, &t);
+	mod_node_state(pgdat, reclaimer_item(sc, PMM_PGDEMOTE_KSWAPD, PMM_PGDEMOTE_DIRECT,
+					     PMM_PGDEMOTE_DIRECT), (long)nr);
+	return nr;
 }
 
 static bool is_file_lru(int lru)
@@ -431,11 +489,14 @@ static unsigned long shrink_folio_list(struct pmm_list_head *list, pmm_pg_data_t
 				       struct scan_control *sc, struct reclaim_stat *stat)
 {
 	struct pmm_machine *m = sc->m;
-	struct pmm_list_head ret;
+	struct pmm_list_head ret, demote;
 	unsigned long nr_reclaimed = 0;
+	bool do_demote_pass = can_demote(sc, pgdat->node_id);
 
 	memset(stat, 0, sizeof(*stat));
 	pmm__list_init(&ret);
+	pmm__list_init(&demote);
+retry:
 	while (!pmm__list_empty(list)) {
 		/* lru_to_folio(): the oldest first, as isolated */
 		struct pmm_page *head = pmm__container_of(list->prev, struct pmm_page, lru);
@@ -478,6 +539,11 @@ static unsigned long shrink_folio_list(struct pmm_list_head *list, pmm_pg_data_t
 		if (references == FOLIOREF_KEEP) {
 			stat->nr_ref_keep += nr_pages;
 			goto keep;
+		}
+		/* before reclaiming it, try to move it to a lower tier */
+		if (do_demote_pass) {
+			pmm__list_add(&head->lru, &demote);
+			continue;
 		}
 		if (!m->reclaim_folio)
 			goto activate_locked;	/* nobody could let it go */
@@ -539,6 +605,22 @@ activate_locked:
 keep:
 		pmm__list_add(&head->lru, &ret);
 	}
+	/* the folios chosen for demotion: moved, or reclaimed as any other */
+	stat->nr_demoted = demote_folio_list(&demote, pgdat, sc);
+	nr_reclaimed += stat->nr_demoted;
+	if (!pmm__list_empty(&demote)) {
+		while (!pmm__list_empty(&demote)) {
+			struct pmm_list_head *e = demote.next;
+
+			pmm__list_del(e);
+			pmm__list_add_tail(e, list);
+		}
+		/* proactive reclaim is no real pressure: top tier memory stays */
+		if (!sc->proactive) {
+			do_demote_pass = false;
+			goto retry;
+		}
+	}
 	/* what stays goes back on the caller's list, still oldest at the tail */
 	while (!pmm__list_empty(&ret)) {
 		struct pmm_list_head *e = ret.prev;
@@ -565,16 +647,16 @@ static unsigned long shrink_inactive_list(unsigned long nr_to_scan, pmm_pg_data_
 	nr_taken = isolate_lru_folios(sc, lruvec, lru, nr_to_scan, &list, &nr_scanned);
 	pthread_mutex_unlock(&lruvec->lru_lock);
 	mod_node_state(pgdat, PMM_NR_ISOLATED_ANON + file, (long)nr_taken);
-	count_node_event(sc, pgdat, sc->kswapd ? PMM_PGSCAN_KSWAPD : sc->proactive ?
-			 PMM_PGSCAN_PROACTIVE : PMM_PGSCAN_DIRECT, nr_scanned);
+	count_node_event(sc, pgdat, reclaimer_item(sc, PMM_PGSCAN_KSWAPD, PMM_PGSCAN_DIRECT,
+						   PMM_PGSCAN_PROACTIVE), nr_scanned);
 	count_node_event(sc, pgdat, file ? PMM_PGSCAN_FILE : PMM_PGSCAN_ANON, nr_scanned);
 	if (!nr_taken)
 		return 0;
 	nr_reclaimed = shrink_folio_list(&list, pgdat, sc, &stat);
 	move_folios_to_lru(sc->m, &list);
 	mod_node_state(pgdat, PMM_NR_ISOLATED_ANON + file, -(long)nr_taken);
-	count_node_event(sc, pgdat, sc->kswapd ? PMM_PGSTEAL_KSWAPD : sc->proactive ?
-			 PMM_PGSTEAL_PROACTIVE : PMM_PGSTEAL_DIRECT, nr_reclaimed);
+	count_node_event(sc, pgdat, reclaimer_item(sc, PMM_PGSTEAL_KSWAPD, PMM_PGSTEAL_DIRECT,
+						   PMM_PGSTEAL_PROACTIVE), nr_reclaimed);
 	count_node_event(sc, pgdat, file ? PMM_PGSTEAL_FILE : PMM_PGSTEAL_ANON, nr_reclaimed);
 	lru_note_cost(lruvec, pgdat, file, stat.nr_pageout, nr_scanned - nr_reclaimed);
 	sc->nr.dirty += stat.nr_dirty;

@@ -99,3 +99,17 @@ int pmm_test_faults(volatile unsigned char *addr)
 	/* a sanitizer's fault handler exits non-zero instead of dying by the signal */
 	return !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
+
+char *pmm_test_read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long len = 0;
+
+	if (!f || fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
+	    !(buf = malloc((size_t)len + 1)) || fread(buf, 1, (size_t)len, f) != (size_t)len)
+		fail_msg("cannot read %s", path);
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+}

@@ -44,6 +44,9 @@ char *pmm_test_capture(const struct pmm_machine *m, int (*print)(const struct pm
 /* Does touching addr fault (SIGSEGV/SIGBUS)? Tested in a child process. */
 int pmm_test_faults(volatile unsigned char *addr);
 
+/* A whole file, NUL-terminated, to free(); fails the test if it cannot be read. */
+char *pmm_test_read_file(const char *path);
+
 /* snprintf that may cut long output (paths, messages) without a warning. */
 void pmm_test_fmt(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

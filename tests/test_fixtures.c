@@ -203,7 +203,8 @@ static void log_blocks(const char *text, struct log_lines *out)
 			    starts(buf, "Initializing node") || starts(buf, "Fallback order for Node") ||
 			    starts(buf, "Built ") || starts(buf, "Policy zone:") ||
 			    (starts(buf, "On node ") && strstr(buf, "unavailable ranges")) ||
-			    starts(buf, "Zeroed struct page in unavailable ranges"))
+			    starts(buf, "Zeroed struct page in unavailable ranges") ||
+			    starts(buf, "Demotion targets for Node "))
 				out->line[out->n++] = strdup(buf);
 		}
 		line = next ? next + 1 : NULL;

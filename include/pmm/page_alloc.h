@@ -227,8 +227,8 @@ enum pmm_zone_event {
 	PMM_PGSTEAL_DIRECT,	/* pages direct reclaim reclaimed */
 	PMM_PGSCAN_KSWAPD,	/* pages kswapd scanned on the inactive lists */
 	PMM_PGSCAN_DIRECT,	/* pages direct reclaim scanned there */
-	PMM_PGSCAN_PROACTIVE,	/* pages proactive reclaim (pmm_reclaim_node()) scanned */
-	PMM_PGSTEAL_PROACTIVE,	/* pages it reclaimed */
+	PMM_PGSCAN_PROACTIVE,	/* pages proactive reclaim (pmm_reclaim_node()) scanned (6.17+) */
+	PMM_PGSTEAL_PROACTIVE,	/* pages it reclaimed (6.17+; before, counted as direct) */
 	PMM_PGSCAN_ANON,	/* ... of them on the anon list */
 	PMM_PGSCAN_FILE,	/* ... on the file list */
 	PMM_PGSTEAL_ANON,	/* pages reclaimed from the anon lists */

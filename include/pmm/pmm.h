@@ -24,6 +24,7 @@
 #include <pmm/memremap.h>
 #include <pmm/page_alloc.h>
 #include <pmm/swap.h>
+#include <pmm/memory-tiers.h>
 #include <pmm/compaction.h>
 #include <pmm/sysctl.h>
 #include <pmm/timer.h>

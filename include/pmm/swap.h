@@ -141,8 +141,9 @@ PMM_API unsigned long pmm_lru_pages(const struct pmm_machine *m, int nid, int lr
  * each list) until @nr_pages came free or priority 0 scanned everything.
  * The scan is balanced as any reclaim's (vm.swappiness, the lists'
  * costs); evicting goes through pmm_boot_opts.reclaim_folio; dirty file
- * folios are not written (only kswapd writes). Counted as
- * pgscan_proactive/pgsteal_proactive. It may free somewhat more than
+ * folios are not written (only kswapd writes). Counted as direct
+ * reclaim's pgscan/pgsteal, as before 6.17, as pgscan_proactive and
+ * pgsteal_proactive from 6.17. It may free somewhat more than
  * asked: a batch of SWAP_CLUSTER_MAX (32) folios at a time.
  * Context: a thread that may block; not from reclaim_folio.
  * Return: the pages freed; 0 for a node without memory.

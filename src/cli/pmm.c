@@ -19,7 +19,7 @@
 
 static const char *const commands[] = {
 	"boot-log", "zoneinfo", "node-states", "memory-blocks", "diagram", "summary",
-	"buddyinfo", "pagetypeinfo", "extfrag", "unusable",
+	"buddyinfo", "pagetypeinfo", "extfrag", "unusable", "memory-tiers",
 };
 
 static void usage(FILE *f)
@@ -61,6 +61,7 @@ static void usage(FILE *f)
 		"  pagetypeinfo       /proc/pagetypeinfo\n"
 		"  extfrag            debugfs extfrag/extfrag_index\n"
 		"  unusable           debugfs extfrag/unusable_index\n"
+		"  memory-tiers       memory tiers and demotion targets (memory_tiering in sysfs)\n"
 		"  summary            memory model, nodes, ranges, zones and sections\n");
 }
 
@@ -330,6 +331,8 @@ int main(int argc, char **argv)
 		err = pmm_print_extfrag(m, stdout, PMM_EXTFRAG_INDEX);
 	else if (!strcmp(cmd, "unusable"))
 		err = pmm_print_extfrag(m, stdout, PMM_UNUSABLE_INDEX);
+	else if (!strcmp(cmd, "memory-tiers"))
+		err = pmm_print_memory_tiers(m, stdout);
 	else
 		pmm_dump_machine(m, stdout);
 	pmm_shutdown(m);
