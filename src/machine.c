@@ -419,15 +419,18 @@ int pmm_boot(const struct pmm_machine_desc *d, const struct pmm_boot_opts *opts,
 	err = pmm__swap_init(m, d->swap_bytes);
 	if (err)
 		goto fail;
+	/*
+	 * memory_tier_late_init(): before the daemons start, since kswapd's
+	 * reclaim reads the demotion targets
+	 */
+	err = pmm__memory_tiers_init(m, d);
+	if (err)
+		goto fail;
 	m->booted = true;
 	/* kswapd_init() and kcompactd_init(): a thread each per node with memory */
 	pmm_for_each_node_state(nid, m, PMM_N_MEMORY)
 		if (!err)
 			err = pmm__kthreads_run(m, nid);
-	if (err)
-		goto fail;
-	/* memory_tier_late_init() */
-	err = pmm__memory_tiers_init(m, d);
 	if (err)
 		goto fail;
 	/* memory the firmware adds after boot (ACPI memory devices) */
