@@ -1851,7 +1851,7 @@ void pmm__bad_page(struct pmm_machine *m, const struct pmm_page *page, const cha
 		m->on_bad_page(m->on_bad_page_arg, page, pfn, reason);
 	else
 		pmm__pr_err(m, "BUG: Bad page state: pfn:%#lx refcount:%d flags:%#lx: %s", pfn,
-			    pmm_page_ref_count(page), page->flags, reason);
+			    pmm_page_ref_count(page), pmm__page_flags(page), reason);
 }
 
 /* The checks of free_pages_prepare(): refuse a free that would corrupt the lists. */

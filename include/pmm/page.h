@@ -208,21 +208,32 @@ PMM__STATIC_ASSERT(offsetof(struct pmm_folio, _flags_1) ==
 
 /* ---- flags fields -------------------------------------------------------------- */
 
+/*
+ * The zone, node and section fields never change while a page is in use,
+ * but the flag bits beside them do, from any thread (kswapd, kcompactd, an
+ * owner), so the word is loaded atomically: a relaxed load, a plain move on
+ * every host pmm runs on.
+ */
+static inline unsigned long pmm__page_flags(const struct pmm_page *page)
+{
+	return __atomic_load_n(&page->flags, __ATOMIC_RELAXED);
+}
+
 static inline unsigned int pmm_page_zonenum(const struct pmm_page *page)
 {
-	return (unsigned int)((page->flags >> PMM_ZONES_PGSHIFT) & PMM_ZONES_MASK);
+	return (unsigned int)((pmm__page_flags(page) >> PMM_ZONES_PGSHIFT) & PMM_ZONES_MASK);
 }
 
 static inline int pmm_page_to_nid(const struct pmm_page *page)
 {
-	return (int)((page->flags >> PMM_NODES_PGSHIFT) & PMM_NODES_MASK);
+	return (int)((pmm__page_flags(page) >> PMM_NODES_PGSHIFT) & PMM_NODES_MASK);
 }
 
 /* Classic SPARSEMEM only: the section number kept in page->flags; 0 otherwise. */
 static inline unsigned long pmm_page_to_section(const struct pmm_page *page)
 {
 	return PMM_SECTIONS_WIDTH ?
-	       (page->flags >> PMM_SECTIONS_PGSHIFT) & PMM_SECTIONS_MASK : 0;
+	       (pmm__page_flags(page) >> PMM_SECTIONS_PGSHIFT) & PMM_SECTIONS_MASK : 0;
 }
 
 /**
@@ -237,7 +248,7 @@ static inline unsigned long pmm_page_to_section(const struct pmm_page *page)
 static inline void pmm_set_page_links(struct pmm_page *page, unsigned int zone,
 				      int nid, unsigned long section_nr)
 {
-	unsigned long f = page->flags;
+	unsigned long f = pmm__page_flags(page);
 
 	f &= ~(PMM_ZONES_MASK << PMM_ZONES_PGSHIFT);
 	f |= ((unsigned long)zone & PMM_ZONES_MASK) << PMM_ZONES_PGSHIFT;
@@ -247,7 +258,7 @@ static inline void pmm_set_page_links(struct pmm_page *page, unsigned int zone,
 		f &= ~(PMM_SECTIONS_MASK << PMM_SECTIONS_PGSHIFT);
 		f |= (section_nr & PMM_SECTIONS_MASK) << PMM_SECTIONS_PGSHIFT;
 	}
-	page->flags = f;
+	__atomic_store_n(&page->flags, f, __ATOMIC_RELAXED);
 }
 
 /* ---- flag bits ------------------------------------------------------------------- */
