@@ -58,6 +58,9 @@ struct pmm__sysctl {
 	long	compact_unevictable_allowed;	/* 0 or 1 */
 	long	swappiness;			/* vmscan: anon vs file, 0..200 */
 	long	zone_reclaim_mode;		/* node_reclaim(): RECLAIM_ZONE|WRITE|UNMAP */
+	long	dirty_ratio;			/* page-writeback.c: % of dirtyable memory */
+	long	dirty_background_ratio;
+	long	overcommit_ratio;		/* mm/util.c vm_commit_limit(): % of RAM */
 };
 
 /* sysctl.c: validate and store a vm sysctl (the "vm." prefix optional); @arch's
@@ -321,6 +324,9 @@ struct pmm_machine {
 
 	/* the memory model's private state (src/memory_model/<model>.c) */
 	struct pmm__memmap	*memmap;
+	/* /proc/vmstat nr_memmap_boot_pages, nr_memmap_pages: pages of struct
+	 * pages (the reference kernel's size) set up at boot and since (atomic) */
+	long			memmap_boot_pages, memmap_pages;
 
 	/* real memory underneath */
 	struct pmm__host	*host;		/* host topology; NULL when not binding */
@@ -363,6 +369,13 @@ struct pmm_machine {
 static inline unsigned long pmm__pages_per_section(const struct pmm_machine *m)
 {
 	return 1UL << m->view.pfn_section_shift;
+}
+
+/* is_highmem_idx(): HighMem, or Movable when it is taken from HighMem */
+static inline bool pmm__is_highmem_idx(const struct pmm_machine *m, enum pmm_zone_type idx)
+{
+	return idx == PMM_ZONE_HIGHMEM ||
+	       (idx == PMM_ZONE_MOVABLE && m->movable_zone == PMM_ZONE_HIGHMEM);
 }
 
 static inline unsigned long pmm__max_order_nr_pages(const struct pmm_machine *m)
@@ -707,6 +720,11 @@ unsigned long pmm__kcompactd_timer(struct pmm_machine *m, pmm_pg_data_t *pgdat);
 /* writing vm.compaction_proactiveness: every node's kcompactd checks its score */
 void pmm__compaction_proactiveness_changed(struct pmm_machine *m);
 
+/* vmstat.c: global_zone_page_state() (free pages include those deferred init
+ * has yet to bring) and global_node_page_state(), clamped at 0 */
+unsigned long pmm__global_zone_stat(const struct pmm_machine *m, int item);
+unsigned long pmm__global_node_stat(const struct pmm_machine *m, int item);
+
 /* kswapd (vmscan.c) */
 void pmm__wakeup_kswapd(struct pmm_machine *m, struct pmm_zone *zone, pmm_gfp_t gfp, int order,
 			int highest_zoneidx);
@@ -773,6 +791,8 @@ unsigned long pmm__migrate_pages(struct pmm_machine *m, struct pmm_list_head *fr
  * slots for a folio (-ENOSPC), their release, swap_writepage() */
 struct pmm__swap;
 int pmm__swap_init(struct pmm_machine *m, unsigned long long bytes);
+/* total_swap_pages and nr_swap_pages (the header slot is not swap); 0 without a device */
+void pmm__swap_totals(const struct pmm_machine *m, unsigned long *total, unsigned long *free);
 void pmm__swap_fini(struct pmm_machine *m);
 int pmm__swap_alloc(struct pmm_machine *m, unsigned int order, pmm_swp_entry_t *entry);
 void pmm__swap_release(struct pmm_machine *m, pmm_swp_entry_t entry);

@@ -55,6 +55,9 @@ int pmm_machine_desc_create(const char *arch, struct pmm_machine_desc **out)
 	d->sysctl.compact_unevictable_allowed = -1;
 	d->sysctl.swappiness = -1;
 	d->sysctl.zone_reclaim_mode = -1;
+	d->sysctl.dirty_ratio = -1;
+	d->sysctl.dirty_background_ratio = -1;
+	d->sysctl.overcommit_ratio = -1;
 	for (i = 0; i < PMM_MAX_NR_ZONES; i++)
 		d->sysctl.lowmem_reserve_ratio[i] = -1;
 	for (i = 0; i < PMM_MAX_NUMNODES; i++)

@@ -15,12 +15,6 @@
 #define PENALTY_FOR_NODE_WITH_CPUS	1
 #define SWAP_CLUSTER_MAX		32UL
 
-static bool is_highmem_idx(const struct pmm_machine *m, enum pmm_zone_type idx)
-{
-	return idx == PMM_ZONE_HIGHMEM ||
-	       (idx == PMM_ZONE_MOVABLE && m->movable_zone == PMM_ZONE_HIGHMEM);
-}
-
 /* ---- managed pages at zonelist build time ---------------------------------------------------- */
 
 /* x86-64's dma_reserve (memblock_find_dma_reserve): reserved pages below 16 MiB. */
@@ -61,7 +55,7 @@ static unsigned long provisional_managed(const struct pmm_machine *m, const stru
 	if (m->kernel_version >= PMM_KERNEL_VERSION(6, 10) || !zone->spanned_pages)
 		return freesize;
 	memmap = calc_memmap_size(m, zone->spanned_pages, zone->present_pages);
-	if (!is_highmem_idx(m, idx) && freesize >= memmap)
+	if (!pmm__is_highmem_idx(m, idx) && freesize >= memmap)
 		freesize -= memmap;
 	if (idx == PMM_ZONE_DMA && freesize > dma_reserve(m))
 		freesize -= dma_reserve(m);
@@ -283,7 +277,7 @@ static void setup_per_zone_wmarks(struct pmm_machine *m)
 	int nid, z;
 
 	for_each_zone_of(m, nid, zone, z)
-		if (!is_highmem_idx(m, (enum pmm_zone_type)z) &&
+		if (!pmm__is_highmem_idx(m, (enum pmm_zone_type)z) &&
 		    !(movable_clamped && z == PMM_ZONE_MOVABLE))
 			lowmem_pages += zone->managed_pages;
 
@@ -294,7 +288,7 @@ static void setup_per_zone_wmarks(struct pmm_machine *m)
 
 		pthread_mutex_lock(&zone->lock);
 		/* allocations read the marks without the lock: store each whole */
-		if (is_highmem_idx(m, (enum pmm_zone_type)z) ||
+		if (pmm__is_highmem_idx(m, (enum pmm_zone_type)z) ||
 		    (movable_clamped && z == PMM_ZONE_MOVABLE))
 			min = PMM__MIN(PMM__MAX(managed / 1024, SWAP_CLUSTER_MAX), 128UL);
 		else

@@ -176,6 +176,14 @@ void pmm__swap_release(struct pmm_machine *m, pmm_swp_entry_t entry)
 	pthread_mutex_unlock(&si->lock);
 }
 
+void pmm__swap_totals(const struct pmm_machine *m, unsigned long *total, unsigned long *free)
+{
+	const struct pmm__swap *si = m->swap;
+
+	*total = si ? si->pages - 1 : 0;
+	*free = si ? __atomic_load_n(&si->nr_free, __ATOMIC_RELAXED) : 0;
+}
+
 /* swap_writepage(): the folio's contents to its slots, at once (PSWPOUT) */
 void pmm__swap_writepage(struct pmm_machine *m, struct pmm_page *head, pmm_swp_entry_t entry)
 {

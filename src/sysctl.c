@@ -32,6 +32,10 @@ static const struct {
 	  0, 1, 1 },
 	{ "swappiness", offsetof(struct pmm__sysctl, swappiness), 0, 200, 60 },
 	{ "zone_reclaim_mode", offsetof(struct pmm__sysctl, zone_reclaim_mode), 0, 0x7fffffff, 0 },
+	{ "dirty_ratio", offsetof(struct pmm__sysctl, dirty_ratio), 0, 100, 20 },
+	{ "dirty_background_ratio", offsetof(struct pmm__sysctl, dirty_background_ratio), 0, 100,
+	  10 },
+	{ "overcommit_ratio", offsetof(struct pmm__sysctl, overcommit_ratio), 0, 0x7fffffff, 50 },
 };
 
 void pmm__sysctl_defaults(struct pmm__sysctl *s)

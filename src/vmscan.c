@@ -1384,6 +1384,7 @@ int pmm__node_reclaim(struct pmm_machine *m, pmm_pg_data_t *pgdat, pmm_gfp_t gfp
 		pmm__count_zone_event(m, pmm__node_event_zone(pgdat), PMM_ZONE_RECLAIM_FAILED, 1);
 		return PMM__NODE_RECLAIM_SOME;
 	}
+	pmm__count_zone_event(m, pmm__node_event_zone(pgdat), PMM_ZONE_RECLAIM_SUCCESS, 1);
 	return PMM__NODE_RECLAIM_SUCCESS;
 }
 

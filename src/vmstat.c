@@ -503,3 +503,327 @@ int pmm_print_extfrag(const struct pmm_machine *m, FILE *f, enum pmm_extfrag_fil
 	}
 	return ferror(f) ? -EIO : 0;
 }
+
+/* ---- /proc/vmstat (vmstat_start, vmstat_show) ----------------------------------------------------------- */
+
+/* Global sums, what global_zone_page_state() and friends read. */
+unsigned long pmm__global_zone_stat(const struct pmm_machine *m, int item)
+{
+	long sum = 0;
+	int nid, z;
+
+	pmm_for_each_online_node(nid, m) {
+		const pmm_pg_data_t *pgdat = pmm_node_data(m, nid);
+
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+			const struct pmm_zone *zone = &pgdat->node_zones[z];
+			unsigned long pending[PMM_NR_PAGE_ORDERS] = { 0 };
+
+			sum += __atomic_load_n(&zone->vm_stat[item], __ATOMIC_RELAXED);
+			/* memory deferred init has not reached is free to the kernel's eyes */
+			if (item == PMM_NR_FREE_PAGES && pmm_populated_zone(zone))
+				sum += (long)pmm__deferred_pending_free(m, zone, pending);
+		}
+	}
+	return sum > 0 ? (unsigned long)sum : 0;
+}
+
+unsigned long pmm__global_node_stat(const struct pmm_machine *m, int item)
+{
+	long sum = 0;
+	int nid;
+
+	pmm_for_each_online_node(nid, m)
+		sum += __atomic_load_n(&pmm_node_data(m, nid)->vm_stat[item], __ATOMIC_RELAXED);
+	return sum > 0 ? (unsigned long)sum : 0;
+}
+
+/* all_vm_events() for one item; by zone type if @zone_type >= 0 */
+static unsigned long global_event(const struct pmm_machine *m, unsigned int item, int zone_type)
+{
+	unsigned long sum = 0;
+	int nid, z;
+
+	pmm_for_each_online_node(nid, m) {
+		const pmm_pg_data_t *pgdat = pmm_node_data(m, nid);
+
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+			if (zone_type < 0 || z == zone_type)
+				sum += pmm_zone_event(m, &pgdat->node_zones[z], item);
+	}
+	return sum;
+}
+
+/*
+ * global_dirtyable_memory(): free pages above the reserves and the file
+ * LRU, HighMem left out (vm_highmem_is_dirtyable is 0), plus one.
+ */
+static unsigned long global_dirtyable_memory(const struct pmm_machine *m)
+{
+	unsigned long x = pmm__global_zone_stat(m, PMM_NR_FREE_PAGES), high = 0;
+	int nid, z;
+
+	x -= PMM__MIN(x, m->totalreserve_pages);
+	x += pmm__global_node_stat(m, PMM_NR_INACTIVE_FILE) +
+	     pmm__global_node_stat(m, PMM_NR_ACTIVE_FILE);
+	/* highmem_dirtyable_memory() */
+	pmm_for_each_online_node(nid, m) {
+		const pmm_pg_data_t *pgdat = pmm_node_data(m, nid);
+
+		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+			const struct pmm_zone *zone = &pgdat->node_zones[z];
+			unsigned long n;
+
+			if (!pmm__is_highmem_idx(m, (enum pmm_zone_type)z) || !pmm_populated_zone(zone))
+				continue;
+			n = pmm_zone_free_pages(zone);
+			n -= PMM__MIN(n, zone->_watermark[PMM_WMARK_HIGH] + zone->watermark_boost);
+			n += (unsigned long)pmm_zone_page_state(zone, PMM_NR_ZONE_INACTIVE_FILE) +
+			     (unsigned long)pmm_zone_page_state(zone, PMM_NR_ZONE_ACTIVE_FILE);
+			high += n;
+		}
+	}
+	return x - PMM__MIN(high, x) + 1;
+}
+
+/* global_dirty_limits() for a task that is not real-time: thresh, bg_thresh */
+static void global_dirty_limits(const struct pmm_machine *m, unsigned long *thresh,
+				unsigned long *bg)
+{
+	unsigned long page_size = 1UL << m->view.page_shift;
+	unsigned long ratio = (unsigned long)m->sysctl.dirty_ratio * page_size / 100;
+	unsigned long bg_ratio = (unsigned long)m->sysctl.dirty_background_ratio * page_size / 100;
+	unsigned long available = global_dirtyable_memory(m);
+
+	*thresh = ratio * available / page_size;
+	*bg = bg_ratio * available / page_size;
+	if (*bg >= *thresh)
+		*bg = *thresh / 2;
+}
+
+/* What a /proc/vmstat line shows. */
+enum vmstat_source {
+	V_ZERO,		/* something pmm does not model (faults, slab, THP, KSM, ...) */
+	V_EVENT,	/* an enum pmm_zone_event summed over every zone */
+	V_ZONE_EVENT,	/* pgalloc_<zone> and the like: one line per configured zone type */
+	V_PGPGIN,	/* KiB read from "disk": swap-ins */
+	V_PGPGOUT,	/* KiB written: swap-outs and file writeback */
+	V_NODE_STAT,	/* an enum pmm_node_stat_item: pgdemote_* were events before 6.8 */
+};
+
+#define NOT_COUNTED	0xff	/* V_ZONE_EVENT's item for lines of zeros */
+
+/* When a line exists: CONFIG_* of the reference builds and kernel versions. */
+#define V_NUMA		0x01u	/* CONFIG_NUMA */
+#define V_X86		0x02u	/* CONFIG_X86 */
+#define V_X86_64	0x04u	/* x86-64 only (HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD) */
+#define V_CMA		0x08u	/* CONFIG_CMA */
+#define V_BEFORE_6_8	0x10u	/* pgdemote_* were events until 6.8 */
+
+struct vm_event_line {
+	const char *name;
+	unsigned char source;
+	unsigned char item;	/* enum pmm_zone_event for V_EVENT and V_ZONE_EVENT */
+	unsigned char needs;	/* V_* */
+	unsigned char since;	/* minor of 6.x it appeared in; 0: always */
+};
+
+#define EV(n, i)		{ n, V_EVENT, i, 0, 0 }
+#define ZERO(n)			{ n, V_ZERO, 0, 0, 0 }
+#define ZERO_IF(n, need, since)	{ n, V_ZERO, 0, need, since }
+
+/* vmstat_text[]'s vm_event_item part, kernel 6.12, with where other builds differ */
+static const struct vm_event_line vm_event_lines[] = {
+	{ "pgpgin", V_PGPGIN, 0, 0, 0 },
+	{ "pgpgout", V_PGPGOUT, 0, 0, 0 },
+	EV("pswpin", PMM_PSWPIN),
+	EV("pswpout", PMM_PSWPOUT),
+	{ "pgalloc", V_ZONE_EVENT, PMM_PGALLOC, 0, 0 },
+	{ "allocstall", V_ZONE_EVENT, PMM_ALLOCSTALL, 0, 0 },
+	{ "pgskip", V_ZONE_EVENT, NOT_COUNTED, 0, 0 },
+	EV("pgfree", PMM_PGFREE),
+	EV("pgactivate", PMM_PGACTIVATE),
+	EV("pgdeactivate", PMM_PGDEACTIVATE),
+	ZERO("pglazyfree"),
+	ZERO("pgfault"),
+	ZERO("pgmajfault"),
+	ZERO("pglazyfreed"),
+	EV("pgrefill", PMM_PGREFILL),
+	ZERO("pgreuse"),
+	EV("pgsteal_kswapd", PMM_PGSTEAL_KSWAPD),
+	EV("pgsteal_direct", PMM_PGSTEAL_DIRECT),
+	ZERO_IF("pgsteal_khugepaged", 0, 3),
+	{ "pgsteal_proactive", V_EVENT, PMM_PGSTEAL_PROACTIVE, 0, 17 },
+	{ "pgdemote_kswapd", V_NODE_STAT, PMM_PGDEMOTE_KSWAPD, V_BEFORE_6_8, 0 },
+	{ "pgdemote_direct", V_NODE_STAT, PMM_PGDEMOTE_DIRECT, V_BEFORE_6_8, 0 },
+	{ "pgdemote_khugepaged", V_NODE_STAT, PMM_PGDEMOTE_KHUGEPAGED, V_BEFORE_6_8, 3 },
+	EV("pgscan_kswapd", PMM_PGSCAN_KSWAPD),
+	EV("pgscan_direct", PMM_PGSCAN_DIRECT),
+	ZERO_IF("pgscan_khugepaged", 0, 3),
+	{ "pgscan_proactive", V_EVENT, PMM_PGSCAN_PROACTIVE, 0, 17 },
+	ZERO("pgscan_direct_throttle"),
+	EV("pgscan_anon", PMM_PGSCAN_ANON),
+	EV("pgscan_file", PMM_PGSCAN_FILE),
+	EV("pgsteal_anon", PMM_PGSTEAL_ANON),
+	EV("pgsteal_file", PMM_PGSTEAL_FILE),
+	{ "zone_reclaim_success", V_EVENT, PMM_ZONE_RECLAIM_SUCCESS, V_NUMA, 12 },
+	{ "zone_reclaim_failed", V_EVENT, PMM_ZONE_RECLAIM_FAILED, V_NUMA, 0 },
+	ZERO("pginodesteal"),
+	ZERO("slabs_scanned"),
+	ZERO("kswapd_inodesteal"),
+	EV("kswapd_low_wmark_hit_quickly", PMM_KSWAPD_LOW_WMARK_HIT_QUICKLY),
+	EV("kswapd_high_wmark_hit_quickly", PMM_KSWAPD_HIGH_WMARK_HIT_QUICKLY),
+	EV("pageoutrun", PMM_PAGEOUTRUN),
+	EV("pgrotated", PMM_PGROTATED),
+	ZERO("drop_pagecache"),
+	ZERO("drop_slab"),
+	EV("oom_kill", PMM_OOM_CALLS),
+	ZERO_IF("numa_pte_updates", V_NUMA, 0),		/* CONFIG_NUMA_BALANCING */
+	ZERO_IF("numa_huge_pte_updates", V_NUMA, 0),
+	ZERO_IF("numa_hint_faults", V_NUMA, 0),
+	ZERO_IF("numa_hint_faults_local", V_NUMA, 0),
+	ZERO_IF("numa_pages_migrated", V_NUMA, 0),
+	EV("pgmigrate_success", PMM_PGMIGRATE_SUCCESS),
+	EV("pgmigrate_fail", PMM_PGMIGRATE_FAIL),
+	ZERO("thp_migration_success"),
+	ZERO("thp_migration_fail"),
+	ZERO("thp_migration_split"),
+	EV("compact_migrate_scanned", PMM_COMPACT_MIGRATE_SCANNED),
+	EV("compact_free_scanned", PMM_COMPACT_FREE_SCANNED),
+	EV("compact_isolated", PMM_COMPACT_ISOLATED),
+	EV("compact_stall", PMM_COMPACT_STALL),
+	EV("compact_fail", PMM_COMPACT_FAIL),
+	EV("compact_success", PMM_COMPACT_SUCCESS),
+	EV("compact_daemon_wake", PMM_COMPACT_DAEMON_WAKE),
+	EV("compact_daemon_migrate_scanned", PMM_KCOMPACTD_MIGRATE_SCANNED),
+	EV("compact_daemon_free_scanned", PMM_KCOMPACTD_FREE_SCANNED),
+	ZERO("htlb_buddy_alloc_success"),
+	ZERO("htlb_buddy_alloc_fail"),
+	ZERO_IF("cma_alloc_success", V_CMA, 0),
+	ZERO_IF("cma_alloc_fail", V_CMA, 0),
+	ZERO("unevictable_pgs_culled"),
+	ZERO("unevictable_pgs_scanned"),
+	ZERO("unevictable_pgs_rescued"),
+	ZERO("unevictable_pgs_mlocked"),
+	ZERO("unevictable_pgs_munlocked"),
+	ZERO("unevictable_pgs_cleared"),
+	ZERO("unevictable_pgs_stranded"),
+	ZERO("thp_fault_alloc"),
+	ZERO("thp_fault_fallback"),
+	ZERO("thp_fault_fallback_charge"),
+	ZERO("thp_collapse_alloc"),
+	ZERO("thp_collapse_alloc_failed"),
+	ZERO("thp_file_alloc"),
+	ZERO("thp_file_fallback"),
+	ZERO("thp_file_fallback_charge"),
+	ZERO("thp_file_mapped"),
+	ZERO("thp_split_page"),
+	ZERO("thp_split_page_failed"),
+	ZERO("thp_deferred_split_page"),
+	ZERO_IF("thp_underused_split_page", 0, 12),
+	ZERO("thp_split_pmd"),
+	ZERO("thp_scan_exceed_none_pte"),
+	ZERO("thp_scan_exceed_swap_pte"),
+	ZERO("thp_scan_exceed_share_pte"),
+	ZERO_IF("thp_split_pud", V_X86_64, 0),
+	ZERO("thp_zero_page_alloc"),
+	ZERO("thp_zero_page_alloc_failed"),
+	ZERO("thp_swpout"),
+	ZERO("thp_swpout_fallback"),
+	ZERO("balloon_inflate"),
+	ZERO("balloon_deflate"),
+	ZERO("balloon_migrate"),
+	ZERO("swap_ra"),
+	ZERO("swap_ra_hit"),
+	ZERO_IF("swpin_zero", 0, 12),
+	ZERO_IF("swpout_zero", 0, 12),
+	ZERO("ksm_swpin_copy"),
+	ZERO("cow_ksm"),
+	ZERO("zswpin"),
+	ZERO("zswpout"),
+	ZERO_IF("zswpwb", 0, 8),
+	ZERO_IF("direct_map_level2_splits", V_X86, 0),
+	ZERO_IF("direct_map_level3_splits", V_X86, 0),
+};
+
+static bool vm_event_shown(const struct pmm_machine *m, const struct vm_event_line *l)
+{
+	bool x86 = m->arch->id == PMM_ARCH_X86_64 || m->arch->id == PMM_ARCH_X86_32 ||
+		   m->arch->id == PMM_ARCH_X86_32_PAE;
+
+	if (m->kernel_version < PMM_KERNEL_VERSION(6, (unsigned int)l->since))
+		return false;
+	if ((l->needs & V_NUMA) && !m->arch->numa)
+		return false;
+	if ((l->needs & V_X86) && !x86)
+		return false;
+	if ((l->needs & V_X86_64) && m->arch->id != PMM_ARCH_X86_64)
+		return false;
+	if ((l->needs & V_CMA) && !m->arch->cma)
+		return false;
+	if ((l->needs & V_BEFORE_6_8) && m->kernel_version >= PMM_KERNEL_VERSION(6, 8))
+		return false;
+	return true;
+}
+
+static const char *const zone_type_vmstat_names[PMM_MAX_NR_ZONES] = {
+	"dma", "dma32", "normal", "high", "movable", "device",
+};
+
+int pmm_print_vmstat(const struct pmm_machine *m, FILE *f)
+{
+	unsigned long kib_per_page = 1UL << (m->view.page_shift - 10), thresh, bg;
+	unsigned int i;
+	int z;
+
+	for (i = 0; i < PMM_NR_VM_ZONE_STAT_ITEMS; i++)
+		if (zone_stat_shown(m, (int)i))
+			fprintf(f, "%s %lu\n", pmm_zone_stat_names[i], pmm__global_zone_stat(m, (int)i));
+	if (m->arch->numa)
+		for (i = 0; i < PMM_NR_VM_NUMA_EVENT_ITEMS; i++)
+			fprintf(f, "%s %lu\n", pmm_numa_stat_names[i],
+				global_event(m, PMM_NR_ZONE_EVENTS + i, -1));
+	for (i = 0; i < PMM_NR_VM_NODE_STAT_ITEMS; i++)
+		if (node_stat_shown(m, (int)i))
+			fprintf(f, "%s %lu\n", pmm_node_stat_names[i], pmm__global_node_stat(m, (int)i));
+	global_dirty_limits(m, &thresh, &bg);
+	fprintf(f, "nr_dirty_threshold %lu\nnr_dirty_background_threshold %lu\n", thresh, bg);
+	if (m->kernel_version >= PMM_KERNEL_VERSION(6, 11))
+		fprintf(f, "nr_memmap_pages %ld\nnr_memmap_boot_pages %ld\n",
+			__atomic_load_n(&m->memmap_pages, __ATOMIC_RELAXED),
+			__atomic_load_n(&m->memmap_boot_pages, __ATOMIC_RELAXED));
+	for (i = 0; i < PMM__ARRAY_SIZE(vm_event_lines); i++) {
+		const struct vm_event_line *l = &vm_event_lines[i];
+
+		if (!vm_event_shown(m, l))
+			continue;
+		switch (l->source) {
+		case V_ZONE_EVENT:
+			for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+				if (pmm_zone_type_configured(m, (enum pmm_zone_type)z))
+					fprintf(f, "%s_%s %lu\n", l->name, zone_type_vmstat_names[z],
+						l->item == NOT_COUNTED ? 0 :
+						global_event(m, l->item, z));
+			break;
+		case V_EVENT:
+			fprintf(f, "%s %lu\n", l->name, global_event(m, l->item, -1));
+			break;
+		case V_NODE_STAT:
+			fprintf(f, "%s %lu\n", l->name, pmm__global_node_stat(m, l->item));
+			break;
+		case V_PGPGIN:
+			fprintf(f, "%s %lu\n", l->name,
+				global_event(m, PMM_PSWPIN, -1) * kib_per_page);
+			break;
+		case V_PGPGOUT:
+			fprintf(f, "%s %lu\n", l->name,
+				(global_event(m, PMM_PSWPOUT, -1) +
+				 pmm__global_node_stat(m, PMM_NR_WRITTEN)) * kib_per_page);
+			break;
+		default:
+			fprintf(f, "%s 0\n", l->name);
+		}
+	}
+	fprintf(f, "nr_unstable 0\n");	/* kept for old tools since 5.8 */
+	return ferror(f) ? -EIO : 0;
+}

@@ -238,6 +238,7 @@ enum pmm_zone_event {
 	PMM_PSWPIN,		/* pages read back from swap */
 	PMM_PSWPOUT,		/* pages written to swap */
 	PMM_ZONE_RECLAIM_FAILED,	/* node reclaims (vm.zone_reclaim_mode) that freed too little */
+	PMM_ZONE_RECLAIM_SUCCESS,	/* ... that freed enough */
 	PMM_NR_ZONE_EVENTS
 };
 

@@ -9,6 +9,9 @@
  *   pmm_print_buddyinfo(m, f)      /proc/buddyinfo
  *   pmm_print_pagetypeinfo(m, f)   /proc/pagetypeinfo
  *   pmm_print_extfrag(m, f, which) /sys/kernel/debug/extfrag/{extfrag_index,unusable_index}
+ *   pmm_print_vmstat(m, f)         /proc/vmstat
+ *   pmm_print_meminfo(m, f)        /proc/meminfo
+ *   pmm_print_node_meminfo(m, nid, f)  /sys/devices/system/node/nodeN/meminfo
  *   pmm_fragmentation_index(zone, order)   __fragmentation_index(), in thousandths
  *   pmm_unusable_free_index(zone, order)   unusable_free_index(), in thousandths
  */
@@ -92,6 +95,50 @@ enum pmm_extfrag_file {
  * Return: 0; -EIO.
  */
 PMM_API int pmm_print_extfrag(const struct pmm_machine *m, FILE *f, enum pmm_extfrag_file which);
+
+/**
+ * pmm_print_vmstat - print /proc/vmstat (mm/vmstat.c vmstat_show)
+ *
+ * The lines of the machine's kernel version and build (CONFIG_NUMA, CMA,
+ * x86 or not, ...), in its order, one "name value" each: the zone, NUMA
+ * and node counters summed over the machine; nr_dirty_threshold and
+ * nr_dirty_background_threshold from vm.dirty_ratio and
+ * vm.dirty_background_ratio; nr_memmap_boot_pages and nr_memmap_pages
+ * (6.11+) in pages of the reference kernel's struct page; the events
+ * pmm counts (allocation, reclaim, kswapd, compaction, kcompactd,
+ * migration, swap; pgpgin/pgpgout in KiB of swap and writeback I/O).
+ * Events of what pmm does not model (faults, THP, slab, KSM, hugetlb)
+ * print 0; oom_kill counts out-of-memory reports (nobody is killed).
+ * Context: any; the values are a snapshot.
+ * Return: 0; -EIO if writing failed.
+ */
+PMM_API int pmm_print_vmstat(const struct pmm_machine *m, FILE *f);
+
+/**
+ * pmm_print_meminfo - print /proc/meminfo (fs/proc/meminfo.c)
+ *
+ * The lines of the machine's kernel and build (HighTotal.. with HighMem,
+ * CmaTotal/CmaFree with CMA, Unaccepted on x86-64 6.5+, DirectMap on x86)
+ * in its widths. MemTotal is the managed pages, MemAvailable
+ * si_mem_available(), CommitLimit vm.overcommit_ratio of MemTotal plus
+ * swap; DirectMap is the direct map init_memory_mapping() builds (without
+ * 1 GiB pages, and without the few 2 MiB pages a real kernel's text
+ * protections split). pmm has no processes, slab, vmalloc, per-CPU areas,
+ * hugetlb pool or CMA areas: those lines read 0.
+ * Context: any; the values are a snapshot.
+ * Return: 0; -EIO if writing failed.
+ */
+PMM_API int pmm_print_meminfo(const struct pmm_machine *m, FILE *f);
+
+/**
+ * pmm_print_node_meminfo - print /sys/devices/system/node/node@nid/meminfo
+ * (drivers/base/node.c node_read_meminfo): "Node N " lines, as
+ * pmm_print_meminfo() counts them, for one node
+ * Context: any; the values are a snapshot.
+ * Return: 0; -ENOENT if the kernel has no NUMA (no such file); -EINVAL if
+ * @nid is not an online node; -EIO if writing failed.
+ */
+PMM_API int pmm_print_node_meminfo(const struct pmm_machine *m, int nid, FILE *f);
 
 struct pmm_zone;
 

@@ -10,7 +10,9 @@
  * percpu_pagelist_high_fraction, watermark_boost_factor,
  * min_unmapped_ratio, min_slab_ratio, extfrag_threshold,
  * compaction_proactiveness, compact_unevictable_allowed, swappiness,
- * zone_reclaim_mode, and (write only)
+ * zone_reclaim_mode, dirty_ratio, dirty_background_ratio (the dirty
+ * thresholds /proc/vmstat shows), overcommit_ratio (meminfo's
+ * CommitLimit), and (write only)
  * compact_memory; the "vm." prefix is optional. A description sets the
  * same ones before boot (pmm_machine_desc_set_sysctl()).
  */

@@ -20,6 +20,7 @@
 static const char *const commands[] = {
 	"boot-log", "zoneinfo", "node-states", "memory-blocks", "diagram", "summary",
 	"buddyinfo", "pagetypeinfo", "extfrag", "unusable", "memory-tiers",
+	"vmstat", "meminfo", "node-meminfo",
 };
 
 static void usage(FILE *f)
@@ -62,7 +63,20 @@ static void usage(FILE *f)
 		"  extfrag            debugfs extfrag/extfrag_index\n"
 		"  unusable           debugfs extfrag/unusable_index\n"
 		"  memory-tiers       memory tiers and demotion targets (memory_tiering in sysfs)\n"
+		"  vmstat             /proc/vmstat\n"
+		"  meminfo            /proc/meminfo\n"
+		"  node-meminfo       /sys/devices/system/node/nodeN/meminfo of every online node\n"
 		"  summary            memory model, nodes, ranges, zones and sections\n");
+}
+
+static int print_node_meminfo(struct pmm_machine *m)
+{
+	int nid, err = 0;
+
+	for (nid = 0; nid < PMM_MAX_NUMNODES && !err; nid++)
+		if (pmm_node_state(m, nid, PMM_N_ONLINE))
+			err = pmm_print_node_meminfo(m, nid, stdout);
+	return err == -ENOENT ? 0 : err;	/* a kernel without NUMA: no files */
 }
 
 static void log_errors(void *arg, int level, const char *line)
@@ -323,6 +337,12 @@ int main(int argc, char **argv)
 		err = pmm_print_memory_blocks(m, stdout);
 	else if (!strcmp(cmd, "diagram"))
 		err = pmm_print_diagram(m, stdout);
+	else if (!strcmp(cmd, "vmstat"))
+		err = pmm_print_vmstat(m, stdout);
+	else if (!strcmp(cmd, "meminfo"))
+		err = pmm_print_meminfo(m, stdout);
+	else if (!strcmp(cmd, "node-meminfo"))
+		err = print_node_meminfo(m);
 	else if (!strcmp(cmd, "buddyinfo"))
 		err = pmm_print_buddyinfo(m, stdout);
 	else if (!strcmp(cmd, "pagetypeinfo"))

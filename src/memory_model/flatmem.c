@@ -38,6 +38,9 @@ int pmm__model_init(struct pmm_machine *m)
 	start = PMM__ALIGN_DOWN((unsigned long)(mem->regions[0].base >> m->view.page_shift), chunk);
 	end = PMM__ALIGN(m->max_pfn, chunk);
 	mm->bytes = (end - start) * sizeof(struct pmm_page);
+	/* alloc_node_mem_map(): memmap_boot_pages_add() of the reference kernel's memmap */
+	m->memmap_boot_pages = (long)(((end - start) * m->arch->struct_page_size +
+				       (1UL << m->view.page_shift) - 1) >> m->view.page_shift);
 	mm->map = pmm__alloc_node(m, mm->bytes, mem->regions[0].nid);
 	mm->nr_chunks = (end - start) / chunk;
 	mm->valid = pmm__calloc(PMM_BITS_TO_LONGS(mm->nr_chunks), sizeof(long));

@@ -171,6 +171,14 @@ static int memory_present(struct pmm_machine *m, int nid, unsigned long start, u
 }
 
 /* One node's run of present sections: usage and memmap for each (sparse_init_nid). */
+/* DIV_ROUND_UP(nr_pages * sizeof(struct page), PAGE_SIZE), the reference kernel's struct page */
+static unsigned long memmap_pages(const struct pmm_machine *m, unsigned long nr_pages)
+{
+	unsigned long bytes = nr_pages * m->arch->struct_page_size;
+
+	return (bytes + (1UL << m->view.page_shift) - 1) >> m->view.page_shift;
+}
+
 static int sparse_init_nid(struct pmm_machine *m, int nid, unsigned long pnum_begin,
 			   unsigned long pnum_end, unsigned long map_count)
 {
@@ -206,6 +214,8 @@ static int sparse_init_nid(struct pmm_machine *m, int nid, unsigned long pnum_be
 		}
 		sparse_init_one_section(m, ms, pnum, map, (struct pmm_mem_section_usage *)usage,
 					PMM_SECTION_IS_EARLY);
+		__atomic_add_fetch(&m->memmap_boot_pages,
+				   (long)memmap_pages(m, pmm__pages_per_section(m)), __ATOMIC_RELAXED);
 		usage += usage_size;
 		mm->nr_early_sections++;
 	}
@@ -389,6 +399,9 @@ int pmm__model_add_range(struct pmm_machine *m, unsigned long start_pfn,
 			err = -ENOMEM;
 			goto undo;
 		}
+		/* section_activate(): memmap_pages_add(), an altmap's memmap included */
+		__atomic_add_fetch(&m->memmap_pages, (long)memmap_pages(m, next - pfn),
+				   __ATOMIC_RELAXED);
 		for (w = 0; w < PMM__ARRAY_SIZE(sub); w++)
 			ms->usage->subsection_map[w] |= sub[w];
 		if (!pmm_valid_section(ms)) {
@@ -432,6 +445,8 @@ int pmm__model_remove_range(struct pmm_machine *m, unsigned long start_pfn,
 					empty = false;
 			}
 			pmm__depopulate_section_memmap(m, pfn, next - pfn, ms, empty);
+			__atomic_sub_fetch(&m->memmap_pages, (long)memmap_pages(m, next - pfn),
+					   __ATOMIC_RELAXED);
 			if (empty) {
 				free(ms->usage);
 				ms->usage = NULL;
