@@ -13,6 +13,7 @@
  */
 #define _DEFAULT_SOURCE 1
 #include <dirent.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,161 @@ static void compare_exact(const char *ctx, const char *what, const char *got, co
 {
 	if (strcmp(got, want))
 		MISMATCH("%s %s differs:\n--- pmm\n%s--- kernel\n%s", ctx, what, got, want);
+}
+
+static bool fixture_model_matches(const struct pmm_machine *m);
+
+/* ---- /proc/vmstat, /proc/meminfo, nodeN/meminfo ------------------------------------------------ */
+
+/* Each line's name: up to the first ' ' (vmstat) or ':' (meminfo), one per line. */
+static char *line_names(const char *text, char sep)
+{
+	size_t len = strlen(text), o = 0;
+	char *out = malloc(len + 2);
+	const char *p = text;
+
+	assert_non_null(out);
+	while (*p) {
+		const char *end = strchr(p, '\n'), *stop = strchr(p, sep);
+		size_t n;
+
+		if (!end)
+			end = p + strlen(p);
+		n = (size_t)((stop && stop < end ? stop : end) - p);
+		memcpy(out + o, p, n);
+		o += n;
+		out[o++] = '\n';
+		p = *end ? end + 1 : end;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* The number after "name" (and its ':' or ' '), from the line that starts with it; -1 if none. */
+static long field(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = text;
+
+	while (p && *p) {
+		if (!strncmp(p, name, n) && (p[n] == ':' || p[n] == ' '))
+			return strtol(p + n + 1, NULL, 10);
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	return -1;
+}
+
+static void compare_field(const char *ctx, const char *file, const char *got, const char *want,
+			  const char *name)
+{
+	long g = field(got, name), w = field(want, name);
+
+	if (g != w)
+		MISMATCH("%s %s %s: pmm %ld, kernel %ld\n", ctx, file, name, g, w);
+}
+
+static int print_node_meminfo(const struct pmm_machine *m, FILE *f)
+{
+	int nid, err = 0;
+
+	for (nid = 0; nid < PMM_MAX_NUMNODES && !err; nid++)
+		if (pmm_node_state(m, nid, PMM_N_ONLINE))
+			err = pmm_print_node_meminfo(m, nid, f);
+	return err == -ENOENT ? 0 : err;
+}
+
+/*
+ * What the kernel's reports say that pmm can know: every line's name in
+ * order, the totals (managed pages), the memmap's pages, the commit limit,
+ * the vmalloc area, the direct map's size. The free memory and what the
+ * thresholds derive from it differ (the kernel has used some), so those
+ * are checked by recomputing the kernel's own figures from its other lines.
+ */
+static void compare_reports(const char *ctx, const char *dir, struct pmm_machine *m)
+{
+	static const char *const meminfo_exact[] = {
+		"MemTotal", "HighTotal", "LowTotal", "SwapTotal", "CommitLimit", "VmallocTotal",
+		"Hugepagesize", "Buffers", "Bounce",
+	};
+	char *got = pmm_test_capture(m, pmm_print_vmstat), *want = read_file(dir, "vmstat.txt");
+	char *gn, *wn, name[64];
+	long free_k, file_k, thresh_k, avail, small, large, want_small, want_large, extra;
+	long kb = 1L << (pmm_machine_arch(m)->page_shift - 10);
+	size_t i;
+	int nid;
+
+	if (!want)
+		goto meminfo;
+	gn = line_names(got, ' ');
+	wn = line_names(want, ' ');
+	compare_exact(ctx, "vmstat names", gn, wn);
+	free(gn);
+	free(wn);
+	if (fixture_model_matches(m)) {	/* FLATMEM's memmap spans the holes */
+		compare_field(ctx, "vmstat", got, want, "nr_memmap_boot_pages");
+		compare_field(ctx, "vmstat", got, want, "nr_memmap_pages");
+	}
+	free(got);
+	/* the kernel's threshold from its own free and file pages and pmm's reserves
+	 * (global_dirtyable_memory(), 20 %); HighMem kernels also leave HighMem out */
+	got = read_file(dir, "meminfo.txt");
+	if (got && field(got, "HighTotal") < 0) {
+		free_k = field(got, "MemFree") / kb;
+		file_k = (field(got, "Active(file)") + field(got, "Inactive(file)")) / kb;
+		avail = free_k - (long)PMM__MIN((unsigned long)free_k, m->totalreserve_pages) + file_k + 1;
+		thresh_k = field(want, "nr_dirty_threshold");
+		if (labs((long)(819 * (unsigned long)avail / 4096) - thresh_k) > thresh_k / 500)
+			MISMATCH("%s vmstat nr_dirty_threshold: %ld from the kernel's free pages, it says %ld\n",
+				 ctx, (long)(819 * (unsigned long)avail / 4096), thresh_k);
+	}
+	free(got);
+	free(want);
+meminfo:
+	got = pmm_test_capture(m, pmm_print_meminfo);
+	want = read_file(dir, "meminfo.txt");
+	if (want) {
+		gn = line_names(got, ':');
+		wn = line_names(want, ':');
+		compare_exact(ctx, "meminfo names", gn, wn);
+		free(gn);
+		free(wn);
+		for (i = 0; i < sizeof(meminfo_exact) / sizeof(meminfo_exact[0]); i++)
+			compare_field(ctx, "meminfo", got, want, meminfo_exact[i]);
+		/* init_memory_mapping()'s direct map: the same size; the kernel has split
+		 * a few more large pages (its text's protections); mapping bottom up
+		 * (movable_node) it counts the large pages of its early page tables
+		 * again: a few 2 MiB more in all */
+		small = field(got, "DirectMap4k");
+		want_small = field(want, "DirectMap4k");
+		large = field(got, "DirectMap2M");
+		want_large = field(want, "DirectMap2M");
+		extra = want_small + want_large - small - large;
+		if (m->cmdline && strstr(m->cmdline, "movable_node") && extra > 0 && extra <= 16 * 2048 &&
+		    extra % 2048 == 0)
+			extra = 0;
+		if (extra || want_small < small || (want_small - small) % 2048)
+			MISMATCH("%s meminfo DirectMap: pmm %ld+%ld kB, kernel %ld+%ld kB\n", ctx,
+				 small, large, want_small, want_large);
+	}
+	free(got);
+	free(want);
+	got = pmm_test_capture(m, print_node_meminfo);
+	want = read_file(dir, "node_meminfo.txt");
+	if (want) {
+		gn = line_names(got, ':');
+		wn = line_names(want, ':');
+		compare_exact(ctx, "node meminfo names", gn, wn);
+		free(gn);
+		free(wn);
+		for (nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+			pmm_test_fmt(name, sizeof(name), "Node %d MemTotal", nid);
+			if (pmm_node_state(m, nid, PMM_N_ONLINE))
+				compare_field(ctx, "node meminfo", got, want, name);
+		}
+	}
+	free(got);
+	free(want);
 }
 
 /* ---- boot-log blocks ---------------------------------------------------------------------------- */
@@ -622,6 +778,7 @@ static void check_fixture(const char *dir, const char *name, enum pmm_defer defe
 	compare_exact(ctx, "node_states", got, want);
 	free(got);
 	free(want);
+	compare_reports(ctx, dir, m);
 	/* on demand, the free lists hold what was initialised: all of it, once finished */
 	pmm_deferred_init_finish(m);
 	compare_free_lists(ctx, m);

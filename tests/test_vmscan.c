@@ -15,6 +15,7 @@
 #define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,26 @@ static unsigned long event(struct pmm_machine *m, int item)
 	for (z = 0; z < PMM_MAX_NR_ZONES; z++)
 		sum += pmm_zone_event(m, &pmm_node_data(m, 0)->node_zones[z], item);
 	return sum;
+}
+
+/* A line of /proc/vmstat or /proc/meminfo as pmm prints it. */
+static unsigned long report_value(struct pmm_machine *m,
+				  int (*print)(const struct pmm_machine *, FILE *), const char *name)
+{
+	char *text = pmm_test_capture(m, print), *p = text;
+	size_t n = strlen(name);
+	unsigned long v = ~0UL;
+
+	while (p && *p) {
+		if (!strncmp(p, name, n) && (p[n] == ' ' || p[n] == ':')) {
+			v = strtoul(p + n + 1, NULL, 10);
+			break;
+		}
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	free(text);
+	return v;
 }
 
 /*
@@ -400,6 +421,16 @@ static void test_swap_out_and_in(void **state)
 	assert_int_equal(event(m, PMM_PGSTEAL_ANON), 32);
 	assert_int_equal(pmm_swap_pages(m, NULL), 16383 - 32);
 	assert_int_equal(pmm_lru_pages(m, 0, PMM_LRU_INACTIVE_ANON), n - 32);
+	/* the reports: 32 pages out, 128 KiB written, the anon list and swap as left */
+	assert_int_equal(report_value(m, pmm_print_vmstat, "pswpout"), 32);
+	assert_int_equal(report_value(m, pmm_print_vmstat, "pgpgout"), 128);
+	assert_int_equal(report_value(m, pmm_print_vmstat, "pgsteal_anon"), 32);
+	assert_int_equal(report_value(m, pmm_print_vmstat, "pgsteal_direct") +
+			 report_value(m, pmm_print_vmstat, "pgsteal_kswapd"), 32);
+	assert_int_equal(report_value(m, pmm_print_vmstat, "nr_inactive_anon"), n - 32);
+	assert_int_equal(report_value(m, pmm_print_meminfo, "Inactive(anon)"), (n - 32) * 4);
+	assert_int_equal(report_value(m, pmm_print_meminfo, "SwapTotal"), 16383 * 4);
+	assert_int_equal(report_value(m, pmm_print_meminfo, "SwapFree"), (16383 - 32) * 4);
 	for (i = 0; i < 32; i++) {
 		struct pmm_folio *f;
 
@@ -416,6 +447,8 @@ static void test_swap_out_and_in(void **state)
 		o.entry[i].val = 0;
 	}
 	assert_int_equal(event(m, PMM_PSWPIN), 32);
+	assert_int_equal(report_value(m, pmm_print_vmstat, "pswpin"), 32);
+	assert_int_equal(report_value(m, pmm_print_vmstat, "pgpgin"), 128);
 	assert_int_equal(pmm_swap_pages(m, NULL), 16383);
 	assert_int_equal(pmm_lru_pages(m, 0, PMM_LRU_INACTIVE_ANON), n);
 	assert_null(pmm_swapin(m, (pmm_swp_entry_t){ 5 }, PMM_GFP_KERNEL, 0));
