@@ -14,9 +14,9 @@
  * pageblocks once a stretch gave nothing), the priorities (async, sync
  * light, sync), compaction_suitable() with the fragmentation index and
  * vm.extfrag_threshold, deferral after failures (compact_defer_shift).
- * Not yet: large folios are not migrated (skipped, as 6.1 does), a page
- * freed during direct compaction is not captured (the allocator takes it
- * from the free lists right after), kcompactd and proactive compaction.
+ * Direct compaction captures the block of its order that it frees
+ * (compaction_capture(), through pmm__capture_control). Not yet: large
+ * folios are not migrated (skipped, as 6.1 does).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -42,6 +42,7 @@ enum migrate_mode { MIGRATE_ASYNC, MIGRATE_SYNC_LIGHT, MIGRATE_SYNC };
 struct compact_control {
 	struct pmm_machine	*m;
 	struct pmm_zone		*zone;
+	struct pmm__capture_control *capc;	/* direct compaction's; NULL otherwise */
 	unsigned long		zone_end;	/* zone_end_pfn(), or where deferred struct pages begin */
 	struct pmm_page		**freepages;	/* order-0, one reference each */
 	unsigned long		nr_freepages, max_freepages;
@@ -1195,6 +1196,11 @@ check_drain:
 			pmm__drain_local_pages(m, zone);
 			last_migrated_pfn = 0;
 		}
+		/* a block of the order was freed and captured: done */
+		if (cc->capc && cc->capc->page) {
+			ret = COMPACT_SUCCESS;
+			break;
+		}
 	}
 	/* release_freepages(): the free scanner resumes at the highest one next time */
 	if (cc->nr_freepages) {
@@ -1218,11 +1224,13 @@ check_drain:
 	return ret;
 }
 
-/* compact_zone_order(): direct compaction of one zone at a priority */
+/* compact_zone_order(): direct compaction of one zone at a priority; the
+ * block of the order this thread frees there meanwhile is *@capture */
 static enum pmm__compact_result compact_zone_order(struct pmm_machine *m, struct pmm_zone *zone,
 						   int order, pmm_gfp_t gfp,
 						   enum pmm__compact_priority prio,
-						   unsigned int alloc_flags, int highest_zoneidx)
+						   unsigned int alloc_flags, int highest_zoneidx,
+						   struct pmm_page **capture)
 {
 	struct compact_control cc = {
 		.m = m,
@@ -1238,19 +1246,33 @@ static enum pmm__compact_result compact_zone_order(struct pmm_machine *m, struct
 		.ignore_skip_hint = prio == MIN_COMPACT_PRIORITY,
 		.ignore_block_suitable = prio == MIN_COMPACT_PRIORITY,
 	};
+	struct pmm__capture_control capc = {
+		.zone = zone,
+		.order = (unsigned int)order,
+		.migratetype = (int)pmm_gfp_migratetype(gfp),
+	};
+	enum pmm__compact_result ret;
 
-	return compact_zone(&cc);
+	cc.capc = &capc;
+	pmm__capture_control = &capc;
+	ret = compact_zone(&cc);
+	pmm__capture_control = NULL;
+	*capture = capc.page;
+	/* a capture is a success even where compaction itself was skipped */
+	return *capture ? COMPACT_SUCCESS : ret;
 }
 
 enum pmm__compact_result pmm__try_to_compact_pages(struct pmm_machine *m, pmm_gfp_t gfp,
 						   unsigned int order, unsigned int alloc_flags,
 						   const struct alloc_context *ac,
-						   enum pmm__compact_priority prio)
+						   enum pmm__compact_priority prio,
+						   struct pmm_page **capture)
 {
 	enum pmm__compact_result rc = COMPACT_SKIPPED;
 	const struct pmm_zoneref *z;
 	struct pmm_zone *zone;
 
+	*capture = NULL;
 	/* compaction may do I/O (writing back dirty folios) */
 	if (!(gfp & __PMM_GFP_IO))
 		return COMPACT_SKIPPED;
@@ -1262,7 +1284,7 @@ enum pmm__compact_result pmm__try_to_compact_pages(struct pmm_machine *m, pmm_gf
 			continue;
 		}
 		status = compact_zone_order(m, zone, (int)order, gfp, prio, alloc_flags,
-					    ac->highest_zoneidx);
+					    ac->highest_zoneidx, capture);
 		rc = PMM__MAX(rc, status);
 		if (status == COMPACT_SUCCESS) {
 			/* the allocation may still fail: reset the deferral only then */

@@ -699,10 +699,27 @@ enum pmm__compact_result {
 	COMPACT_SUCCESS,
 };
 
+/*
+ * capture_control: while direct compaction works on a zone for an order,
+ * the block of that order the compacting thread frees into the zone is
+ * handed to it instead of the free lists (compaction_capture()); the
+ * kernel's current->capture_control, a thread's own.
+ */
+struct pmm__capture_control {
+	const struct pmm_zone	*zone;
+	unsigned int		order;
+	int			migratetype;	/* the allocation's */
+	struct pmm_page		*page;		/* the captured block, not yet prepared */
+};
+extern _Thread_local struct pmm__capture_control *pmm__capture_control;
+
+/* Return: the largest result of the zones tried; *@capture the block
+ * compaction captured for the allocation, or NULL */
 enum pmm__compact_result pmm__try_to_compact_pages(struct pmm_machine *m, pmm_gfp_t gfp,
 						   unsigned int order, unsigned int alloc_flags,
 						   const struct alloc_context *ac,
-						   enum pmm__compact_priority prio);
+						   enum pmm__compact_priority prio,
+						   struct pmm_page **capture);
 bool pmm__compaction_zonelist_suitable(struct pmm_machine *m, const struct alloc_context *ac,
 				       unsigned int order, unsigned int alloc_flags);
 void pmm__compaction_defer_reset(struct pmm_zone *zone, int order, bool alloc_success);

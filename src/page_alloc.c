@@ -216,11 +216,41 @@ static inline struct pmm_page *pfn_offset(struct pmm_page *page, unsigned long p
 	return page + ((long)target - (long)pfn);
 }
 
+_Thread_local struct pmm__capture_control *pmm__capture_control;
+
+/* task_capc(): this thread's direct compaction of @zone, still waiting for its block */
+static inline struct pmm__capture_control *task_capc(const struct pmm_zone *zone)
+{
+	struct pmm__capture_control *capc = pmm__capture_control;
+
+	return capc && !capc->page && capc->zone == zone ? capc : NULL;
+}
+
+/*
+ * compaction_capture(): a block of the order compaction works for goes to
+ * it, unless it is CMA or isolated, or a movable block below a pageblock
+ * that an unmovable request would pollute.
+ */
+static bool compaction_capture(const struct pmm_machine *m, struct pmm__capture_control *capc,
+			       struct pmm_page *page, unsigned int order, int mt)
+{
+	if (!capc || order != capc->order)
+		return false;
+	if (mt == PMM_MIGRATE_CMA || mt == PMM_MIGRATE_ISOLATE)
+		return false;
+	if (order < m->pageblock_order && mt == PMM_MIGRATE_MOVABLE &&
+	    capc->migratetype != PMM_MIGRATE_MOVABLE)
+		return false;
+	capc->page = page;
+	return true;
+}
+
 /* Caller holds zone->lock. */
 static void free_one_page_locked(struct pmm_machine *m, struct pmm_zone *zone,
 				 struct pmm_page *page, unsigned long pfn, unsigned int order,
 				 int mt, int fpi)
 {
+	struct pmm__capture_control *capc = task_capc(zone);
 	unsigned int max_order = m->max_page_order;
 	unsigned long buddy_pfn = 0;
 	bool to_tail;
@@ -229,6 +259,11 @@ static void free_one_page_locked(struct pmm_machine *m, struct pmm_zone *zone,
 		mod_free_pages(zone, 1L << order);
 	while (order < max_order) {
 		struct pmm_page *buddy;
+
+		if (__builtin_expect(capc != NULL, 0) && compaction_capture(m, capc, page, order, mt)) {
+			mod_free_pages(zone, -(1L << order));
+			return;
+		}
 
 		buddy_pfn = pfn ^ (1UL << order);
 		buddy = pfn_offset(page, pfn, buddy_pfn);
@@ -1494,12 +1529,15 @@ static struct pmm_page *direct_compact(struct pmm_machine *m, pmm_gfp_t gfp, uns
 
 	if (!order)
 		return NULL;
-	*result = pmm__try_to_compact_pages(m, gfp, order, alloc_flags, ac, prio);
+	*result = pmm__try_to_compact_pages(m, gfp, order, alloc_flags, ac, prio, &page);
 	if (*result == COMPACT_SKIPPED)
 		return NULL;
 	/* compaction ran in at least one zone: the allocation stalled for it */
 	count_event(ac->preferred_zone, ac->cpu, PMM_COMPACT_STALL, 1);
-	page = pmm__get_page_from_freelist(m, gfp, order, alloc_flags, ac);
+	if (page)	/* captured: as the kernel, not counted as a PGALLOC */
+		prep_new_page(m, page, order, gfp);
+	else
+		page = pmm__get_page_from_freelist(m, gfp, order, alloc_flags, ac);
 	if (page) {
 		struct pmm_zone *zone = pmm_page_zone(m, page);
 
