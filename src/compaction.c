@@ -906,8 +906,12 @@ static enum isolate_migrate isolate_migratepages(struct compact_control *cc)
 /* ---- migration ------------------------------------------------------------------------------- */
 
 /* compaction_alloc(): the next free page, scanning for more when none is left */
-static struct pmm_page *compaction_alloc(struct compact_control *cc)
+static struct pmm_page *compaction_alloc(struct pmm_machine *m, struct pmm_page *src, void *arg)
 {
+	struct compact_control *cc = arg;
+
+	(void)m;
+	(void)src;
 	if (!cc->nr_freepages) {
 		isolate_freepages(cc);
 		if (!cc->nr_freepages)
@@ -916,64 +920,51 @@ static struct pmm_page *compaction_alloc(struct compact_control *cc)
 	return cc->freepages[--cc->nr_freepages];
 }
 
+/* compaction_free(): a free page migration did not use goes back to the list */
+static void compaction_free(struct pmm_machine *m, struct pmm_page *dst, void *arg)
+{
+	struct compact_control *cc = arg;
+
+	(void)m;
+	cc->freepages[cc->nr_freepages++] = dst;
+}
+
 /*
- * migrate_pages() for the isolated folios: each to a free page, retried
- * while a reference is in flight. Those that cannot move go back to the LRU.
- * Return: 0; -ENOMEM when free pages ran out (the folio that found none
- * counts as failed, as the kernel's); the number that failed.
+ * migrate_pages() of the isolated folios to the free scanner's pages; those
+ * that do not move go back to the LRU. Return: 0; -ENOMEM when free pages
+ * ran out; the number that failed.
  */
 static int migrate_isolated(struct compact_control *cc)
 {
-	struct pmm_machine *m = cc->m;
-	int passes = cc->mode == MIGRATE_ASYNC ? NR_MAX_MIGRATE_ASYNC_RETRY :
-						 NR_MAX_MIGRATE_SYNC_RETRY;
-	unsigned int i, n = cc->nr_migratepages, failed = 0, succeeded = 0;
-	int pass, rc = 0;
+	struct pmm__migrate_target t = {
+		.get = compaction_alloc, .put = compaction_free, .arg = cc, .lru = true,
+		.passes = cc->mode == MIGRATE_ASYNC ? NR_MAX_MIGRATE_ASYNC_RETRY :
+						      NR_MAX_MIGRATE_SYNC_RETRY,
+	};
+	struct pmm_list_head from;
+	unsigned long succeeded;
+	unsigned int i;
+	int rc;
 
-	for (pass = 0; pass < passes && n && !rc; pass++) {
-		unsigned int again = 0;
+	/* the first isolated at the tail: migrate_pages() takes them in order */
+	pmm__list_init(&from);
+	for (i = 0; i < cc->nr_migratepages; i++)
+		pmm__list_add(&cc->migratepages[i]->lru, &from);
+	rc = pmm__migrate_pages(cc->m, &from, &t, &succeeded);
+	cc->nr_migratepages = 0;
+	while (!pmm__list_empty(&from)) {
+		struct pmm_list_head *e = from.next;
 
-		for (i = 0; i < n; i++) {
-			struct pmm_page *src = cc->migratepages[i], *dst;
-			int err;
-
-			if (rc) {	/* out of free pages: the rest stay */
-				cc->migratepages[again++] = src;
-				continue;
-			}
-			dst = compaction_alloc(cc);
-			if (!dst) {
-				/* no free page left: this one failed, the rest are not tried */
-				rc = -ENOMEM;
-				failed++;
-				cc->migratepages[again++] = src;
-				continue;
-			}
-			err = pmm__migrate_folio(m, src, dst, 0);
-			if (!err) {
-				pmm_folio_putback_lru(m, (struct pmm_folio *)dst);
-				succeeded++;
-				continue;
-			}
-			cc->freepages[cc->nr_freepages++] = dst;	/* compaction_free() */
-			if (err == -EAGAIN) {
-				cc->migratepages[again++] = src;
-			} else {
-				failed++;
-				pmm_folio_putback_lru(m, (struct pmm_folio *)src);
-			}
-		}
-		n = again;
+		pmm__list_del(e);
+		cc->migratepages[cc->nr_migratepages++] = pmm__container_of(e, struct pmm_page, lru);
 	}
-	if (!rc)
-		failed += n;
-	cc->nr_migratepages = n;
 	putback_migratepages(cc);
 	cc->nr_migrated += succeeded;
-	cc->nr_failed += failed;
-	pmm__count_zone_event(m, cc->zone, PMM_PGMIGRATE_SUCCESS, succeeded);
-	pmm__count_zone_event(m, cc->zone, PMM_PGMIGRATE_FAIL, failed);
-	return rc ? rc : (int)failed;
+	if (rc > 0)
+		cc->nr_failed += (unsigned long)rc;
+	else if (rc == -ENOMEM)
+		cc->nr_failed++;
+	return rc;
 }
 
 /* ---- when to compact, when to stop ------------------------------------------------------------ */

@@ -288,33 +288,54 @@ void pmm__update_pgdat_span(pmm_pg_data_t *pgdat)
 	}
 }
 
-/*
- * alloc_migration_target() and migrate_pages() for one page in use; -EBUSY
- * if it cannot move. A folio on the LRU is isolated first and its copy put
- * back on the lists of its new node.
- */
-static int migrate_one(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
+/* alloc_migration_target(): another node with memory if there is one */
+static struct pmm_page *alloc_migration_target(struct pmm_machine *m, struct pmm_page *src,
+					       void *arg)
 {
-	pmm_gfp_t gfp = PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_NOWARN |
-			(pmm_PageHead(page) ? __PMM_GFP_COMP : 0);
-	int nid = pmm_page_to_nid(page), isolated, rc;
+	unsigned int order = pmm_compound_order(src);
+	pmm_gfp_t gfp = PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_NOWARN | (order ? __PMM_GFP_COMP : 0);
+	int nid = pmm_page_to_nid(src);
 	pmm_nodemask_t others = *pmm_node_states(m, PMM_N_MEMORY);
-	struct pmm_page *new;
 
-	if (!m->migrate_page)
-		return -EBUSY;
-	isolated = pmm_page_test_flag(page, PMM_PG_lru) &&
-		   pmm_folio_isolate_lru(m, (struct pmm_folio *)page);
-	/* another node if there is one */
+	(void)arg;
 	pmm_node_clear(nid, &others);
 	if (pmm_nodes_empty(&others))
 		pmm_node_set(nid, &others);
-	new = pmm_alloc_pages_nodemask(m, gfp, order, nid, &others);
+	return pmm_alloc_pages_nodemask(m, gfp, order, nid, &others);
+}
+
+/*
+ * migrate_pages() (MIGRATE_SYNC, MR_MEMORY_HOTPLUG) for one page in use: a
+ * folio on the LRU is isolated and goes through pmm__migrate_pages(), its
+ * copy put back on the lists of its new node. A page its owner keeps off
+ * the LRU moves on its own (pmm__migrate_folio()): its lru field is the
+ * owner's, so it cannot be put on a list. Return: 0; -EBUSY if it cannot
+ * move, -EAGAIN if it stayed busy, -ENOMEM.
+ */
+static int migrate_one(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
+{
+	struct pmm__migrate_target t = {
+		.get = alloc_migration_target, .passes = 10, .lru = true,
+	};
+	struct pmm_list_head from;
+	struct pmm_page *new;
+	int rc;
+
+	if (!m->migrate_page)
+		return -EBUSY;
+	if (pmm_page_test_flag(page, PMM_PG_lru) &&
+	    pmm_folio_isolate_lru(m, (struct pmm_folio *)page)) {
+		pmm__list_init(&from);
+		pmm__list_add(&page->lru, &from);
+		rc = pmm__migrate_pages(m, &from, &t, NULL);
+		if (rc)
+			pmm_folio_putback_lru(m, (struct pmm_folio *)page);
+		return rc > 0 ? t.last_error : rc;
+	}
+	new = alloc_migration_target(m, page, NULL);
 	rc = new ? pmm__migrate_folio(m, page, new, order) : -ENOMEM;
 	if (rc && new)
 		pmm_free_pages(m, new, order);
-	if (isolated)
-		pmm_folio_putback_lru(m, (struct pmm_folio *)(rc ? page : new));
 	return rc;
 }
 

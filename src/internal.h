@@ -797,13 +797,28 @@ bool pmm__can_demote(const struct pmm_machine *m, int nid);
 unsigned long pmm__demotion_fallback(const struct pmm_machine *m, int nid, pmm_nodemask_t *mask);
 /* page_alloc_init.c: find_next_best_node() with the machine's node_load[] */
 int pmm__find_next_best_node(struct pmm_machine *m, int node, pmm_nodemask_t *used);
-/* migrate.c: migrate_pages() for isolated folios on @from: each to a folio
- * @alloc gives, retried on -EAGAIN; what moved is put back on the LRU where
- * it now is; what did not stays on @from. Return: the pages moved. */
-unsigned long pmm__migrate_pages(struct pmm_machine *m, struct pmm_list_head *from,
-				 struct pmm_page *(*alloc)(struct pmm_machine *m,
-							   struct pmm_page *src, void *arg),
-				 void *arg);
+/* migrate.c: where migrate_pages() takes new folios from (get_new_folio,
+ * put_new_folio, private) and how hard it tries */
+struct pmm__migrate_target {
+	/* a folio for @src, or NULL: out of memory */
+	struct pmm_page *(*get)(struct pmm_machine *m, struct pmm_page *src, void *arg);
+	/* take back a folio @get gave that was not used; NULL: it is freed */
+	void (*put)(struct pmm_machine *m, struct pmm_page *dst, void *arg);
+	void *arg;
+	unsigned int passes;	/* -EAGAIN retries: 3 for MIGRATE_ASYNC, 10 otherwise */
+	bool lru;		/* isolated from the LRU: the copies go back on it */
+	int last_error;		/* set: why the last folio that failed did (-EAGAIN: busy) */
+};
+/*
+ * migrate_pages(): each folio on @from (isolated, taken from the tail) to
+ * one @t->get gives, a busy one (-EAGAIN) again in the next pass;
+ * PGMIGRATE_SUCCESS and PGMIGRATE_FAIL counted on the source zones. What
+ * did not move stays on @from. *@nr_succeeded: the pages moved (may be NULL).
+ * Return: the pages that failed; -ENOMEM when @t->get had none (that folio
+ * counted as failed, the rest not tried).
+ */
+int pmm__migrate_pages(struct pmm_machine *m, struct pmm_list_head *from,
+		       struct pmm__migrate_target *t, unsigned long *nr_succeeded);
 /* swapfile.c: the device swapped on at boot (@bytes, 0: none) and its end;
  * slots for a folio (-ENOSPC), their release, swap_writepage() */
 struct pmm__swap;

@@ -5,9 +5,9 @@
  * its references frozen, its contents copied through the direct map, its
  * fields and flags carried, its owner told through
  * pmm_boot_opts.migrate_page, the old folio freed. Callers (memory
- * offlining, compaction) isolate it from the LRU first and put the copy
- * back, and say where it goes; pmm__migrate_pages() does that for a list of
- * isolated folios (demotion's migrate_pages()).
+ * offlining, compaction, demotion) isolate it from the LRU and hand a list
+ * to pmm__migrate_pages(), migrate_pages(): where each goes, how hard to
+ * try, what is counted.
  */
 #include <errno.h>
 #include <string.h>
@@ -51,20 +51,16 @@ int pmm__migrate_folio(struct pmm_machine *m, struct pmm_page *src, struct pmm_p
 	return 0;
 }
 
-/* migrate_pages()'s passes for MIGRATE_ASYNC: a folio busy three times stays */
-#define NR_MAX_MIGRATE_PAGES_RETRY	3
-
-unsigned long pmm__migrate_pages(struct pmm_machine *m, struct pmm_list_head *from,
-				 struct pmm_page *(*alloc)(struct pmm_machine *m,
-							   struct pmm_page *src, void *arg),
-				 void *arg)
+int pmm__migrate_pages(struct pmm_machine *m, struct pmm_list_head *from,
+		       struct pmm__migrate_target *t, unsigned long *nr_succeeded)
 {
 	struct pmm_list_head retry, failed;
 	unsigned long moved = 0;
-	int pass;
+	unsigned int pass;
+	int nr_failed = 0, rc = 0;
 
 	pmm__list_init(&failed);
-	for (pass = 0; pass < NR_MAX_MIGRATE_PAGES_RETRY && !pmm__list_empty(from); pass++) {
+	for (pass = 0; pass < t->passes && !pmm__list_empty(from) && !rc; pass++) {
 		pmm__list_init(&retry);
 		while (!pmm__list_empty(from)) {
 			struct pmm_page *src = pmm__container_of(from->prev, struct pmm_page, lru);
@@ -73,21 +69,34 @@ unsigned long pmm__migrate_pages(struct pmm_machine *m, struct pmm_list_head *fr
 			struct pmm_page *dst;
 			int err;
 
+			dst = t->get(m, src, t->arg);
+			if (!dst) {
+				/* no memory: this one failed, the rest are not tried */
+				pmm__list_del(&src->lru);
+				pmm__list_add(&src->lru, &failed);
+				pmm__count_zone_event(m, zone, PMM_PGMIGRATE_FAIL, 1UL << order);
+				nr_failed += 1 << order;
+				rc = t->last_error = -ENOMEM;
+				break;
+			}
 			pmm__list_del(&src->lru);
-			dst = alloc(m, src, arg);
-			err = dst ? pmm__migrate_folio(m, src, dst, order) : -ENOMEM;
+			err = pmm__migrate_folio(m, src, dst, order);
 			if (!err) {
 				pmm__count_zone_event(m, zone, PMM_PGMIGRATE_SUCCESS, 1UL << order);
-				pmm_folio_putback_lru(m, (struct pmm_folio *)dst);
+				if (t->lru)
+					pmm_folio_putback_lru(m, (struct pmm_folio *)dst);
 				moved += 1UL << order;
 				continue;
 			}
-			if (dst)
+			if (t->put)
+				t->put(m, dst, t->arg);
+			else
 				pmm_free_pages(m, dst, order);
-			if (err == -EAGAIN) {
-				pmm__list_add(&src->lru, &retry);
-			} else {
-				pmm__list_add(&src->lru, &failed);
+			pmm__list_add(&src->lru, err == -EAGAIN ? &retry : &failed);
+			if (err != -EAGAIN) {
+				pmm__count_zone_event(m, zone, PMM_PGMIGRATE_FAIL, 1UL << order);
+				nr_failed += 1 << order;
+				t->last_error = err;
 			}
 		}
 		/* the busy ones again, in their order */
@@ -99,20 +108,27 @@ unsigned long pmm__migrate_pages(struct pmm_machine *m, struct pmm_list_head *fr
 		}
 	}
 	/* still busy after the last pass: failed too */
-	while (!pmm__list_empty(from)) {
-		struct pmm_list_head *e = from->prev;
+	if (!rc) {
+		struct pmm_list_head *e;
 
-		pmm__list_del(e);
-		pmm__list_add(e, &failed);
+		for (e = from->next; e != from; e = e->next) {
+			struct pmm_page *src = pmm__container_of(e, struct pmm_page, lru);
+			unsigned int order = pmm_compound_order(src);
+
+			pmm__count_zone_event(m, pmm_page_zone(m, src), PMM_PGMIGRATE_FAIL,
+					      1UL << order);
+			nr_failed += 1 << order;
+			t->last_error = -EAGAIN;
+		}
 	}
+	/* what failed goes back with what is left, taken first next time as now */
 	while (!pmm__list_empty(&failed)) {
-		struct pmm_list_head *e = failed.prev;
-		struct pmm_page *src = pmm__container_of(e, struct pmm_page, lru);
+		struct pmm_list_head *e = failed.next;
 
 		pmm__list_del(e);
-		pmm__list_add(e, from);
-		pmm__count_zone_event(m, pmm_page_zone(m, src), PMM_PGMIGRATE_FAIL,
-				      1UL << pmm_compound_order(src));
+		pmm__list_add_tail(e, from);
 	}
-	return moved;
+	if (nr_succeeded)
+		*nr_succeeded = moved;
+	return rc ? rc : nr_failed;
 }

@@ -215,6 +215,8 @@ static struct pmm_page *alloc_demote_folio(struct pmm_machine *m, struct pmm_pag
 static unsigned long demote_folio_list(struct pmm_list_head *list, pmm_pg_data_t *pgdat,
 				       struct scan_control *sc)
 {
+	/* MIGRATE_ASYNC, MR_DEMOTION */
+	struct pmm__migrate_target target = { .get = alloc_demote_folio, .passes = 3, .lru = true };
 	struct demote_target t;
 	unsigned long nr;
 
@@ -224,7 +226,8 @@ static unsigned long demote_folio_list(struct pmm_list_head *list, pmm_pg_data_t
 	if (t.nid == PMM_NUMA_NO_NODE)
 		return 0;
 	pmm__demotion_fallback(sc->m, pgdat->node_id, &t.allowed);
-	nr = pmm__migrate_pages(sc->m, list, alloc_demote_folio, &t);
+	target.arg = &t;
+	pmm__migrate_pages(sc->m, list, &target, &nr);
 	mod_node_state(pgdat, reclaimer_item(sc, PMM_PGDEMOTE_KSWAPD, PMM_PGDEMOTE_DIRECT,
 					     PMM_PGDEMOTE_DIRECT), (long)nr);
 	return nr;

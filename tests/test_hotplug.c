@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "pmm_test.h"
+#include <pmm/swap.h>
 #include "internal.h"
 
 #define SZ_128M	(128ULL << 20)
@@ -413,6 +414,53 @@ static void test_memoryless_node_and_rollback(void **state)
 	free(o);
 }
 
+/*
+ * Folios on the LRU in a block being offlined go through migrate_pages():
+ * isolated, moved to node 0 (the other node with memory), their copies back
+ * on the LRU there, each page counted in pgmigrate_success of the zone
+ * they left; contents intact.
+ */
+static void test_offline_lru_folios(void **state)
+{
+	struct owner *o = calloc(1, sizeof(*o));
+	struct pmm_machine *m;
+	struct pmm_zone *mov;
+	int i;
+
+	(void)state;
+	assert_non_null(o);
+	m = boot_with(pmm_test_desc_x86_2node(), o, 16 * G);
+	mov = zone_of(m, 1, PMM_ZONE_MOVABLE);
+	assert_int_equal(pmm_add_memory(m, 1, 9 * G, SZ_128M), 0);
+	assert_int_equal(pmm_online_memory_block(m, 72, PMM_MMOP_ONLINE_MOVABLE), 0);
+	for (i = 0; i < 40; i++) {
+		struct pmm_page *p = own(m, o, pmm_alloc_pages_node(m, 1, PMM_GFP_HIGHUSER_MOVABLE |
+								       __PMM_GFP_THISNODE, 0), 0);
+
+		assert_ptr_equal(pmm_page_zone(m, p), mov);
+		assert_int_equal(pmm_folio_add_lru(m, (struct pmm_folio *)p), 0);
+	}
+	assert_int_equal(pmm_lru_pages(m, 1, PMM_LRU_INACTIVE_FILE), 40);
+	assert_int_equal(pmm_lru_pages(m, 0, PMM_LRU_INACTIVE_FILE), 0);
+	assert_int_equal(pmm_offline_memory_block(m, 72), 0);
+	assert_int_equal(o->migrated, 40);
+	assert_int_equal(pmm_zone_event(m, mov, PMM_PGMIGRATE_SUCCESS), 40);
+	assert_int_equal(pmm_lru_pages(m, 1, PMM_LRU_INACTIVE_FILE), 0);
+	assert_int_equal(pmm_lru_pages(m, 0, PMM_LRU_INACTIVE_FILE), 40);
+	for (i = 0; i < o->nr; i++) {
+		assert_int_equal(pmm_page_to_nid(o->page[i]), 0);
+		assert_true(pmm_page_test_flag(o->page[i], PMM_PG_lru));
+	}
+	check_contents(m, o);
+	assert_int_equal(pmm_check(m), 0);
+	for (i = 0; i < o->nr; i++) {
+		pmm_set_page_private(o->page[i], 0);
+		pmm_folio_put(m, (struct pmm_folio *)o->page[i]);
+	}
+	pmm_shutdown(m);
+	free(o);
+}
+
 /* without a migrate_page callback pages in use cannot move */
 static void test_no_callback(void **state)
 {
@@ -532,6 +580,7 @@ int main(void)
 {
 	const struct CMUnitTest sparse[] = {
 		cmocka_unit_test(test_add_online_offline_remove),
+		cmocka_unit_test(test_offline_lru_folios),
 		cmocka_unit_test(test_memmap_on_memory),
 		cmocka_unit_test(test_memoryless_node_and_rollback),
 		cmocka_unit_test(test_no_callback),
