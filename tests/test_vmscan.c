@@ -428,6 +428,14 @@ static void test_swap_out_and_in(void **state)
 	assert_int_equal(report_value(m, pmm_print_vmstat, "pgsteal_direct") +
 			 report_value(m, pmm_print_vmstat, "pgsteal_kswapd"), 32);
 	assert_int_equal(report_value(m, pmm_print_vmstat, "nr_inactive_anon"), n - 32);
+	{
+		/* zoneinfo's per-node stats of the node: the same LRU counter */
+		char *zi = pmm_test_capture(m, pmm_print_zoneinfo), line[64];
+
+		snprintf(line, sizeof(line), "\n      nr_inactive_anon %lu\n", n - 32);
+		assert_non_null(strstr(zi, line));
+		free(zi);
+	}
 	assert_int_equal(report_value(m, pmm_print_meminfo, "Inactive(anon)"), (n - 32) * 4);
 	assert_int_equal(report_value(m, pmm_print_meminfo, "SwapTotal"), 16383 * 4);
 	assert_int_equal(report_value(m, pmm_print_meminfo, "SwapFree"), (16383 - 32) * 4);
