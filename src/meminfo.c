@@ -90,6 +90,57 @@ static unsigned long node_stat(const struct pmm_machine *m, int nid, int item)
 	return v > 0 ? (unsigned long)v : 0;
 }
 
+/* The lines both files print alike, of node @nid or (-1) of all, prefixed by @p. */
+static void show_lru(FILE *f, const char *p, const struct pmm_machine *m, int nid,
+		     unsigned long kb)
+{
+	unsigned long aa = node_stat(m, nid, PMM_NR_ACTIVE_ANON) * kb;
+	unsigned long ia = node_stat(m, nid, PMM_NR_INACTIVE_ANON) * kb;
+	unsigned long af = node_stat(m, nid, PMM_NR_ACTIVE_FILE) * kb;
+	unsigned long inf = node_stat(m, nid, PMM_NR_INACTIVE_FILE) * kb;
+
+	show_kb(f, p, "Active:", aa + af);
+	show_kb(f, p, "Inactive:", ia + inf);
+	show_kb(f, p, "Active(anon):", aa);
+	show_kb(f, p, "Inactive(anon):", ia);
+	show_kb(f, p, "Active(file):", af);
+	show_kb(f, p, "Inactive(file):", inf);
+	show_kb(f, p, "Unevictable:", node_stat(m, nid, PMM_NR_UNEVICTABLE) * kb);
+}
+
+static void show_highmem(FILE *f, const char *p, const struct pmm_machine *m,
+			 const struct sysinfo_pages *i, unsigned long kb)
+{
+	if (!has_highmem(m))
+		return;
+	show_kb(f, p, "HighTotal:", i->totalhigh * kb);
+	show_kb(f, p, "HighFree:", i->freehigh * kb);
+	show_kb(f, p, "LowTotal:", (i->totalram - i->totalhigh) * kb);
+	show_kb(f, p, "LowFree:", (i->freeram - i->freehigh) * kb);
+}
+
+static void show_slab(FILE *f, const char *p, const struct pmm_machine *m, int nid,
+		      unsigned long kb)
+{
+	unsigned long r = node_stat(m, nid, PMM_NR_SLAB_RECLAIMABLE) * kb;
+	unsigned long u = node_stat(m, nid, PMM_NR_SLAB_UNRECLAIMABLE) * kb;
+
+	show_kb(f, p, "KReclaimable:", r + node_stat(m, nid, PMM_NR_KERNEL_MISC_RECLAIMABLE) * kb);
+	show_kb(f, p, "Slab:", r + u);
+	show_kb(f, p, "SReclaimable:", r);
+	show_kb(f, p, "SUnreclaim:", u);
+}
+
+static void show_thp(FILE *f, const char *p, const struct pmm_machine *m, int nid,
+		     unsigned long kb)
+{
+	show_kb(f, p, "AnonHugePages:", node_stat(m, nid, PMM_NR_ANON_TRANSPARENT_HUGEPAGES) * kb);
+	show_kb(f, p, "ShmemHugePages:", node_stat(m, nid, PMM_NR_SHMEM_HUGEPAGES) * kb);
+	show_kb(f, p, "ShmemPmdMapped:", node_stat(m, nid, PMM_NR_SHMEM_PMDMAPPED) * kb);
+	show_kb(f, p, "FileHugePages:", node_stat(m, nid, PMM_NR_FILE_HUGEPAGES) * kb);
+	show_kb(f, p, "FilePmdMapped:", node_stat(m, nid, PMM_NR_FILE_PMDMAPPED) * kb);
+}
+
 /* si_mem_available(): what could be allocated without swapping, in pages */
 static unsigned long si_mem_available(const struct pmm_machine *m, unsigned long free)
 {
@@ -104,12 +155,12 @@ static unsigned long si_mem_available(const struct pmm_machine *m, unsigned long
 			wmark_low += zone->_watermark[PMM_WMARK_LOW] + zone->watermark_boost;
 		}
 	available = (long)free - (long)m->totalreserve_pages;
-	pagecache = pmm__global_node_stat(m, PMM_NR_ACTIVE_FILE) +
-		    pmm__global_node_stat(m, PMM_NR_INACTIVE_FILE);
+	pagecache = node_stat(m, -1, PMM_NR_ACTIVE_FILE) +
+		    node_stat(m, -1, PMM_NR_INACTIVE_FILE);
 	pagecache -= PMM__MIN(pagecache / 2, wmark_low);
 	available += (long)pagecache;
-	reclaimable = pmm__global_node_stat(m, PMM_NR_SLAB_RECLAIMABLE) +
-		      pmm__global_node_stat(m, PMM_NR_KERNEL_MISC_RECLAIMABLE);
+	reclaimable = node_stat(m, -1, PMM_NR_SLAB_RECLAIMABLE) +
+		      node_stat(m, -1, PMM_NR_KERNEL_MISC_RECLAIMABLE);
 	reclaimable -= PMM__MIN(reclaimable / 2, wmark_low);
 	available += (long)reclaimable;
 	return available > 0 ? (unsigned long)available : 0;
@@ -216,8 +267,8 @@ int pmm_print_meminfo(const struct pmm_machine *m, FILE *f)
 
 	si_meminfo_node(m, -1, &i);
 	pmm__swap_totals(m, &swap_total, &swap_free);
-	swapcached = pmm__global_node_stat(m, PMM_NR_SWAPCACHED);
-	file = pmm__global_node_stat(m, PMM_NR_FILE_PAGES);
+	swapcached = node_stat(m, -1, PMM_NR_SWAPCACHED);
+	file = node_stat(m, -1, PMM_NR_FILE_PAGES);
 	cached = file > swapcached ? file - swapcached : 0;	/* no block devices: no Buffers */
 
 	show_kb(f, "", "MemTotal:", i.totalram * kb);
@@ -226,43 +277,25 @@ int pmm_print_meminfo(const struct pmm_machine *m, FILE *f)
 	show_kb(f, "", "Buffers:", 0);
 	show_kb(f, "", "Cached:", cached * kb);
 	show_kb(f, "", "SwapCached:", swapcached * kb);
-	show_kb(f, "", "Active:", (pmm__global_node_stat(m, PMM_NR_ACTIVE_ANON) +
-				   pmm__global_node_stat(m, PMM_NR_ACTIVE_FILE)) * kb);
-	show_kb(f, "", "Inactive:", (pmm__global_node_stat(m, PMM_NR_INACTIVE_ANON) +
-				     pmm__global_node_stat(m, PMM_NR_INACTIVE_FILE)) * kb);
-	show_kb(f, "", "Active(anon):", pmm__global_node_stat(m, PMM_NR_ACTIVE_ANON) * kb);
-	show_kb(f, "", "Inactive(anon):", pmm__global_node_stat(m, PMM_NR_INACTIVE_ANON) * kb);
-	show_kb(f, "", "Active(file):", pmm__global_node_stat(m, PMM_NR_ACTIVE_FILE) * kb);
-	show_kb(f, "", "Inactive(file):", pmm__global_node_stat(m, PMM_NR_INACTIVE_FILE) * kb);
-	show_kb(f, "", "Unevictable:", pmm__global_node_stat(m, PMM_NR_UNEVICTABLE) * kb);
+	show_lru(f, "", m, -1, kb);
 	show_kb(f, "", "Mlocked:", i.zone_stat[PMM_NR_MLOCK] * kb);
-	if (has_highmem(m)) {
-		show_kb(f, "", "HighTotal:", i.totalhigh * kb);
-		show_kb(f, "", "HighFree:", i.freehigh * kb);
-		show_kb(f, "", "LowTotal:", (i.totalram - i.totalhigh) * kb);
-		show_kb(f, "", "LowFree:", (i.freeram - i.freehigh) * kb);
-	}
+	show_highmem(f, "", m, &i, kb);
 	show_kb(f, "", "SwapTotal:", swap_total * kb);
 	show_kb(f, "", "SwapFree:", swap_free * kb);
 	show_kb(f, "", "Zswap:", 0);
 	show_kb(f, "", "Zswapped:", 0);
-	show_kb(f, "", "Dirty:", pmm__global_node_stat(m, PMM_NR_DIRTY) * kb);
-	show_kb(f, "", "Writeback:", pmm__global_node_stat(m, PMM_NR_WRITEBACK) * kb);
-	show_kb(f, "", "AnonPages:", pmm__global_node_stat(m, PMM_NR_ANON_PAGES) * kb);
-	show_kb(f, "", "Mapped:", pmm__global_node_stat(m, PMM_NR_MAPPED) * kb);
-	show_kb(f, "", "Shmem:", pmm__global_node_stat(m, PMM_NR_SHMEM) * kb);
-	show_kb(f, "", "KReclaimable:", (pmm__global_node_stat(m, PMM_NR_SLAB_RECLAIMABLE) +
-					 pmm__global_node_stat(m, PMM_NR_KERNEL_MISC_RECLAIMABLE)) * kb);
-	show_kb(f, "", "Slab:", (pmm__global_node_stat(m, PMM_NR_SLAB_RECLAIMABLE) +
-				 pmm__global_node_stat(m, PMM_NR_SLAB_UNRECLAIMABLE)) * kb);
-	show_kb(f, "", "SReclaimable:", pmm__global_node_stat(m, PMM_NR_SLAB_RECLAIMABLE) * kb);
-	show_kb(f, "", "SUnreclaim:", pmm__global_node_stat(m, PMM_NR_SLAB_UNRECLAIMABLE) * kb);
-	show_kb(f, "", "KernelStack:", pmm__global_node_stat(m, PMM_NR_KERNEL_STACK)); /* in kB */
-	show_kb(f, "", "PageTables:", pmm__global_node_stat(m, PMM_NR_PAGE_TABLE_PAGES) * kb);
-	show_kb(f, "", "SecPageTables:", pmm__global_node_stat(m, PMM_NR_SEC_PAGE_TABLE_PAGES) * kb);
+	show_kb(f, "", "Dirty:", node_stat(m, -1, PMM_NR_DIRTY) * kb);
+	show_kb(f, "", "Writeback:", node_stat(m, -1, PMM_NR_WRITEBACK) * kb);
+	show_kb(f, "", "AnonPages:", node_stat(m, -1, PMM_NR_ANON_PAGES) * kb);
+	show_kb(f, "", "Mapped:", node_stat(m, -1, PMM_NR_MAPPED) * kb);
+	show_kb(f, "", "Shmem:", node_stat(m, -1, PMM_NR_SHMEM) * kb);
+	show_slab(f, "", m, -1, kb);
+	show_kb(f, "", "KernelStack:", node_stat(m, -1, PMM_NR_KERNEL_STACK)); /* in kB */
+	show_kb(f, "", "PageTables:", node_stat(m, -1, PMM_NR_PAGE_TABLE_PAGES) * kb);
+	show_kb(f, "", "SecPageTables:", node_stat(m, -1, PMM_NR_SEC_PAGE_TABLE_PAGES) * kb);
 	show_kb(f, "", "NFS_Unstable:", 0);
 	show_kb(f, "", "Bounce:", i.zone_stat[PMM_NR_BOUNCE] * kb);
-	show_kb(f, "", "WritebackTmp:", pmm__global_node_stat(m, PMM_NR_WRITEBACK_TEMP) * kb);
+	show_kb(f, "", "WritebackTmp:", node_stat(m, -1, PMM_NR_WRITEBACK_TEMP) * kb);
 	/* vm_commit_limit(): no hugetlb pages */
 	commit = i.totalram * (unsigned long)m->sysctl.overcommit_ratio / 100 + swap_total;
 	show_kb(f, "", "CommitLimit:", commit * kb);
@@ -272,12 +305,7 @@ int pmm_print_meminfo(const struct pmm_machine *m, FILE *f)
 	show_kb(f, "", "VmallocChunk:", 0);
 	show_kb(f, "", "Percpu:", 0);
 	fprintf(f, "HardwareCorrupted: %5lu kB\n", 0UL);
-	show_kb(f, "", "AnonHugePages:",
-		pmm__global_node_stat(m, PMM_NR_ANON_TRANSPARENT_HUGEPAGES) * kb);
-	show_kb(f, "", "ShmemHugePages:", pmm__global_node_stat(m, PMM_NR_SHMEM_HUGEPAGES) * kb);
-	show_kb(f, "", "ShmemPmdMapped:", pmm__global_node_stat(m, PMM_NR_SHMEM_PMDMAPPED) * kb);
-	show_kb(f, "", "FileHugePages:", pmm__global_node_stat(m, PMM_NR_FILE_HUGEPAGES) * kb);
-	show_kb(f, "", "FilePmdMapped:", pmm__global_node_stat(m, PMM_NR_FILE_PMDMAPPED) * kb);
+	show_thp(f, "", m, -1, kb);
 	if (m->arch->cma) {
 		show_kb(f, "", "CmaTotal:", i.totalcma * kb);
 		show_kb(f, "", "CmaFree:", i.zone_stat[PMM_NR_FREE_CMA] * kb);
@@ -318,22 +346,9 @@ int pmm_print_node_meminfo(const struct pmm_machine *m, int nid, FILE *f)
 	show_kb(f, p, "MemFree:", i.freeram * kb);
 	show_kb(f, p, "MemUsed:", (i.totalram - i.freeram) * kb);
 	show_kb(f, p, "SwapCached:", node_stat(m, nid, PMM_NR_SWAPCACHED) * kb);
-	show_kb(f, p, "Active:", (node_stat(m, nid, PMM_NR_ACTIVE_ANON) +
-				  node_stat(m, nid, PMM_NR_ACTIVE_FILE)) * kb);
-	show_kb(f, p, "Inactive:", (node_stat(m, nid, PMM_NR_INACTIVE_ANON) +
-				    node_stat(m, nid, PMM_NR_INACTIVE_FILE)) * kb);
-	show_kb(f, p, "Active(anon):", node_stat(m, nid, PMM_NR_ACTIVE_ANON) * kb);
-	show_kb(f, p, "Inactive(anon):", node_stat(m, nid, PMM_NR_INACTIVE_ANON) * kb);
-	show_kb(f, p, "Active(file):", node_stat(m, nid, PMM_NR_ACTIVE_FILE) * kb);
-	show_kb(f, p, "Inactive(file):", node_stat(m, nid, PMM_NR_INACTIVE_FILE) * kb);
-	show_kb(f, p, "Unevictable:", node_stat(m, nid, PMM_NR_UNEVICTABLE) * kb);
+	show_lru(f, p, m, nid, kb);
 	show_kb(f, p, "Mlocked:", i.zone_stat[PMM_NR_MLOCK] * kb);
-	if (has_highmem(m)) {
-		show_kb(f, p, "HighTotal:", i.totalhigh * kb);
-		show_kb(f, p, "HighFree:", i.freehigh * kb);
-		show_kb(f, p, "LowTotal:", (i.totalram - i.totalhigh) * kb);
-		show_kb(f, p, "LowFree:", (i.freeram - i.freehigh) * kb);
-	}
+	show_highmem(f, p, m, &i, kb);
 	show_kb(f, p, "Dirty:", node_stat(m, nid, PMM_NR_DIRTY) * kb);
 	show_kb(f, p, "Writeback:", node_stat(m, nid, PMM_NR_WRITEBACK) * kb);
 	show_kb(f, p, "FilePages:", node_stat(m, nid, PMM_NR_FILE_PAGES) * kb);
@@ -346,17 +361,8 @@ int pmm_print_node_meminfo(const struct pmm_machine *m, int nid, FILE *f)
 	show_kb(f, p, "NFS_Unstable:", 0);
 	show_kb(f, p, "Bounce:", i.zone_stat[PMM_NR_BOUNCE] * kb);
 	show_kb(f, p, "WritebackTmp:", node_stat(m, nid, PMM_NR_WRITEBACK_TEMP) * kb);
-	show_kb(f, p, "KReclaimable:", (node_stat(m, nid, PMM_NR_SLAB_RECLAIMABLE) +
-					node_stat(m, nid, PMM_NR_KERNEL_MISC_RECLAIMABLE)) * kb);
-	show_kb(f, p, "Slab:", (node_stat(m, nid, PMM_NR_SLAB_RECLAIMABLE) +
-				node_stat(m, nid, PMM_NR_SLAB_UNRECLAIMABLE)) * kb);
-	show_kb(f, p, "SReclaimable:", node_stat(m, nid, PMM_NR_SLAB_RECLAIMABLE) * kb);
-	show_kb(f, p, "SUnreclaim:", node_stat(m, nid, PMM_NR_SLAB_UNRECLAIMABLE) * kb);
-	show_kb(f, p, "AnonHugePages:", node_stat(m, nid, PMM_NR_ANON_TRANSPARENT_HUGEPAGES) * kb);
-	show_kb(f, p, "ShmemHugePages:", node_stat(m, nid, PMM_NR_SHMEM_HUGEPAGES) * kb);
-	show_kb(f, p, "ShmemPmdMapped:", node_stat(m, nid, PMM_NR_SHMEM_PMDMAPPED) * kb);
-	show_kb(f, p, "FileHugePages:", node_stat(m, nid, PMM_NR_FILE_HUGEPAGES) * kb);
-	show_kb(f, p, "FilePmdMapped:", node_stat(m, nid, PMM_NR_FILE_PMDMAPPED) * kb);
+	show_slab(f, p, m, nid, kb);
+	show_thp(f, p, m, nid, kb);
 	if (has_unaccepted(m))
 		show_kb(f, p, "Unaccepted:", i.zone_stat[PMM_NR_UNACCEPTED] * kb);
 	fprintf(f, "%s%-17s%5lu\n%s%-17s%5lu\n%s%-17s%5lu\n", p, "HugePages_Total:", 0UL, p,
