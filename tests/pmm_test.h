@@ -47,6 +47,10 @@ int pmm_test_faults(volatile unsigned char *addr);
 /* A whole file, NUL-terminated, to free(); fails the test if it cannot be read. */
 char *pmm_test_read_file(const char *path);
 
+/* The number on the line of @text that starts with @name and ' ' or ':'
+ * (/proc/vmstat, /proc/meminfo, nodeN/meminfo lines); -1 if there is none. */
+long pmm_test_field(const char *text, const char *name);
+
 /* snprintf that may cut long output (paths, messages) without a warning. */
 void pmm_test_fmt(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

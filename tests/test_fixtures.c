@@ -189,28 +189,24 @@ static char *line_names(const char *text, char sep)
 	return out;
 }
 
-/* The number after "name" (and its ':' or ' '), from the line that starts with it; -1 if none. */
-static long field(const char *text, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = text;
-
-	while (p && *p) {
-		if (!strncmp(p, name, n) && (p[n] == ':' || p[n] == ' '))
-			return strtol(p + n + 1, NULL, 10);
-		p = strchr(p, '\n');
-		p = p ? p + 1 : NULL;
-	}
-	return -1;
-}
-
 static void compare_field(const char *ctx, const char *file, const char *got, const char *want,
 			  const char *name)
 {
-	long g = field(got, name), w = field(want, name);
+	long g = pmm_test_field(got, name), w = pmm_test_field(want, name);
 
 	if (g != w)
 		MISMATCH("%s %s %s: pmm %ld, kernel %ld\n", ctx, file, name, g, w);
+}
+
+/* The names of both texts' lines, compared in order. */
+static void compare_names(const char *ctx, const char *what, const char *got, const char *want,
+			  char sep)
+{
+	char *gn = line_names(got, sep), *wn = line_names(want, sep);
+
+	compare_exact(ctx, what, gn, wn);
+	free(gn);
+	free(wn);
 }
 
 static int print_node_meminfo(const struct pmm_machine *m, FILE *f)
@@ -237,7 +233,7 @@ static void compare_reports(const char *ctx, const char *dir, struct pmm_machine
 		"Hugepagesize", "Buffers", "Bounce",
 	};
 	char *got = pmm_test_capture(m, pmm_print_vmstat), *want = read_file(dir, "vmstat.txt");
-	char *gn, *wn, name[64];
+	char name[64];
 	long free_k, file_k, thresh_k, avail, small, large, want_small, want_large, extra;
 	long kb = 1L << (pmm_machine_arch(m)->page_shift - 10);
 	size_t i;
@@ -245,11 +241,7 @@ static void compare_reports(const char *ctx, const char *dir, struct pmm_machine
 
 	if (!want)
 		goto meminfo;
-	gn = line_names(got, ' ');
-	wn = line_names(want, ' ');
-	compare_exact(ctx, "vmstat names", gn, wn);
-	free(gn);
-	free(wn);
+	compare_names(ctx, "vmstat names", got, want, ' ');
 	if (fixture_model_matches(m)) {	/* FLATMEM's memmap spans the holes */
 		compare_field(ctx, "vmstat", got, want, "nr_memmap_boot_pages");
 		compare_field(ctx, "vmstat", got, want, "nr_memmap_pages");
@@ -258,11 +250,12 @@ static void compare_reports(const char *ctx, const char *dir, struct pmm_machine
 	/* the kernel's threshold from its own free and file pages and pmm's reserves
 	 * (global_dirtyable_memory(), 20 %); HighMem kernels also leave HighMem out */
 	got = read_file(dir, "meminfo.txt");
-	if (got && field(got, "HighTotal") < 0) {
-		free_k = field(got, "MemFree") / kb;
-		file_k = (field(got, "Active(file)") + field(got, "Inactive(file)")) / kb;
+	if (got && pmm_test_field(got, "HighTotal") < 0) {
+		free_k = pmm_test_field(got, "MemFree") / kb;
+		file_k = (pmm_test_field(got, "Active(file)") +
+			  pmm_test_field(got, "Inactive(file)")) / kb;
 		avail = free_k - (long)PMM__MIN((unsigned long)free_k, m->totalreserve_pages) + file_k + 1;
-		thresh_k = field(want, "nr_dirty_threshold");
+		thresh_k = pmm_test_field(want, "nr_dirty_threshold");
 		if (labs((long)(819 * (unsigned long)avail / 4096) - thresh_k) > thresh_k / 500)
 			MISMATCH("%s vmstat nr_dirty_threshold: %ld from the kernel's free pages, it says %ld\n",
 				 ctx, (long)(819 * (unsigned long)avail / 4096), thresh_k);
@@ -273,21 +266,17 @@ meminfo:
 	got = pmm_test_capture(m, pmm_print_meminfo);
 	want = read_file(dir, "meminfo.txt");
 	if (want) {
-		gn = line_names(got, ':');
-		wn = line_names(want, ':');
-		compare_exact(ctx, "meminfo names", gn, wn);
-		free(gn);
-		free(wn);
+		compare_names(ctx, "meminfo names", got, want, ':');
 		for (i = 0; i < sizeof(meminfo_exact) / sizeof(meminfo_exact[0]); i++)
 			compare_field(ctx, "meminfo", got, want, meminfo_exact[i]);
 		/* init_memory_mapping()'s direct map: the same size; the kernel has split
 		 * a few more large pages (its text's protections); mapping bottom up
 		 * (movable_node) it counts the large pages of its early page tables
 		 * again: a few 2 MiB more in all */
-		small = field(got, "DirectMap4k");
-		want_small = field(want, "DirectMap4k");
-		large = field(got, "DirectMap2M");
-		want_large = field(want, "DirectMap2M");
+		small = pmm_test_field(got, "DirectMap4k");
+		want_small = pmm_test_field(want, "DirectMap4k");
+		large = pmm_test_field(got, "DirectMap2M");
+		want_large = pmm_test_field(want, "DirectMap2M");
 		extra = want_small + want_large - small - large;
 		if (m->cmdline && strstr(m->cmdline, "movable_node") && extra > 0 && extra <= 16 * 2048 &&
 		    extra % 2048 == 0)
@@ -301,11 +290,7 @@ meminfo:
 	got = pmm_test_capture(m, print_node_meminfo);
 	want = read_file(dir, "node_meminfo.txt");
 	if (want) {
-		gn = line_names(got, ':');
-		wn = line_names(want, ':');
-		compare_exact(ctx, "node meminfo names", gn, wn);
-		free(gn);
-		free(wn);
+		compare_names(ctx, "node meminfo names", got, want, ':');
 		for (nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
 			pmm_test_fmt(name, sizeof(name), "Node %d MemTotal", nid);
 			if (pmm_node_state(m, nid, PMM_N_ONLINE))

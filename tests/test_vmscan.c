@@ -47,24 +47,15 @@ static unsigned long event(struct pmm_machine *m, int item)
 	return sum;
 }
 
-/* A line of /proc/vmstat or /proc/meminfo as pmm prints it. */
+/* A line of /proc/vmstat or /proc/meminfo as pmm prints it; ~0 if absent. */
 static unsigned long report_value(struct pmm_machine *m,
 				  int (*print)(const struct pmm_machine *, FILE *), const char *name)
 {
-	char *text = pmm_test_capture(m, print), *p = text;
-	size_t n = strlen(name);
-	unsigned long v = ~0UL;
+	char *text = pmm_test_capture(m, print);
+	long v = pmm_test_field(text, name);
 
-	while (p && *p) {
-		if (!strncmp(p, name, n) && (p[n] == ' ' || p[n] == ':')) {
-			v = strtoul(p + n + 1, NULL, 10);
-			break;
-		}
-		p = strchr(p, '\n');
-		p = p ? p + 1 : NULL;
-	}
 	free(text);
-	return v;
+	return (unsigned long)v;
 }
 
 /*
