@@ -15,8 +15,13 @@
  * light, sync), compaction_suitable() with the fragmentation index and
  * vm.extfrag_threshold, deferral after failures (compact_defer_shift).
  * Direct compaction captures the block of its order that it frees
- * (compaction_capture(), through pmm__capture_control). Not yet: large
- * folios are not migrated (skipped, as 6.1 does).
+ * (compaction_capture(), through pmm__capture_control). Large folios move
+ * as 6.9 and later move them (6.1 skips them): those below the target order and below
+ * pageblock_order are isolated whole and get a free block of their order
+ * (compaction_alloc() splits a larger isolated one); the free scanner keeps
+ * its blocks whole, per order. Unlike the kernel, pmm cannot split a folio
+ * its owner holds (try_split_folio()): a large folio that finds no free
+ * block of its order ends the batch as -ENOMEM does.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -44,10 +49,10 @@ struct compact_control {
 	struct pmm_zone		*zone;
 	struct pmm__capture_control *capc;	/* direct compaction's; NULL otherwise */
 	unsigned long		zone_end;	/* zone_end_pfn(), or where deferred struct pages begin */
-	struct pmm_page		**freepages;	/* order-0, one reference each */
-	unsigned long		nr_freepages, max_freepages;
-	struct pmm_page		**migratepages;	/* COMPACT_CLUSTER_MAX, or a pageblock's worth */
-	unsigned int		nr_migratepages;
+	struct pmm_list_head	freepages[PMM_NR_PAGE_ORDERS];	/* isolated free blocks, by order */
+	unsigned long		nr_freepages;	/* their pages */
+	struct pmm_list_head	migratepages;	/* isolated folios, the first at the tail */
+	unsigned long		nr_migratepages;	/* their pages */
 	unsigned long		free_pfn;	/* the free scanner's position */
 	unsigned long		migrate_pfn;	/* the migration scanner's position */
 	unsigned long		fast_start_pfn;	/* a pfn where the free lists had a block */
@@ -68,7 +73,6 @@ struct compact_control {
 	bool			whole_zone;
 	bool			contended;
 	bool			finish_pageblock;	/* scan the rest of the pageblock */
-	bool			nomem;		/* the host could not hold the free pages */
 	bool			proactive_compaction;	/* kcompactd's, by fragmentation score */
 };
 
@@ -339,17 +343,16 @@ static void compact_lock(struct compact_control *cc, pmm_lock_t *lock)
 /* ---- the free scanner ----------------------------------------------------------------------- */
 
 /*
- * Take the free block at @page (under zone->lock) onto the free pages.
- * Return: its pages, 0 when the zone is at its min watermark.
+ * Take the free block at @page (under zone->lock) onto the free pages of
+ * its order. Return: its pages, 0 when the zone is at its min watermark.
  */
 static unsigned long isolate_free(struct compact_control *cc, struct pmm_page *page,
 				  unsigned int order)
 {
-	unsigned long n;
+	unsigned long n = pmm__isolate_free_block(cc->m, cc->zone, page, order);
 
-	if (cc->nr_freepages + (1UL << order) > cc->max_freepages)
-		return 0;	/* never, by the bound compact_zone() sizes the array for */
-	n = pmm__isolate_free_block(cc->m, cc->zone, page, order, cc->freepages + cc->nr_freepages);
+	if (n)
+		pmm__list_add_tail(&page->lru, &cc->freepages[order]);
 	cc->nr_freepages += n;
 	cc->nr_isolated += n;
 	return n;
@@ -651,9 +654,28 @@ static bool try_get(struct pmm_page *page)
 
 static void putback_migratepages(struct compact_control *cc)
 {
-	while (cc->nr_migratepages)
-		pmm_folio_putback_lru(cc->m,
-				      (struct pmm_folio *)cc->migratepages[--cc->nr_migratepages]);
+	while (!pmm__list_empty(&cc->migratepages)) {
+		struct pmm_page *page = pmm__container_of(cc->migratepages.next, struct pmm_page, lru);
+
+		pmm__list_del(&page->lru);
+		pmm_folio_putback_lru(cc->m, (struct pmm_folio *)page);
+	}
+	cc->nr_migratepages = 0;
+}
+
+/*
+ * skip_isolation_on_order(): a folio of @order is left where it is when it
+ * is at least the target order (a free block of that order would have been
+ * found instead) or at least a pageblock; compact_memory moves all below.
+ */
+static bool skip_isolation_on_order(const struct compact_control *cc, unsigned int order)
+{
+	/* before 6.9 ("enable compacting >0 order folios") only order-0 folios moved */
+	if (cc->m->kernel_version < PMM_KERNEL_VERSION(6, 9))
+		return order > 0;
+	if (!is_via_compact_memory(cc->order) && order >= (unsigned int)cc->order)
+		return true;
+	return order >= cc->m->pageblock_order;
 }
 
 static unsigned long block_end_order(unsigned long pfn, int order)
@@ -662,8 +684,9 @@ static unsigned long block_end_order(unsigned long pfn, int order)
 }
 
 /*
- * isolate_migratepages_block(): order-0 folios on the LRU in [low_pfn,
- * end_pfn), until COMPACT_CLUSTER_MAX are held. Async direct compaction
+ * isolate_migratepages_block(): folios on the LRU in [low_pfn, end_pfn)
+ * (large ones below the target order too), until COMPACT_CLUSTER_MAX pages
+ * are held. Async direct compaction
  * gives up an order-aligned block at its first failure. The pageblock's
  * skip bit is set when it is entered (another compaction skips it) or when
  * it was scanned to the end with nothing taken.
@@ -682,6 +705,7 @@ static void isolate_migratepages_block(struct compact_control *cc, unsigned long
 	}
 	for (; low_pfn < end_pfn; low_pfn++) {
 		struct pmm_page *page;
+		unsigned long nr;
 
 		if (skip_on_failure && low_pfn >= next_skip_pfn) {
 			/* a whole order-aligned block isolated: migrate it first */
@@ -709,12 +733,16 @@ static void isolate_migratepages_block(struct compact_control *cc, unsigned long
 			}
 			continue;
 		}
-		if (pmm_PageHead(page)) {	/* large folios are not migrated yet */
-			unsigned long nr = 1UL << pmm_compound_order(page);
+		if (pmm_PageHead(page)) {	/* read without a reference, checked again below */
+			unsigned int order = pmm_compound_order(page);
 
-			low_pfn += nr - 1;
-			nr_scanned += nr - 1;
-			goto isolate_fail;
+			if (skip_isolation_on_order(cc, order)) {
+				if (order <= m->max_page_order) {
+					low_pfn += (1UL << order) - 1;
+					nr_scanned += (1UL << order) - 1;
+				}
+				goto isolate_fail;
+			}
 		}
 		if (!pmm_page_test_flag(page, PMM_PG_lru) || pmm_PageTail(page))
 			goto isolate_fail;
@@ -732,11 +760,21 @@ static void isolate_migratepages_block(struct compact_control *cc, unsigned long
 				goto isolate_abort;
 			}
 		}
+		/* the folio's order again, now that it cannot be freed under us */
+		nr = 1UL << pmm_compound_order(page);
+		if (nr > 1 && skip_isolation_on_order(cc, pmm_compound_order(page))) {
+			low_pfn += nr - 1;
+			nr_scanned += nr - 1;
+			goto isolate_fail_put;
+		}
 		if (!pmm_folio_isolate_lru(m, (struct pmm_folio *)page))
 			goto isolate_fail_put;
 		pmm_put_page(m, page);	/* the isolation holds its own reference */
-		cc->migratepages[cc->nr_migratepages++] = page;
-		nr_isolated++;
+		pmm__list_add(&page->lru, &cc->migratepages);
+		cc->nr_migratepages += nr;
+		nr_isolated += nr;
+		low_pfn += nr - 1;
+		nr_scanned += nr - 1;
 		if (cc->nr_migratepages >= COMPACT_CLUSTER_MAX && !cc->finish_pageblock &&
 		    !cc->contended) {
 			++low_pfn;
@@ -900,33 +938,64 @@ static enum isolate_migrate isolate_migratepages(struct compact_control *cc)
 		isolate_migratepages_block(cc, low_pfn, block_end, mode);
 		break;
 	}
-	return cc->nr_migratepages ? ISOLATE_SUCCESS : ISOLATE_NONE;
+	return pmm__list_empty(&cc->migratepages) ? ISOLATE_NONE : ISOLATE_SUCCESS;
 }
 
 /* ---- migration ------------------------------------------------------------------------------- */
 
-/* compaction_alloc(): the next free page, scanning for more when none is left */
+/*
+ * compaction_alloc(): a free block of @src's order, the smallest isolated
+ * one that holds it, split as the buddy allocator splits (the upper halves
+ * go back to the lower orders); the free scanner runs once when none is
+ * left. Return: the new folio with one reference, or NULL.
+ */
 static struct pmm_page *compaction_alloc(struct pmm_machine *m, struct pmm_page *src, void *arg)
 {
 	struct compact_control *cc = arg;
+	unsigned int order = pmm_compound_order(src), start;
+	bool isolated = false;
+	struct pmm_page *page;
+	unsigned long size;
 
-	(void)m;
-	(void)src;
-	if (!cc->nr_freepages) {
-		isolate_freepages(cc);
-		if (!cc->nr_freepages)
+	for (;;) {
+		for (start = order; start < PMM_NR_PAGE_ORDERS; start++)
+			if (!pmm__list_empty(&cc->freepages[start]))
+				break;
+		if (start < PMM_NR_PAGE_ORDERS)
+			break;
+		if (isolated)
 			return NULL;
+		isolate_freepages(cc);
+		isolated = true;
 	}
-	return cc->freepages[--cc->nr_freepages];
+	page = pmm__container_of(cc->freepages[start].next, struct pmm_page, lru);
+	pmm__list_del(&page->lru);
+	for (size = 1UL << start; start > order;) {
+		start--;
+		size >>= 1;
+		pmm_set_page_private(page + size, start);
+		pmm__list_add(&page[size].lru, &cc->freepages[start]);
+	}
+	pmm__prep_new_page(m, page, order, order ? __PMM_GFP_COMP : 0);
+	cc->nr_freepages -= 1UL << order;
+	cc->nr_migratepages -= 1UL << order;
+	return page;
 }
 
-/* compaction_free(): a free page migration did not use goes back to the list */
+/* compaction_free(): a folio migration did not use goes back to the free blocks */
 static void compaction_free(struct pmm_machine *m, struct pmm_page *dst, void *arg)
 {
 	struct compact_control *cc = arg;
+	unsigned int order = pmm_compound_order(dst);
 
 	(void)m;
-	cc->freepages[cc->nr_freepages++] = dst;
+	if (__atomic_sub_fetch(&dst->_refcount, 1, __ATOMIC_ACQ_REL) == 0) {
+		pmm__free_pages_prepare(dst, order);
+		pmm_set_page_private(dst, order);
+		pmm__list_add(&dst->lru, &cc->freepages[order]);
+		cc->nr_freepages += 1UL << order;
+	}
+	cc->nr_migratepages += 1UL << order;
 }
 
 /*
@@ -941,23 +1010,11 @@ static int migrate_isolated(struct compact_control *cc)
 		.passes = cc->mode == MIGRATE_ASYNC ? NR_MAX_MIGRATE_ASYNC_RETRY :
 						      NR_MAX_MIGRATE_SYNC_RETRY,
 	};
-	struct pmm_list_head from;
 	unsigned long succeeded;
-	unsigned int i;
 	int rc;
 
-	/* the first isolated at the tail: migrate_pages() takes them in order */
-	pmm__list_init(&from);
-	for (i = 0; i < cc->nr_migratepages; i++)
-		pmm__list_add(&cc->migratepages[i]->lru, &from);
-	rc = pmm__migrate_pages(cc->m, &from, &t, &succeeded);
-	cc->nr_migratepages = 0;
-	while (!pmm__list_empty(&from)) {
-		struct pmm_list_head *e = from.next;
-
-		pmm__list_del(e);
-		cc->migratepages[cc->nr_migratepages++] = pmm__container_of(e, struct pmm_page, lru);
-	}
+	/* migrate_pages() takes them from the tail: the first isolated first */
+	rc = pmm__migrate_pages(cc->m, &cc->migratepages, &t, &succeeded);
 	putback_migratepages(cc);
 	cc->nr_migrated += succeeded;
 	if (rc > 0)
@@ -965,6 +1022,29 @@ static int migrate_isolated(struct compact_control *cc)
 	else if (rc == -ENOMEM)
 		cc->nr_failed++;
 	return rc;
+}
+
+/*
+ * release_free_list(): the isolated free blocks back to the allocator.
+ * Return: the highest pfn among them, 0 if none.
+ */
+static unsigned long release_free_list(struct compact_control *cc)
+{
+	unsigned long high_pfn = 0;
+	unsigned int order;
+
+	for (order = 0; order < PMM_NR_PAGE_ORDERS; order++)
+		while (!pmm__list_empty(&cc->freepages[order])) {
+			struct pmm_page *page =
+				pmm__container_of(cc->freepages[order].next, struct pmm_page, lru);
+
+			pmm__list_del(&page->lru);
+			high_pfn = PMM__MAX(high_pfn, pmm_page_to_pfn(cc->m, page));
+			pmm_set_page_private(page, 0);
+			pmm__free_frozen_page(cc->m, page, order);
+		}
+	cc->nr_freepages = 0;
+	return high_pfn;
 }
 
 /* ---- when to compact, when to stop ------------------------------------------------------------ */
@@ -1089,6 +1169,7 @@ static enum pmm__compact_result compact_zone(struct compact_control *cc)
 	const bool sync = cc->mode != MIGRATE_ASYNC;
 	enum pmm__compact_result ret;
 	bool update_cached;
+	unsigned int i;
 	int nid = zone->node;
 
 	/* struct pages deferred init has not reached are not scanned */
@@ -1113,17 +1194,10 @@ static enum pmm__compact_result compact_zone(struct compact_control *cc)
 	if (compaction_restarting(zone, cc->order))
 		reset_isolation_suitable(cc);
 
-	/* the migration scanner holds a cluster of folios, or a pageblock's when
-	 * it finishes one; the free scanner takes free pages while fewer than the
-	 * folios are held, and a fast search adds at most a block below the
-	 * allocation's order and a pageblock around it: never more than this */
-	cc->max_freepages = pageblock_nr(cc) + COMPACT_CLUSTER_MAX + (2UL << m->max_page_order);
-	cc->freepages = pmm__malloc((cc->max_freepages + pageblock_nr(cc)) * sizeof(*cc->freepages));
-	if (!cc->freepages) {
-		cc->nomem = true;
-		return COMPACT_CONTENDED;
-	}
-	cc->migratepages = cc->freepages + cc->max_freepages;
+	for (i = 0; i < PMM_NR_PAGE_ORDERS; i++)
+		pmm__list_init(&cc->freepages[i]);
+	pmm__list_init(&cc->migratepages);
+	cc->nr_freepages = cc->nr_migratepages = 0;
 
 	cc->fast_start_pfn = 0;
 	if (cc->whole_zone) {
@@ -1193,22 +1267,13 @@ check_drain:
 			break;
 		}
 	}
-	/* release_freepages(): the free scanner resumes at the highest one next time */
+	/* the free scanner resumes at the highest released block next time */
 	if (cc->nr_freepages) {
-		unsigned long free_pfn = 0;
+		unsigned long free_pfn = pageblock_start(cc, release_free_list(cc));
 
-		while (cc->nr_freepages) {
-			struct pmm_page *page = cc->freepages[--cc->nr_freepages];
-
-			free_pfn = PMM__MAX(free_pfn, pmm_page_to_pfn(m, page));
-			pmm_free_pages(m, page, 0);
-		}
-		free_pfn = pageblock_start(cc, free_pfn);
 		if (free_pfn > CREAD(zone->compact_cached_free_pfn))
 			CWRITE(zone->compact_cached_free_pfn, free_pfn);
 	}
-	free(cc->freepages);
-	cc->freepages = cc->migratepages = NULL;
 	pmm__count_zone_event(m, zone, PMM_COMPACT_MIGRATE_SCANNED, cc->total_migrate_scanned);
 	pmm__count_zone_event(m, zone, PMM_COMPACT_FREE_SCANNED, cc->total_free_scanned);
 	pmm__count_zone_event(m, zone, PMM_COMPACT_ISOLATED, cc->nr_isolated);
@@ -1295,7 +1360,7 @@ enum pmm__compact_result pmm__try_to_compact_pages(struct pmm_machine *m, pmm_gf
  * synchronously when asked (compact_memory), sync light and until the
  * fragmentation score is low enough for kcompactd's proactive compaction.
  */
-static int compact_node(struct pmm_machine *m, pmm_pg_data_t *pgdat, bool proactive)
+static void compact_node(struct pmm_machine *m, pmm_pg_data_t *pgdat, bool proactive)
 {
 	int z;
 
@@ -1314,8 +1379,6 @@ static int compact_node(struct pmm_machine *m, pmm_pg_data_t *pgdat, bool proact
 		if (!pmm_populated_zone(cc.zone) || z == PMM_ZONE_DEVICE)
 			continue;
 		compact_zone(&cc);
-		if (cc.nomem)
-			return -ENOMEM;
 		if (proactive) {
 			pmm__count_zone_event(m, cc.zone, PMM_KCOMPACTD_MIGRATE_SCANNED,
 					      cc.total_migrate_scanned);
@@ -1323,7 +1386,6 @@ static int compact_node(struct pmm_machine *m, pmm_pg_data_t *pgdat, bool proact
 					      cc.total_free_scanned);
 		}
 	}
-	return 0;
 }
 
 int pmm_compact_node(struct pmm_machine *m, int nid)
@@ -1335,7 +1397,9 @@ int pmm_compact_node(struct pmm_machine *m, int nid)
 	    !pmm_node_state(m, nid, PMM_N_MEMORY))
 		return -EINVAL;
 	err = pmm_deferred_init_finish(m);	/* compaction walks every page of the zones */
-	return err ? err : compact_node(m, pgdat, false);
+	if (!err)
+		compact_node(m, pgdat, false);
+	return err;
 }
 
 int pmm_compact_memory(struct pmm_machine *m)
@@ -1343,10 +1407,11 @@ int pmm_compact_memory(struct pmm_machine *m)
 	int nid, err = 0;
 
 	err = pmm_deferred_init_finish(m);
+	if (err)
+		return err;
 	pmm_for_each_node_state(nid, m, PMM_N_MEMORY)
-		if (!err)
-			err = compact_node(m, m->view.node_data[nid], false);
-	return err;
+		compact_node(m, m->view.node_data[nid], false);
+	return 0;
 }
 
 /*

@@ -598,14 +598,20 @@ void pmm__bad_page(struct pmm_machine *m, const struct pmm_page *page, const cha
 /* count_vm_events() for the zone's counters, on the calling thread's CPU */
 void pmm__count_zone_event(struct pmm_machine *m, struct pmm_zone *zone, int item, unsigned long n);
 /*
- * __isolate_free_page() and split_map_pages() for compaction's free scanner:
- * the free block of @order at @page (PageBuddy, of @zone) leaves the lists
- * as 2^order order-0 pages with one reference each, stored in @out. Keeps
- * the min watermark. Caller holds zone->lock. Return: the pages, or 0.
+ * __isolate_free_page() for compaction's free scanner: the free block of
+ * @order at @page (PageBuddy, of @zone) leaves the lists whole, frozen
+ * (refcount 0), its order in page_private. Keeps the min watermark. Caller
+ * holds zone->lock. Return: its pages, or 0.
  */
 unsigned long pmm__isolate_free_block(struct pmm_machine *m, struct pmm_zone *zone,
-				      struct pmm_page *page, unsigned int order,
-				      struct pmm_page **out);
+				      struct pmm_page *page, unsigned int order);
+/* prep_new_page()/post_alloc_hook(): a free block of @order becomes an
+ * allocation with one reference (a folio if @gfp has __PMM_GFP_COMP) */
+void pmm__prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order,
+			pmm_gfp_t gfp);
+/* free_pages_prepare(): an allocation whose last reference went becomes a
+ * plain free block of @order (compound state and owner marks cleared) */
+void pmm__free_pages_prepare(struct pmm_page *page, unsigned int order);
 /* ---- the allocator's context, shared by page_alloc.c and compaction.c (mm/internal.h) ---- */
 
 #define ALLOC_WMARK_MIN		PMM_WMARK_MIN

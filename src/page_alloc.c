@@ -2069,11 +2069,10 @@ void pmm_put_page(struct pmm_machine *m, struct pmm_page *page)
 	}
 }
 
-/* ---- compaction's free pages (__isolate_free_page(), split_map_pages()) ------------------------ */
+/* ---- compaction's free pages (__isolate_free_page()) ------------------------------------- */
 
 unsigned long pmm__isolate_free_block(struct pmm_machine *m, struct pmm_zone *zone,
-				      struct pmm_page *page, unsigned int order,
-				      struct pmm_page **out)
+				      struct pmm_page *page, unsigned int order)
 {
 	unsigned long pfn = pmm_page_to_pfn(m, page), i, nr = 1UL << order;
 	unsigned long pageblock = 1UL << m->pageblock_order;
@@ -2095,13 +2094,19 @@ unsigned long pmm__isolate_free_block(struct pmm_machine *m, struct pmm_zone *zo
 			if (bmt != PMM_MIGRATE_ISOLATE && bmt != PMM_MIGRATE_HIGHATOMIC)
 				pmm__set_pageblock_migratetype(m, zone, pfn + i, PMM_MIGRATE_MOVABLE);
 		}
-	/* split_map_pages(): order-0 pages, each as an allocation leaves it */
-	for (i = 0; i < nr; i++) {
-		pmm_set_page_private(page + i, 0);
-		pmm_set_page_count(page + i, 1);
-		out[i] = page + i;
-	}
+	pmm_set_page_private(page, order);	/* the block stays whole, frozen */
 	return nr;
+}
+
+void pmm__prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order,
+			pmm_gfp_t gfp)
+{
+	prep_new_page(m, page, order, gfp);
+}
+
+void pmm__free_pages_prepare(struct pmm_page *page, unsigned int order)
+{
+	free_pages_prepare(page, order);
 }
 
 /* ---- memory offlining: pcp off, isolation, taking pages out (mm/page_isolation.c) -------------- */

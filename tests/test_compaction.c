@@ -34,17 +34,20 @@ static int on_migrate(void *arg, struct pmm_page *from, struct pmm_page *to, uns
 	return 0;
 }
 
-/* x86-64 with @mb MiB at 16 MiB (one zone, DMA32), [@res, @res_end) reserved; no per-CPU lists */
-static struct pmm_machine *boot_small_flags(unsigned long long mb, unsigned long long res,
-					    unsigned long long res_end, struct owner *o,
-					    unsigned int flags)
+/* x86-64 with @mb MiB at 16 MiB (one zone, DMA32), [@res, @res_end) reserved; no per-CPU
+ * lists; @kernel's rules (NULL: the default) */
+static struct pmm_machine *boot_kernel(unsigned long long mb, unsigned long long res,
+				       unsigned long long res_end, struct owner *o, const char *kernel)
 {
-	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_PCP | flags,
+	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_PCP |
+					       PMM_BOOT_INLINE_DAEMONS,
 				      .migrate_page = on_migrate, .migrate_page_arg = o };
 	struct pmm_machine_desc *d;
 	struct pmm_machine *m;
 
 	assert_int_equal(pmm_machine_desc_create("x86_64", &d), 0);
+	if (kernel)
+		assert_int_equal(pmm_machine_desc_set_kernel(d, kernel), 0);
 	assert_int_equal(pmm_machine_desc_add_node(d, 0, "0"), 0);
 	assert_int_equal(pmm_machine_desc_add_memory(d, 16 * M, (16 + mb) * M, 0, 0), 0);
 	if (res_end)
@@ -57,7 +60,7 @@ static struct pmm_machine *boot_small_flags(unsigned long long mb, unsigned long
 static struct pmm_machine *boot_small(unsigned long long mb, unsigned long long res,
 				      unsigned long long res_end, struct owner *o)
 {
-	return boot_small_flags(mb, res, res_end, o, PMM_BOOT_INLINE_DAEMONS);
+	return boot_kernel(mb, res, res_end, o, NULL);
 }
 
 static uint64_t pattern(unsigned long i)
@@ -181,6 +184,110 @@ static void test_by_hand(void **state)
 	assert_int_equal(pmm_check(m), 0);
 	pmm_shutdown(m);
 	free(o);
+}
+
+/* a folio of @order for the owner, on the LRU, each of its pages patterned */
+static struct pmm_page *own_folio(struct pmm_machine *m, struct owner *o, unsigned long i,
+				  unsigned int order)
+{
+	struct pmm_folio *f = pmm_folio_alloc(m, PMM_GFP_HIGHUSER_MOVABLE, order);
+	uint64_t *mem;
+	size_t k;
+
+	assert_non_null(f);
+	pmm_set_page_private(&f->page, i);
+	pmm_page_set_flag(&f->page, PMM_PG_swapbacked);
+	assert_int_equal(pmm_folio_add_lru(m, f), 0);
+	mem = pmm_page_address(m, &f->page);
+	for (k = 0; k < (4096UL << order) / sizeof(*mem); k++)
+		mem[k] = pattern(i) ^ k;
+	o->page[i] = &f->page;
+	return &f->page;
+}
+
+/*
+ * Large folios (6.12's compaction of folios below the target order): the
+ * layout of test_by_hand() with 256 order-2 folios instead of 1024 order-0
+ * ones (64 in 0x2f00-0x2fff, 128 in 0x2c00-0x2dff, 64 in 0x1000-0x10ff),
+ * then one order-9 folio (a THP), which takes the smallest free block that
+ * holds it, 0x1200. The first 192 order-2 folios are put back. By hand:
+ * the free scanner isolates 0x2f00's order-8 block whole; compaction_alloc()
+ * splits it into order-2 blocks for the 64 folios of pageblock 0, which
+ * keep their order and contents; the THP (pageblock order) stays. Then
+ * 0x1000 and 0x2c00 are free order-9 blocks (0x1000's buddy is the THP) and
+ * 0x1400-0x2bff six order-10 blocks. Kernel 6.1 (before 6.9) moves no
+ * large folio: pageblock 0 stays as it was.
+ */
+static void large_folios_case(const char *kernel)
+{
+	struct owner *o = calloc(1, sizeof(*o));
+	unsigned long long last = (16 + 32) * M - 2 * M;
+	struct pmm_machine *m;
+	struct pmm_zone *zone;
+	struct pmm_page *thp;
+	unsigned long i, pfn;
+	unsigned int ord;
+
+	assert_non_null(o);
+	m = boot_kernel(32, last, last + M, o, kernel);
+	zone = &pmm_node_data(m, 0)->node_zones[PMM_ZONE_DMA32];
+	for (i = 0; i < 256; i++)
+		assert_int_equal(pmm_page_to_pfn(m, own_folio(m, o, i, 2)),
+				 i < 64 ? 0x2f00 + 4 * i : i < 192 ? 0x2c00 + 4 * (i - 64) :
+				 0x1000 + 4 * (i - 192));
+	thp = own_folio(m, o, 256, 9);
+	assert_int_equal(pmm_page_to_pfn(m, thp), 0x1200);
+	for (i = 0; i < 192; i++) {
+		pmm_folio_put(m, (struct pmm_folio *)o->page[i]);
+		o->page[i] = NULL;
+	}
+	assert_int_equal(pmm_compact_memory(m), 0);
+	if (kernel) {	/* 6.1: 0x1100 and 0x2f00 order 8, 0x2c00 order 9 */
+		for (ord = 0; ord <= 10; ord++)
+			assert_int_equal(zone->free_area[ord].nr_free,
+					 ord == 8 ? 2 : ord == 9 ? 1 : ord == 10 ? 6 : 0);
+		assert_int_equal(o->moves, 0);
+		assert_int_equal(pmm_page_to_pfn(m, o->page[192]), 0x1000);
+		goto out;
+	}
+	for (ord = 0; ord <= 10; ord++)
+		assert_int_equal(zone->free_area[ord].nr_free, ord == 9 ? 2 : ord == 10 ? 6 : 0);
+	assert_int_equal(o->moves, 64);
+	assert_int_equal(pmm_zone_event(m, zone, PMM_PGMIGRATE_SUCCESS), 256);
+	assert_int_equal(pmm_zone_event(m, zone, PMM_PGMIGRATE_FAIL), 0);
+	assert_int_equal(pmm_zone_event(m, zone, PMM_COMPACT_ISOLATED), 256 + 256);
+	for (i = 192; i < 256; i++) {
+		pfn = pmm_page_to_pfn(m, o->page[i]);
+		assert_true(pfn >= 0x2f00 && pfn < 0x3000 && !(pfn & 3));
+		assert_true(pmm_PageHead(o->page[i]));
+		assert_int_equal(pmm_compound_order(o->page[i]), 2);
+		assert_true(pmm_page_test_flag(o->page[i], PMM_PG_lru));
+	}
+	assert_ptr_equal(o->page[256], thp);
+	assert_int_equal(pmm_compound_order(thp), 9);
+	for (i = 192; i <= 256; i++) {
+		const uint64_t *mem = pmm_page_address(m, o->page[i]);
+		size_t k;
+
+		for (k = 0; k < (4096UL << pmm_compound_order(o->page[i])) / sizeof(*mem); k++)
+			if (mem[k] != (pattern(i) ^ k))
+				fail_msg("folio %lu word %zu changed in a move", i, k);
+	}
+out:
+	assert_int_equal(pmm_lru_pages(m, 0, PMM_LRU_INACTIVE_ANON), 64 * 4 + 512);
+	assert_int_equal(pmm_check(m), 0);
+	put_all(m, o, 257);
+	assert_int_equal(pmm_check(m), 0);
+	assert_int_equal(pmm_zone_free_pages(zone), 8192 - 256);
+	pmm_shutdown(m);
+	free(o);
+}
+
+static void test_large_folios(void **state)
+{
+	(void)state;
+	large_folios_case(NULL);
+	large_folios_case("6.1");
 }
 
 /*
@@ -430,6 +537,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_by_hand),
+		cmocka_unit_test(test_large_folios),
 		cmocka_unit_test(test_fragmented_zone),
 		cmocka_unit_test(test_free_scanner_stride),
 		cmocka_unit_test(test_direct_compaction),

@@ -39,9 +39,9 @@ struct pmm_machine;
  *
  * Context: takes zone and LRU locks; other threads may allocate and free
  * meanwhile; folios in flight are put back as they were.
- * Return: 0; -ENOMEM if the host could not hold compaction's lists, or if a
- * machine booted on demand could not initialise the rest of its struct
- * pages within its memmap budget (pmm_deferred_init_finish()).
+ * Return: 0; -ENOMEM if a machine booted on demand could not initialise
+ * the rest of its struct pages within its memmap budget
+ * (pmm_deferred_init_finish()).
  */
 PMM_API int pmm_compact_memory(struct pmm_machine *m);
 
