@@ -4,13 +4,14 @@
  * or hostile user would make them. Each input byte pair is one step:
  * allocations of any order, node and gfp; frees with the right order, a
  * wrong one, twice, or of a page that is not the machine's; put_page;
- * folios on and off the LRU lists, aged, isolated and put back; drains and
- * compaction; per-CPU switches; onlining and offlining the hot-added
+ * folios on and off the LRU lists, aged, isolated and put back; drains,
+ * compaction, move_pages and migrate_pages; per-CPU switches; onlining and offlining the hot-added
  * blocks (pages in use migrated through the callback); memremap and
  * memunmap.
  * After every step pmm_check() must be clean, and misuse must have been
  * reported rather than done.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,11 +154,23 @@ static void step(struct pmm_machine *m, struct run *r, uint8_t op, uint8_t arg)
 			pmm_put_page(m, s->page);
 		}
 		break;
-	case 8:			/* drain, or compact a node: the LRU folios move */
-		if (arg & 1)
-			fuzz_assert(!pmm_compact_node(m, (arg >> 1) & 1));
-		else
+	case 8:			/* drain, compact a node, or move folios: the LRU folios move */
+		if ((arg & 3) == 1) {
+			fuzz_assert(!pmm_compact_node(m, (arg >> 2) & 1));
+		} else if ((arg & 3) == 2) {	/* move_pages(2) of the slot (or of nothing) */
+			int node = (arg >> 2) & 1, status;
+
+			fuzz_assert(pmm_move_pages(m, 1, &s->page, &node, &status) >= 0);
+			fuzz_assert(status == node || status < 0);
+		} else if ((arg & 3) == 3) {	/* migrate_pages(2) of one node to the other */
+			pmm_nodemask_t from = { { 0 } }, to = { { 0 } };
+
+			pmm_node_set((arg >> 2) & 1, &from);
+			pmm_node_set(!((arg >> 2) & 1), &to);
+			fuzz_assert(pmm_migrate_pages(m, &from, &to) >= -ENOMEM);
+		} else {
 			pmm_drain_all_pages(m);
+		}
 		break;
 	case 9:
 		pmm_set_cpu(m, arg % 2);

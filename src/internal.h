@@ -825,6 +825,14 @@ struct pmm__migrate_target {
  */
 int pmm__migrate_pages(struct pmm_machine *m, struct pmm_list_head *from,
 		       struct pmm__migrate_target *t, unsigned long *nr_succeeded);
+/*
+ * migrate_pages() of isolated LRU folios to node @nid (MIGRATE_SYNC,
+ * __GFP_THISNODE); those that do not move go back to the LRU, counted in
+ * *@nr_failed if given. Return: 0; -ENOMEM; or why the last one failed
+ * (-EAGAIN busy, -EBUSY refused).
+ */
+int pmm__migrate_to_node(struct pmm_machine *m, struct pmm_list_head *folios, int nid,
+			 unsigned long *nr_failed);
 /* swapfile.c: the device swapped on at boot (@bytes, 0: none) and its end;
  * slots for a folio (-ENOSPC), their release, swap_writepage() */
 struct pmm__swap;

@@ -2,8 +2,12 @@
 /*
  * NUMA memory policies. Mirrors mm/mempolicy.c: mpol_new,
  * policy_nodemask/policy_node, interleave_nodes,
- * weighted_interleave_nodes, alloc_pages_preferred_many, alloc_pages_mpol.
+ * weighted_interleave_nodes, alloc_pages_preferred_many, alloc_pages_mpol;
+ * do_migrate_pages() with node_remap() (migrate_pages(2)) over the LRU
+ * folios of the source nodes.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -264,4 +268,114 @@ struct pmm_page *pmm_alloc_pages(struct pmm_machine *m, pmm_gfp_t gfp, unsigned 
 	if (!tp || tp->pol.mode == PMM_MPOL_DEFAULT || tp->pol.mode == PMM_MPOL_LOCAL)
 		return pmm_alloc_pages_nodemask(m, gfp, order, PMM_NUMA_NO_NODE, NULL);
 	return alloc_with(m, gfp, order, &tp->pol, tp);
+}
+
+/* node_remap(): the node of @to in the place @s has in @from (modulo @to's weight) */
+static int node_remap(int s, const pmm_nodemask_t *from, const pmm_nodemask_t *to)
+{
+	int w = pmm_nodes_weight(to), ord = 0, n;
+
+	if (!w || !pmm_node_isset(s, from))
+		return s;
+	pmm_for_each_node_mask(n, from) {
+		if (n == s)
+			break;
+		ord++;
+	}
+	ord %= w;
+	pmm_for_each_node_mask(n, to)
+		if (!ord--)
+			return n;
+	return s;	/* not reached */
+}
+
+/* migrate_to_node(): every LRU folio of node @source to @dest, a cluster at a time */
+static int migrate_to_node(struct pmm_machine *m, int source, int dest, unsigned long *nr_failed)
+{
+	pmm_pg_data_t *pgdat = m->view.node_data[source];
+	int z;
+
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
+		struct pmm_zone *zone = &pgdat->node_zones[z];
+		unsigned long pfn, end = pmm_zone_end_pfn(zone);
+
+		if (!pmm_populated_zone(zone) || z == PMM_ZONE_DEVICE)
+			continue;
+		for (pfn = zone->zone_start_pfn; pfn < end;) {
+			struct pmm_list_head batch;
+			unsigned long n = 0;
+			int rc;
+
+			pmm__list_init(&batch);
+			for (; pfn < end && n < 32; pfn++) {
+				struct pmm_mem_section *ms = pmm_pfn_to_section(m, pfn);
+				struct pmm_page *page;
+
+				if (!pmm_pfn_valid(m, pfn) || (ms && !pmm_online_section(ms)))
+					continue;
+				page = pmm_pfn_to_page(m, pfn);
+				if (pmm_PageBuddy(page)) {	/* racy: the order is checked */
+					unsigned long order = pmm_page_private(page);
+
+					if (order <= m->max_page_order)
+						pfn += (1UL << order) - 1;
+					continue;
+				}
+				if (!pmm_page_test_flag(page, PMM_PG_lru) || pmm_PageTail(page) ||
+				    pmm_page_zone(m, page) != zone ||
+				    !pmm_folio_isolate_lru(m, (struct pmm_folio *)page))
+					continue;
+				pfn += (1UL << pmm_compound_order(page)) - 1;
+				pmm__list_add(&page->lru, &batch);
+				n++;
+			}
+			if (!n)
+				continue;
+			rc = pmm__migrate_to_node(m, &batch, dest, nr_failed);
+			if (rc == -ENOMEM)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int pmm_migrate_pages(struct pmm_machine *m, const pmm_nodemask_t *from, const pmm_nodemask_t *to)
+{
+	unsigned long nr_failed = 0;
+	pmm_nodemask_t tmp;
+	int n;
+
+	if (!m || !from || !to)
+		return -EINVAL;
+	pmm_for_each_node_mask(n, to)
+		if (!pmm_node_state(m, n, PMM_N_MEMORY)) {
+			pmm__pr_err(m, "pmm: migrate_pages: destination node %d has no memory", n);
+			return -EINVAL;
+		}
+	/* do_migrate_pages(): a source whose destination is not a source still to do goes first */
+	pmm_nodes_and(&tmp, from, pmm_node_states(m, PMM_N_MEMORY));
+	while (!pmm_nodes_empty(&tmp)) {
+		int s, source = -1, dest = 0, err;
+
+		pmm_for_each_node_mask(s, &tmp) {
+			int d;
+
+			if (pmm_nodes_weight(from) != pmm_nodes_weight(to) && pmm_node_isset(s, to))
+				continue;
+			d = node_remap(s, from, to);
+			if (s == d)
+				continue;
+			source = s;
+			dest = d;
+			if (!pmm_node_isset(dest, &tmp))
+				break;
+		}
+		if (source < 0)
+			break;
+		pmm_node_clear(source, &tmp);
+		err = migrate_to_node(m, source, dest, &nr_failed);
+		if (err < 0)
+			return err;
+	}
+	return (int)PMM__MIN(nr_failed, (unsigned long)INT_MAX);
 }

@@ -7,7 +7,9 @@
  * pmm_boot_opts.migrate_page, the old folio freed. Callers (memory
  * offlining, compaction, demotion) isolate it from the LRU and hand a list
  * to pmm__migrate_pages(), migrate_pages(): where each goes, how hard to
- * try, what is counted.
+ * try, what is counted. move_pages(2) (pmm_move_pages()) and the folios
+ * of a node moved to another (pmm__migrate_to_node(), for mempolicy.c's
+ * migrate_pages(2)) go through it too.
  */
 #include <errno.h>
 #include <string.h>
@@ -131,4 +133,84 @@ int pmm__migrate_pages(struct pmm_machine *m, struct pmm_list_head *from,
 	if (nr_succeeded)
 		*nr_succeeded = moved;
 	return rc ? rc : nr_failed;
+}
+
+/* alloc_migration_target() with __GFP_THISNODE: a folio of @src's order on *(int *)@arg */
+static struct pmm_page *alloc_on_node(struct pmm_machine *m, struct pmm_page *src, void *arg)
+{
+	unsigned int order = pmm_compound_order(src);
+	pmm_gfp_t gfp = PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_THISNODE | __PMM_GFP_NOWARN |
+			(order ? __PMM_GFP_COMP : 0);
+
+	return pmm_alloc_pages_node(m, *(const int *)arg, gfp, order);
+}
+
+int pmm__migrate_to_node(struct pmm_machine *m, struct pmm_list_head *folios, int nid,
+			 unsigned long *nr_failed)
+{
+	struct pmm__migrate_target t = {
+		.get = alloc_on_node, .arg = &nid, .passes = 10, .lru = true,
+	};
+	int rc = pmm__migrate_pages(m, folios, &t, NULL);
+
+	if (rc > 0)
+		rc = t.last_error;	/* why the last one failed */
+	while (!pmm__list_empty(folios)) {	/* what did not move goes back */
+		struct pmm_page *page = pmm__container_of(folios->next, struct pmm_page, lru);
+
+		pmm__list_del(&page->lru);
+		pmm_folio_putback_lru(m, (struct pmm_folio *)page);
+		if (nr_failed)
+			(*nr_failed)++;
+	}
+	return rc;
+}
+
+/* add_folio_for_migration(): the folio of @page isolated for a move to @nid; its status */
+static int isolate_for_move(struct pmm_machine *m, struct pmm_page *page, int nid,
+			    struct pmm_page **head)
+{
+	if (!page || !pmm_page_in_machine(m, page))
+		return -EFAULT;
+	*head = pmm_compound_head(page);
+	if (pmm_page_ref_count(*head) <= 0 || pmm_page_zonenum(*head) == PMM_ZONE_DEVICE)
+		return -ENOENT;
+	if (nid < 0 || pmm_page_to_nid(*head) == nid)
+		return pmm_page_to_nid(*head);
+	if (!pmm_page_test_flag(*head, PMM_PG_lru) ||
+	    !pmm_folio_isolate_lru(m, (struct pmm_folio *)*head))
+		return -EBUSY;
+	return -EINPROGRESS;	/* isolated: to be moved */
+}
+
+int pmm_move_pages(struct pmm_machine *m, unsigned long count, struct pmm_page **pages,
+		   const int *nodes, int *status)
+{
+	unsigned long i;
+	int failed = 0;
+
+	if (!m || (count && (!pages || !status)))
+		return -EINVAL;
+	for (i = 0; nodes && i < count; i++)	/* nothing moves on a bad node */
+		if (nodes[i] < 0 || nodes[i] >= PMM_MAX_NUMNODES ||
+		    !pmm_node_state(m, nodes[i], PMM_N_MEMORY)) {
+			pmm__pr_err(m, "pmm: move_pages: entry %lu asks for node %d, which has no memory",
+				i, nodes[i]);
+			return -ENODEV;
+		}
+	for (i = 0; i < count; i++) {
+		struct pmm_page *head = NULL;
+		struct pmm_list_head one;
+		int rc;
+
+		status[i] = isolate_for_move(m, pages[i], nodes ? nodes[i] : -1, &head);
+		if (status[i] != -EINPROGRESS)
+			continue;
+		pmm__list_init(&one);
+		pmm__list_add(&head->lru, &one);
+		rc = pmm__migrate_to_node(m, &one, nodes[i], NULL);
+		status[i] = rc ? rc : nodes[i];
+		failed += rc != 0;
+	}
+	return failed;
 }

@@ -10,6 +10,8 @@
  *   pmm_set_il_weight(m, nid, w)   weighted interleave weight of a node
  *   pmm_set_mems_allowed(m, &mask) the calling thread's cpuset.mems (NULL: the root cpuset)
  *   pmm_get_mems_allowed(m, &mask) read it back
+ *   pmm_move_pages(m, n, pages, nodes, status)   folios to chosen nodes (move_pages())
+ *   pmm_migrate_pages(m, &from, &to)             every folio of some nodes to others (migrate_pages())
  */
 #ifndef PMM_MEMPOLICY_H
 #define PMM_MEMPOLICY_H
@@ -107,6 +109,54 @@ PMM_API int pmm_set_mems_allowed(struct pmm_machine *m, const pmm_nodemask_t *me
  * Return: 0; @mems holds the cpuset's nodes, or every node with memory.
  */
 PMM_API int pmm_get_mems_allowed(struct pmm_machine *m, pmm_nodemask_t *mems);
+
+/**
+ * pmm_move_pages - move folios in use to the nodes asked for, as
+ * move_pages(2) does
+ * @m: machine (booted with a migrate_page callback, or nothing can move)
+ * @count: entries in @pages, @nodes and @status
+ * @pages: pages of @m in use; a tail page stands for its folio
+ * @nodes: the node for each page, one with memory; NULL: nothing moves,
+ *	@status says where each page is
+ * @status: out: the node each page's folio is on after the call, or why it
+ *	did not move: -EFAULT not a page of @m, -ENOENT free or not a folio,
+ *	-EBUSY not on the LRU (an owner keeps it off the lists, or another
+ *	migration holds it) or refused by the owner, -EAGAIN still referenced
+ *	after ten passes, -ENOMEM no free memory on the node
+ *
+ * Each folio on the LRU is isolated and goes through migrate_pages()
+ * (MIGRATE_SYNC, GFP_HIGHUSER_MOVABLE on that node only); a large folio
+ * moves whole. The owner learns the new place through migrate_page; @pages
+ * is not updated. pgmigrate_success/pgmigrate_fail count the pages.
+ * Context: takes zone and LRU locks; other threads may allocate meanwhile.
+ * Return: 0, or the number of folios migrate_pages() tried and could not
+ * move (their @status is negative; a folio that could not be isolated only
+ * has its @status say so, as in the kernel); -EINVAL for a NULL array with
+ * @count > 0; -ENODEV (nothing moved) if a node of @nodes has no memory.
+ */
+PMM_API int pmm_move_pages(struct pmm_machine *m, unsigned long count, struct pmm_page **pages,
+			   const int *nodes, int *status);
+
+/**
+ * pmm_migrate_pages - move every folio on the LRU of the @from nodes to the
+ * @to nodes, as migrate_pages(2) does for a process (do_migrate_pages())
+ * @m: machine
+ * @from: source nodes
+ * @to: destination nodes; the k-th node of @from goes to the k-th of @to
+ *	(modulo their number: node_remap()), sources taken in the kernel's
+ *	order so that no folio moves twice
+ *
+ * pmm has no processes: what a process's page tables reach in the kernel
+ * is here everything on the LRU of the source nodes. Folios off the LRU
+ * stay. Nodes of both masks keep theirs when the masks have different
+ * weights, as in the kernel.
+ * Context: as pmm_move_pages().
+ * Return: the number of folios that could not be moved (0: all moved);
+ * -EINVAL for NULL masks or a node of @to without memory; -ENOMEM when a
+ * destination ran out of free memory (what moved until then stays moved).
+ */
+PMM_API int pmm_migrate_pages(struct pmm_machine *m, const pmm_nodemask_t *from,
+			      const pmm_nodemask_t *to);
 
 #ifdef __cplusplus
 }
