@@ -97,10 +97,16 @@ static inline enum pmm_migratetype pmm_gfp_migratetype(pmm_gfp_t gfp)
  * __PMM_GFP_THISNODE) over zones up to pmm_gfp_zone(), checks each zone's
  * low watermark with its lowmem_reserve, takes pages from the calling
  * thread's per-CPU list or the buddy lists, falling back between
- * migratetypes as the kernel does; then retries at the min watermark.
- * pmm has no reclaim: when no zone has the pages, it returns NULL and
- * logs the failure unless __PMM_GFP_NOWARN. Never blocks.
- * Context: any thread; takes zone->lock and per-CPU list locks.
+ * migratetypes as the kernel does. When no zone has the pages above its
+ * low watermark, the slow path (__alloc_pages_slowpath(), docs/page-allocator.md):
+ * kswapd woken (__PMM_GFP_KSWAPD_RECLAIM), the min watermark, direct
+ * compaction and direct reclaim (__PMM_GFP_DIRECT_RECLAIM) with the
+ * kernel's retry rules for __PMM_GFP_NORETRY, __PMM_GFP_RETRY_MAYFAIL and
+ * __PMM_GFP_NOFAIL; at the end the out-of-memory report (logged unless
+ * __PMM_GFP_NOWARN) and NULL. Without __PMM_GFP_DIRECT_RECLAIM it never
+ * waits for reclaim.
+ * Context: any thread; takes zone->lock and per-CPU list locks; direct
+ * reclaim and compaction take LRU locks.
  * Return: the first page, with a reference count of 1; NULL.
  */
 PMM_API struct pmm_page *pmm_alloc_pages_nodemask(struct pmm_machine *m, pmm_gfp_t gfp,
