@@ -11,7 +11,7 @@ set -e
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-"machine_json dmesg cmdline hwloc api"}
+targets=${*:-"machine_json dmesg cmdline hwloc api trace"}
 sh scripts/deps.sh --sanitize
 cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DPMM_BUILD_FUZZ=ON -DPMM_BUILD_TESTS=OFF \

@@ -300,6 +300,9 @@ struct pmm_machine {
 	enum pmm_zone_type	policy_zone_next;	/* while zonelists are rebuilt */
 	unsigned long		zonelist_seq;		/* odd while zonelists are rebuilt */
 	bool			page_group_by_mobility_disabled;
+	/* migratetype fallbacks (the kernel's mm_page_alloc_extfrag events), and
+	 * those that split a pageblock (its "fragmenting=1") */
+	unsigned long		nr_extfrag, nr_extfrag_fragmenting;
 
 	/* memory blocks, sorted by id (memory.c) */
 	struct pmm__memory_block *blocks;

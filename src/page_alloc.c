@@ -599,6 +599,10 @@ do_steal:
 	page = first_free(zone, (unsigned int)current_order, fallback_mt);
 	steal_suitable_fallback(m, zone, page, pmm_page_to_pfn(m, page), start_mt, alloc_flags,
 				can_steal);
+	/* trace_mm_page_alloc_extfrag() */
+	__atomic_fetch_add(&m->nr_extfrag, 1, __ATOMIC_RELAXED);
+	if (current_order < (int)m->pageblock_order)
+		__atomic_fetch_add(&m->nr_extfrag_fragmenting, 1, __ATOMIC_RELAXED);
 	return true;
 }
 

@@ -30,6 +30,7 @@
 #include <pmm/timer.h>
 #include <pmm/mempolicy.h>
 #include <pmm/report.h>
+#include <pmm/replay.h>
 #include <pmm/topology.h>
 #include <pmm/fault_inject.h>
 

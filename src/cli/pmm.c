@@ -4,6 +4,7 @@
  *
  *   pmm [--machine FILE | --dmesg FILE | --host] [--cmdline "PARAMS"]
  *       [--online TYPE[:COUNT]] [--offline IDS] [--no-direct-map] [COMMAND]
+ *   pmm [machine options] replay TRACE [--csv FILE] [--interval N]
  *
  * With no machine it describes this host (pmm_machine_from_host()).
  */
@@ -20,7 +21,7 @@
 static const char *const commands[] = {
 	"boot-log", "zoneinfo", "node-states", "memory-blocks", "diagram", "summary",
 	"buddyinfo", "pagetypeinfo", "extfrag", "unusable", "memory-tiers",
-	"vmstat", "meminfo", "node-meminfo",
+	"vmstat", "meminfo", "node-meminfo", "replay",
 };
 
 static void usage(FILE *f)
@@ -30,6 +31,7 @@ static void usage(FILE *f)
 		"           [--arch ARCH] [--memory-per-node SIZE] [--cmdline \"PARAMS\"]\n"
 		"           [--online TYPE[:COUNT]] [--offline IDS] [--no-direct-map] [--no-bind]\n"
 		"           [--defer eager|deferred|on-demand] [COMMAND]\n"
+		"       pmm [machine options] replay TRACE [--csv FILE] [--interval N]\n"
 		"\n"
 		"Boots a simulated machine as Linux would and prints what it built.\n"
 		"  --machine FILE     a machine description (docs/machine-format.md)\n"
@@ -66,6 +68,10 @@ static void usage(FILE *f)
 		"  vmstat             /proc/vmstat\n"
 		"  meminfo            /proc/meminfo\n"
 		"  node-meminfo       /sys/devices/system/node/nodeN/meminfo of every online node\n"
+		"  replay TRACE       replay a kernel's page allocator trace (kmem events as tracefs,\n"
+		"                     trace-cmd report or perf script print them; gzip or plain;\n"
+		"                     - for stdin) and report what was replayed (docs/replay.md)\n"
+		"    --csv FILE       the state every --interval events (default 10000) as CSV\n"
 		"  summary            memory model, nodes, ranges, zones and sections\n");
 }
 
@@ -77,6 +83,48 @@ static int print_node_meminfo(struct pmm_machine *m)
 		if (pmm_node_state(m, nid, PMM_N_ONLINE))
 			err = pmm_print_node_meminfo(m, nid, stdout);
 	return err == -ENOENT ? 0 : err;	/* a kernel without NUMA: no files */
+}
+
+/* the replay running, for the migrate_page callback the machine was booted with */
+static struct pmm_replay *replaying;
+
+static int replay_migrate(void *arg, struct pmm_page *from, struct pmm_page *to,
+			  unsigned int order)
+{
+	(void)arg;
+	return replaying ? pmm_replay_migrate_page(replaying, from, to, order) : 0;
+}
+
+static int replay(struct pmm_machine *m, const char *trace, const char *csv,
+		  unsigned long interval)
+{
+	struct pmm_replay_opts ro = { .log = stderr, .interval = interval, .lru = true };
+	FILE *f = NULL;
+	int err;
+
+	if (csv) {
+		f = !strcmp(csv, "-") ? stdout : fopen(csv, "w");
+		if (!f) {
+			fprintf(stderr, "pmm: --csv %s: %s\n", csv, strerror(errno));
+			return -errno;
+		}
+		ro.csv = f;
+	}
+	replaying = pmm_replay_create(m, &ro);
+	if (!replaying) {
+		err = -errno;
+	} else {
+		err = pmm_replay_file(replaying, trace);
+		if (!err && (!f || f != stdout))
+			err = pmm_replay_print_stats(replaying, stdout);
+		pmm_replay_destroy(replaying, false);
+		replaying = NULL;
+	}
+	if (f && f != stdout && fclose(f) && !err) {
+		fprintf(stderr, "pmm: --csv %s: %s\n", csv, strerror(errno));
+		err = -EIO;
+	}
+	return err;
 }
 
 static void log_errors(void *arg, int level, const char *line)
@@ -203,6 +251,8 @@ int main(int argc, char **argv)
 	const char *machine = NULL, *dmesg = NULL, *extra_cmdline = NULL, *online = NULL;
 	const char *offline = NULL;
 	const char *xml = NULL, *synthetic = NULL, *arch = NULL;
+	const char *trace = NULL, *csv = NULL;
+	unsigned long interval = 0;
 	unsigned long long per_node = 0;
 	const char *cmd = "boot-log";
 	struct pmm_machine_desc *desc = NULL;
@@ -265,6 +315,17 @@ int main(int argc, char **argv)
 					mode);
 				return 2;
 			}
+		} else if (!strcmp(a, "--csv") && i + 1 < argc) {
+			csv = argv[++i];
+		} else if (!strcmp(a, "--interval") && i + 1 < argc) {
+			char *end;
+
+			interval = strtoul(argv[++i], &end, 0);
+			if (*end || !interval || argv[i][0] == '-') {
+				fprintf(stderr, "pmm: --interval %s: not a positive number of events\n",
+					argv[i]);
+				return 2;
+			}
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			usage(stdout);
 			return 0;
@@ -272,9 +333,19 @@ int main(int argc, char **argv)
 			fprintf(stderr, "pmm: unknown option or missing argument: %s\n", a);
 			usage(stderr);
 			return 2;
+		} else if (!strcmp(cmd, "replay") && !trace && strcmp(a, "replay")) {
+			trace = a;
 		} else {
 			cmd = a;
 		}
+	}
+	if (!strcmp(cmd, "replay") && !trace) {
+		fprintf(stderr, "pmm: replay: which trace? pmm [machine options] replay TRACE\n");
+		return 2;
+	}
+	if ((csv || interval) && strcmp(cmd, "replay")) {
+		fprintf(stderr, "pmm: --csv and --interval go with replay\n");
+		return 2;
 	}
 	for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
 		if (!strcmp(cmd, commands[c]))
@@ -310,6 +381,10 @@ int main(int argc, char **argv)
 			pmm_machine_desc_destroy(desc);
 			return 1;
 		}
+	}
+	if (trace) {	/* the daemons in the replaying thread: its map has one writer */
+		opts.flags |= PMM_BOOT_INLINE_DAEMONS;
+		opts.migrate_page = replay_migrate;
 	}
 	if (isatty(STDERR_FILENO)) {
 		progress.start = now_s();
@@ -353,6 +428,10 @@ int main(int argc, char **argv)
 		err = pmm_print_extfrag(m, stdout, PMM_UNUSABLE_INDEX);
 	else if (!strcmp(cmd, "memory-tiers"))
 		err = pmm_print_memory_tiers(m, stdout);
+	else if (trace && replay(m, trace, csv, interval)) {
+		pmm_shutdown(m);
+		return 1;	/* the replay said why */
+	}
 	else
 		pmm_dump_machine(m, stdout);
 	pmm_shutdown(m);
