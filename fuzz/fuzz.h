@@ -43,6 +43,26 @@ static inline void fuzz_reports(const struct pmm_machine *m)
 	fclose(null);
 }
 
+/* Whatever a reader accepted, written as a machine file, reads back (pmm describe). */
+static inline void fuzz_write_reads_back(const struct pmm_machine_desc *d)
+{
+	struct pmm_machine_desc *back;
+	char *text = NULL, err[512];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return;
+	fuzz_assert(!pmm_machine_desc_write_json(d, f));
+	fclose(f);
+	if (pmm_machine_desc_from_json_buffer(text, len, "written.json", &back, err, sizeof(err))) {
+		fprintf(stderr, "written description refused: %s\n%s\n", err, text);
+		__builtin_trap();
+	}
+	pmm_machine_desc_destroy(back);
+	free(text);
+}
+
 /*
  * Boot @d (no binding, no direct map, at most @phys_limit of address
  * space), check it, allocate and free a little at every order, check

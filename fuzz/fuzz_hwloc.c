@@ -30,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (rc)
 		return 0;
+	fuzz_write_reads_back(d);
 	fuzz_boot(d);
 	pmm_machine_desc_destroy(d);
 	return 0;

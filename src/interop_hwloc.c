@@ -119,6 +119,23 @@ static void set_distances(hwloc_topology_t topo, struct pmm_machine_desc *d)
 }
 
 /* Lay the nodes' memory out from the architecture's first RAM address, skipping its holes. */
+/* where @bytes of memory placed from @addr in segment *@seg end; *@seg becomes the last used */
+static unsigned long long advance(unsigned long long segs[][2], int nr_segs, int *seg,
+				  unsigned long long addr, unsigned long long bytes)
+{
+	while (*seg < nr_segs) {
+		unsigned long long room = segs[*seg][1] - addr;
+
+		if (bytes <= room)
+			return addr + bytes;
+		bytes -= room;
+		if (++*seg == nr_segs)
+			return segs[nr_segs - 1][1];
+		addr = segs[*seg][0];
+	}
+	return addr;
+}
+
 static int layout_memory(struct pmm_machine_desc *d, const struct topo_node *nodes, int nr)
 {
 	static const unsigned long long x86_segments[][2] = {
@@ -126,6 +143,8 @@ static int layout_memory(struct pmm_machine_desc *d, const struct topo_node *nod
 	};
 	unsigned long long page = 1ULL << d->arch->page_shift, segs[3][2];
 	unsigned long long limit = 1ULL << d->arch->max_physmem_bits;
+	/* a section: the memory block size up to 64 GiB, and what a node spans at least */
+	unsigned long long block = 1ULL << d->arch->section_size_bits;
 	int nr_segs, seg = 0, i, err;
 	unsigned long long addr;
 
@@ -140,22 +159,39 @@ static int layout_memory(struct pmm_machine_desc *d, const struct topo_node *nod
 	}
 	addr = segs[0][0];
 	for (i = 0; i < nr; i++) {
-		unsigned long long left = nodes[i].bytes & ~(page - 1);
+		unsigned long long bytes = nodes[i].bytes & ~(page - 1), end, node_start = addr;
+		int last = seg;
 
-		while (left && seg < nr_segs) {
-			unsigned long long end = PMM__MIN(segs[seg][1], addr + left);
+		if (!bytes || seg >= nr_segs)
+			continue;
+		/*
+		 * A node ends on a section (memory block) boundary, as on real
+		 * machines: the nearest to where hwloc's size would end it (at
+		 * least one section in); holes below it count against it, as on a
+		 * real node 0. (x86-64's 2 GiB blocks from 64 GiB on may still
+		 * straddle nodes, as they do on real machines.)
+		 */
+		end = advance(segs, nr_segs, &last, addr, bytes);
+		if (end != segs[last][1] && end < limit) {
+			unsigned long long down = end & ~(block - 1), up = down + block;
 
-			end = PMM__MIN(end, limit);
-			if (end <= addr)
+			end = end - down < up - end && down > node_start ? down : up;
+		}
+		end = PMM__MIN(end, limit);
+		while (seg < nr_segs && addr < end) {
+			unsigned long long stop = PMM__MIN(segs[seg][1], end);
+
+			if (stop <= addr)
 				return -ERANGE;
-			err = pmm_machine_desc_add_memory(d, addr, end, nodes[i].os_index, 0);
+			err = pmm_machine_desc_add_memory(d, addr, stop, nodes[i].os_index, 0);
 			if (err)
 				return err;
-			left -= end - addr;
-			addr = end;
+			addr = stop;
 			if (addr == segs[seg][1] && ++seg < nr_segs)
 				addr = segs[seg][0];
 		}
+		if (addr == limit)
+			seg = nr_segs;
 	}
 	return 0;
 }

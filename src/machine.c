@@ -487,5 +487,5 @@ unsigned long pmm_max_pfn(const struct pmm_machine *m)
 
 const char *pmm_version(void)
 {
-	return "0.1.0";
+	return PMM_VERSION_STRING;
 }

@@ -6,6 +6,8 @@
  * names the file, line, column and field.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -598,6 +600,36 @@ static int parse_sysctl(struct json_ctx *c, json_t *root, struct pmm_machine_des
 	return 0;
 }
 
+/* "zone_ends": {"DMA": ..., "DMA32": ..., "Normal": ...}, where a boot log says they end */
+static int parse_zone_ends(struct json_ctx *c, json_t *root, struct pmm_machine_desc *d)
+{
+	json_t *obj = json_object_get(root, "zone_ends"), *v;
+	const char *key;
+	char p[512];
+	int z, err;
+
+	if (!obj)
+		return 0;
+	if (!json_is_object(obj))
+		return fail(c, -EINVAL, "zone_ends", "must be an object: DMA, DMA32, Normal");
+	json_object_foreach(obj, key, v) {
+		unsigned long long end;
+
+		field_path(p, sizeof(p), "zone_ends.%s", key);
+		for (z = 0; z < PMM_MAX_NR_ZONES && strcmp(key, pmm_zone_names[z]); z++)
+			;
+		if (z != PMM_ZONE_DMA && z != PMM_ZONE_DMA32 && z != PMM_ZONE_NORMAL)
+			return fail(c, -EINVAL, p, "only DMA, DMA32 and Normal end where the "
+				    "description says");
+		err = get_number(c, v, p, &end);
+		if (!err && pmm__desc_set_zone_end(d, z, end))
+			err = fail(c, -EINVAL, p, "%s", d->error);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int parse_root(struct json_ctx *c, json_t *root, struct pmm_machine_desc **out)
 {
 	struct pmm_machine_desc *d;
@@ -634,6 +666,8 @@ static int parse_root(struct json_ctx *c, json_t *root, struct pmm_machine_desc 
 		err = parse_ranges(c, root, d, "hotplug");
 	if (!err)
 		err = parse_sysctl(c, root, d);
+	if (!err)
+		err = parse_zone_ends(c, root, d);
 	v = json_object_get(root, "swap");
 	if (!err && v) {
 		unsigned long long bytes;
@@ -720,4 +754,176 @@ int pmm_machine_desc_from_json(const char *path, struct pmm_machine_desc **out, 
 			       size_t err_len)
 {
 	return pmm__desc_from_file(path, pmm_machine_desc_from_json_buffer, out, err, err_len);
+}
+
+/* ---- writing a description ------------------------------------------------------------------- */
+
+static json_t *hex(unsigned long long v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%#llx", v);
+	return json_string(v ? buf : "0");
+}
+
+static json_t *ranges_json(const struct pmm__range *r, unsigned int nr, bool with_node,
+			   bool with_flags)
+{
+	json_t *arr = json_array();
+	unsigned int i;
+
+	for (i = 0; arr && i < nr; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "start", hex(r[i].start));
+		json_object_set_new(o, "end", hex(r[i].end));
+		if (with_node)
+			json_object_set_new(o, "node", json_integer(r[i].nid));
+		if (with_flags && (r[i].flags & PMM_MEMORY_HOTPLUGGABLE))
+			json_object_set_new(o, "hotpluggable", json_true());
+		if (with_flags && (r[i].flags & PMM_MEMORY_MIRROR))
+			json_object_set_new(o, "mirror", json_true());
+		if (with_flags && (r[i].flags & PMM_MEMORY_NOMAP))
+			json_object_set_new(o, "nomap", json_true());
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+static json_t *sysctl_json(const struct pmm_machine_desc *d)
+{
+	static const struct {
+		const char	*name;
+		size_t		offset;
+	} one[] = {
+#define SYSCTL(x)	{ "vm." #x, offsetof(struct pmm__sysctl, x) }
+		SYSCTL(min_free_kbytes), SYSCTL(watermark_scale_factor),
+		SYSCTL(percpu_pagelist_high_fraction), SYSCTL(watermark_boost_factor),
+		SYSCTL(min_unmapped_ratio), SYSCTL(min_slab_ratio), SYSCTL(extfrag_threshold),
+		SYSCTL(compaction_proactiveness), SYSCTL(compact_unevictable_allowed),
+		SYSCTL(swappiness), SYSCTL(zone_reclaim_mode), SYSCTL(dirty_ratio),
+		SYSCTL(dirty_background_ratio), SYSCTL(overcommit_ratio),
+#undef SYSCTL
+	};
+	json_t *o = json_object(), *ratios = json_array();
+	bool all_set = true;
+	unsigned int i;
+	int z;
+
+	for (i = 0; i < PMM__ARRAY_SIZE(one); i++) {
+		long v = *(const long *)((const char *)&d->sysctl + one[i].offset);
+
+		if (v >= 0)
+			json_object_set_new(o, one[i].name, json_integer(v));
+	}
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+		if (d->build.zones & (1u << z)) {
+			all_set &= d->sysctl.lowmem_reserve_ratio[z] >= 0;
+			json_array_append_new(ratios, json_integer(d->sysctl.lowmem_reserve_ratio[z]));
+		}
+	if (all_set && json_array_size(ratios))
+		json_object_set_new(o, "vm.lowmem_reserve_ratio", ratios);
+	else
+		json_decref(ratios);
+	return o;
+}
+
+static json_t *desc_json(const struct pmm_machine_desc *d)
+{
+	static const char *const online[] = { "offline", "online", "online_kernel",
+					      "online_movable" };
+	json_t *root = json_object(), *kernel = json_object(), *zones = json_array();
+	json_t *nodes = json_array(), *ends = json_object(), *sysctl;
+	char version[16], list[4096];
+	int z, n, k;
+
+	json_object_set_new(root, "arch", json_string(d->arch->name));
+	snprintf(version, sizeof(version), "%u.%u", d->kernel_version >> 16,
+		 (d->kernel_version >> 8) & 0xff);
+	json_object_set_new(kernel, "version", json_string(version));
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+		if (d->build.zones & (1u << z))
+			json_array_append_new(zones, json_string(pmm_zone_names[z]));
+	json_object_set_new(kernel, "zones", zones);
+	json_object_set_new(kernel, "numa", json_boolean(d->build.numa));
+	json_object_set_new(root, "kernel", kernel);
+	if (d->cmdline && d->cmdline[0])
+		json_object_set_new(root, "cmdline", json_string(d->cmdline));
+	for (n = 0; n < PMM_MAX_NUMNODES; n++) {
+		const struct pmm__desc_node *dn = &d->nodes[n];
+		json_t *o, *dist;
+
+		if (!dn->declared)
+			continue;
+		o = json_object();
+		dist = json_array();
+		json_object_set_new(o, "id", json_integer(n));
+		pmm_cpulist_print(list, sizeof(list), &dn->cpus);
+		json_object_set_new(o, "cpus", json_string(list));
+		for (k = 0; k < PMM_MAX_NUMNODES; k++)
+			if (d->nodes[k].declared)
+				json_array_append_new(dist, json_integer(d->distance[n][k]));
+		json_object_set_new(o, "distances", dist);
+		if (dn->host_node != PMM_NUMA_NO_NODE)
+			json_object_set_new(o, "host_node", json_integer(dn->host_node));
+		else if (d->from_host)	/* described from this host: its own node */
+			json_object_set_new(o, "host_node", json_integer(n));
+		if (dn->adistance)
+			json_object_set_new(o, "adistance", json_integer(dn->adistance));
+		if (dn->perf_set) {
+			json_t *perf = json_object();
+
+			json_object_set_new(perf, "read_latency", json_integer(dn->perf.read_latency));
+			json_object_set_new(perf, "write_latency",
+					    json_integer(dn->perf.write_latency));
+			json_object_set_new(perf, "read_bandwidth",
+					    json_integer(dn->perf.read_bandwidth));
+			json_object_set_new(perf, "write_bandwidth",
+					    json_integer(dn->perf.write_bandwidth));
+			json_object_set_new(o, "perf", perf);
+		}
+		json_array_append_new(nodes, o);
+	}
+	json_object_set_new(root, "nodes", nodes);
+	json_object_set_new(root, "memory", ranges_json(d->memory, d->nr_memory, true, true));
+	if (d->nr_reserved)
+		json_object_set_new(root, "reserved",
+				    ranges_json(d->reserved, d->nr_reserved, false, false));
+	if (d->nr_hotplug)
+		json_object_set_new(root, "hotplug",
+				    ranges_json(d->hotplug, d->nr_hotplug, true, false));
+	if (d->auto_online >= 0 && d->auto_online < (int)PMM__ARRAY_SIZE(online))
+		json_object_set_new(root, "auto_online_blocks", json_string(online[d->auto_online]));
+	if (d->swap_bytes)
+		json_object_set_new(root, "swap", hex(d->swap_bytes));
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+		if (d->zone_end[z])
+			json_object_set_new(ends, pmm_zone_names[z], hex(d->zone_end[z]));
+	if (json_object_size(ends))
+		json_object_set_new(root, "zone_ends", ends);
+	else
+		json_decref(ends);
+	sysctl = sysctl_json(d);
+	if (json_object_size(sysctl))
+		json_object_set_new(root, "sysctl", sysctl);
+	else
+		json_decref(sysctl);
+	return root;
+}
+
+int pmm_machine_desc_write_json(const struct pmm_machine_desc *d, FILE *f)
+{
+	json_t *root;
+	int rc;
+
+	if (!d || !f)
+		return -EINVAL;
+	root = desc_json(d);
+	if (!root)
+		return -ENOMEM;
+	rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (rc || fputc('\n', f) == EOF || ferror(f))
+		return -EIO;
+	return 0;
 }

@@ -4,6 +4,7 @@
  * (examples/machines/) boot to the layouts the document draws, and bad
  * files are refused with an error naming file, line, column and field.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -479,6 +480,39 @@ static void test_dmesg_arch_from_content(void **state)
 	}
 }
 
+/* @d written as a file and read back: the same machine, boot log and zones alike */
+static void assert_round_trip(struct pmm_machine_desc *d, const char *what)
+{
+	struct pmm_machine_desc *back;
+	struct pmm_machine *m1, *m2;
+	char *text = NULL, err[512], *log1, *log2, *z1, *z2;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(pmm_machine_desc_write_json(d, f), 0);
+	assert_int_equal(fclose(f), 0);
+	if (pmm_machine_desc_from_json_buffer(text, len, what, &back, err, sizeof(err)))
+		fail_msg("%s: the description written does not read back: %s\n%s", what, err, text);
+	m1 = pmm_test_boot(d, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
+	m2 = pmm_test_boot_desc(back, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
+	log1 = strdup(pmm_boot_log(m1));
+	log2 = strdup(pmm_boot_log(m2));
+	z1 = pmm_test_capture(m1, pmm_print_zoneinfo);
+	z2 = pmm_test_capture(m2, pmm_print_zoneinfo);
+	if (strcmp(log1, log2))
+		fail_msg("%s: boot logs differ after a round trip through\n%s", what, text);
+	if (strcmp(z1, z2))
+		fail_msg("%s: zoneinfo differs after a round trip through\n%s", what, text);
+	free(log1);
+	free(log2);
+	free(z1);
+	free(z2);
+	free(text);
+	pmm_shutdown(m1);
+	pmm_shutdown(m2);
+}
+
 /*
  * The zones end where the log printed them: a Raspberry Pi 4's 5.10 kernel
  * limits ZONE_DMA to 30 bits (its DT's dma-ranges), not arm64's default 32;
@@ -520,6 +554,7 @@ static void test_dmesg_zone_ends(void **state)
 
 		assert_int_equal(pmm_machine_desc_from_dmesg_buffer(logs[i], strlen(logs[i]), "log",
 								    &d, err, sizeof(err)), 0);
+		assert_round_trip(d, "log");	/* pmm describe keeps the zone ends */
 		m = pmm_test_boot_desc(d, PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP);
 		/* every line of the block, as printed */
 		for (line = zones; line && strncmp(line, "Movable", 7); line = strchr(line, '\n') + 1) {
@@ -644,6 +679,66 @@ static void test_number_forms(void **state)
 	pmm_shutdown(m);
 }
 
+/*
+ * pmm describe: every description pmm can read (each fixture's machine
+ * file and boot log, the real machines' logs, hwloc topologies) written
+ * with pmm_machine_desc_write_json() reads back into the same machine: the
+ * same boot log (every layout line) and the same zoneinfo.
+ */
+static void test_write_json_round_trip(void **state)
+{
+	const char *dirs[] = { PMM_FIXTURES_DIR, PMM_REPO_FIXTURES_DIR "/realworld" };
+	unsigned int n = 0, k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		DIR *dir = opendir(dirs[k]);
+		struct dirent *e;
+
+		assert_non_null(dir);
+		while ((e = readdir(dir))) {
+			struct pmm_machine_desc *d;
+			char path[1024], err[512];
+
+			if (e->d_name[0] == '.')
+				continue;
+			pmm_test_fmt(path, sizeof(path), "%s/%s/machine.json", dirs[k], e->d_name);
+			if (!access(path, R_OK)) {
+				if (pmm_machine_desc_from_json(path, &d, err, sizeof(err)))
+					fail_msg("%s", err);
+				assert_round_trip(d, path);
+				pmm_machine_desc_destroy(d);
+				n++;
+			}
+			pmm_test_fmt(path, sizeof(path), "%s/%s/dmesg.txt", dirs[k], e->d_name);
+			if (!access(path, R_OK) &&
+			    !pmm_machine_desc_from_dmesg(path, &d, err, sizeof(err))) {
+				assert_round_trip(d, path);
+				pmm_machine_desc_destroy(d);
+				n++;
+			}
+		}
+		closedir(dir);
+	}
+	{
+		struct pmm_machine_desc *d;
+		char path[1024], err[512];
+
+		pmm_test_fmt(path, sizeof(path), "%s/../hwloc/8intel64-4n2t-memattrs.xml",
+			     PMM_FIXTURES_DIR);
+		if (access(path, R_OK))
+			pmm_test_fmt(path, sizeof(path), "%s/hwloc/8intel64-4n2t-memattrs.xml",
+				     PMM_REPO_FIXTURES_DIR);
+		if (pmm_machine_from_hwloc_xml(path, 0, NULL, &d, err, sizeof(err)))
+			fail_msg("%s: %s", path, err);
+		assert_round_trip(d, path);
+		pmm_machine_desc_destroy(d);
+		n++;
+	}
+	print_message("%u descriptions written and read back\n", n);
+	assert_true(n >= 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -661,6 +756,7 @@ int main(void)
 		cmocka_unit_test(test_dmesg_zone_ends),
 		cmocka_unit_test(test_directory_and_pipe),
 		cmocka_unit_test(test_synthetic_counted_first),
+		cmocka_unit_test(test_write_json_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

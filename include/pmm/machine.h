@@ -283,6 +283,21 @@ PMM_API int pmm_machine_desc_set_auto_online(struct pmm_machine_desc *d, const c
 PMM_API int pmm_machine_desc_set_swap(struct pmm_machine_desc *d, unsigned long long bytes);
 
 /**
+ * pmm_machine_desc_write_json - write a description as a machine file
+ * @d: a description from any reader (a file, a boot log, hwloc, this host)
+ * @f: where to write it
+ *
+ * Writes docs/machine-format.md's JSON: what pmm_machine_desc_from_json()
+ * reads back into the same machine (the same boot, zone for zone), every
+ * setting explicit where the reader derived it (the kernel's version, zone
+ * types and NUMA; distances; a boot log's zone ends; sysctls it set), so
+ * that a host or a log becomes a file to edit.
+ * Context: any.
+ * Return: 0; -EINVAL for NULL arguments; -ENOMEM; -EIO if writing failed.
+ */
+PMM_API int pmm_machine_desc_write_json(const struct pmm_machine_desc *d, FILE *f);
+
+/**
  * pmm_machine_desc_from_json - read a machine description file
  * @path: a JSON file in the format of docs/machine-format.md
  * @out: receives the description

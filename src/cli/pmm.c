@@ -18,14 +18,39 @@
 
 #include <pmm/pmm.h>
 
-static const char *const commands[] = {
-	"boot-log", "zoneinfo", "node-states", "memory-blocks", "diagram", "summary",
-	"buddyinfo", "pagetypeinfo", "extfrag", "unusable", "memory-tiers",
-	"vmstat", "meminfo", "node-meminfo", "replay",
+/* the commands and what each prints; usage() lists them in this order */
+static const struct command {
+	const char	*name, *help;
+} commands[] = {
+	{ "boot-log", "the kernel's boot log lines (default)" },
+	{ "zoneinfo", "/proc/zoneinfo" },
+	{ "node-states", "/sys/devices/system/node masks, one per line" },
+	{ "memory-blocks", "/sys/devices/system/memory blocks" },
+	{ "diagram", "nodes and zones drawn as in physical_memory.rst" },
+	{ "buddyinfo", "/proc/buddyinfo" },
+	{ "pagetypeinfo", "/proc/pagetypeinfo" },
+	{ "extfrag", "debugfs extfrag/extfrag_index" },
+	{ "unusable", "debugfs extfrag/unusable_index" },
+	{ "memory-tiers", "memory tiers and demotion targets (memory_tiering in sysfs)" },
+	{ "vmstat", "/proc/vmstat" },
+	{ "meminfo", "/proc/meminfo" },
+	{ "node-meminfo", "/sys/devices/system/node/nodeN/meminfo of every online node" },
+	{ "summary", "memory model, nodes, ranges, zones and sections" },
+	{ "describe", "the machine as a description file (docs/machine-format.md), from any\n"
+		      "input: a host, a boot log or a topology becomes a file to edit and\n"
+		      "boot with --machine (nothing is booted)" },
+	{ "replay", "TRACE [--csv FILE] [--interval N]: replay a kernel's page allocator\n"
+		    "trace (kmem events as tracefs, trace-cmd report or perf script print\n"
+		    "them; gzip or plain; - for stdin) and report what was replayed; --csv\n"
+		    "writes the state every --interval events (default 10000) (docs/replay.md)" },
 };
+
+#define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
 static void usage(FILE *f)
 {
+	size_t c;
+
 	fprintf(f,
 		"usage: pmm [--machine FILE | --dmesg FILE | --hwloc-xml FILE | --synthetic DESC | --host]\n"
 		"           [--arch ARCH] [--memory-per-node SIZE] [--cmdline \"PARAMS\"]\n"
@@ -53,26 +78,30 @@ static void usage(FILE *f)
 		"                     (as DEFERRED_STRUCT_PAGE_INIT: in parallel) or on-demand\n"
 		"                     (as memory is allocated); default: on-demand when the eager\n"
 		"                     memmap would take over half of the host's available memory\n"
+		"  --version          the version of pmm\n"
 		"A boot that takes over a second shows its progress on stderr (a terminal).\n"
-		"commands:\n"
-		"  boot-log           the kernel's boot log lines (default)\n"
-		"  zoneinfo           /proc/zoneinfo\n"
-		"  node-states        /sys/devices/system/node masks, one per line\n"
-		"  memory-blocks      /sys/devices/system/memory blocks\n"
-		"  diagram            nodes and zones drawn as in physical_memory.rst\n"
-		"  buddyinfo          /proc/buddyinfo\n"
-		"  pagetypeinfo       /proc/pagetypeinfo\n"
-		"  extfrag            debugfs extfrag/extfrag_index\n"
-		"  unusable           debugfs extfrag/unusable_index\n"
-		"  memory-tiers       memory tiers and demotion targets (memory_tiering in sysfs)\n"
-		"  vmstat             /proc/vmstat\n"
-		"  meminfo            /proc/meminfo\n"
-		"  node-meminfo       /sys/devices/system/node/nodeN/meminfo of every online node\n"
-		"  replay TRACE       replay a kernel's page allocator trace (kmem events as tracefs,\n"
-		"                     trace-cmd report or perf script print them; gzip or plain;\n"
-		"                     - for stdin) and report what was replayed (docs/replay.md)\n"
-		"    --csv FILE       the state every --interval events (default 10000) as CSV\n"
-		"  summary            memory model, nodes, ranges, zones and sections\n");
+		"commands (pmm COMMAND -h says more):\n");
+	for (c = 0; c < NR_COMMANDS; c++) {
+		const char *nl = strchr(commands[c].help, '\n');
+
+		if (nl)	/* the first line only */
+			fprintf(f, "  %-18s %.*s\n", commands[c].name, (int)(nl - commands[c].help),
+				commands[c].help);
+		else
+			fprintf(f, "  %-18s %s\n", commands[c].name, commands[c].help);
+	}
+}
+
+/* pmm COMMAND -h */
+static void command_usage(const struct command *c)
+{
+	const char *p = c->help, *nl;
+
+	printf("usage: pmm [machine options] %s%s\n", c->name,
+	       strcmp(c->name, "replay") ? "" : " TRACE [--csv FILE] [--interval N]");
+	for (; (nl = strchr(p, '\n')); p = nl + 1)
+		printf("  %.*s\n", (int)(nl - p), p);
+	printf("  %s\n(pmm -h lists the machine options)\n", p);
 }
 
 static int print_node_meminfo(struct pmm_machine *m)
@@ -253,6 +282,11 @@ int main(int argc, char **argv)
 	const char *xml = NULL, *synthetic = NULL, *arch = NULL;
 	const char *trace = NULL, *csv = NULL;
 	unsigned long interval = 0;
+	static const char *const with_argument[] = {
+		"--machine", "--dmesg", "--hwloc-xml", "--synthetic", "--arch", "--memory-per-node",
+		"--cmdline", "--online", "--offline", "--defer", "--csv", "--interval",
+	};
+	bool help = false, cmd_given = false;
 	unsigned long long per_node = 0;
 	const char *cmd = "boot-log";
 	struct pmm_machine_desc *desc = NULL;
@@ -275,7 +309,10 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--memory-per-node") && i + 1 < argc) {
 			char *end;
 
+			errno = 0;
 			per_node = strtoull(argv[++i], &end, 0);
+			if (argv[i][0] == '-' || errno == ERANGE)
+				end = (char *)"!";	/* a size is not negative, and fits */
 			switch (*end) {
 			case 'T': case 't': per_node <<= 10; /* fall through */
 			case 'G': case 'g': per_node <<= 10; /* fall through */
@@ -284,7 +321,9 @@ int main(int argc, char **argv)
 			default: break;
 			}
 			if (*end || !per_node) {
-				fprintf(stderr, "pmm: --memory-per-node %s: not a size\n", argv[i]);
+				fprintf(stderr, "pmm: --memory-per-node %s: not a size (a positive "
+					"number of bytes, with K, M, G or T: 4G, 0x40000000)\n",
+					argv[i]);
 				return 2;
 			}
 		} else if (!strcmp(a, "--no-bind")) {
@@ -327,17 +366,44 @@ int main(int argc, char **argv)
 				return 2;
 			}
 		} else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			usage(stdout);
+			help = true;
+		} else if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
+			printf("pmm %s (memory model %s)\n", pmm_version(), PMM_CONFIG_MODEL_NAME);
 			return 0;
-		} else if (a[0] == '-') {
-			fprintf(stderr, "pmm: unknown option or missing argument: %s\n", a);
-			usage(stderr);
+		} else if (a[0] == '-' && a[1]) {
+			bool known = false;
+
+			for (c = 0; c < sizeof(with_argument) / sizeof(with_argument[0]); c++)
+				known |= !strcmp(a, with_argument[c]);
+			if (known)
+				fprintf(stderr, "pmm: %s needs an argument (pmm -h for the options)\n",
+					a);
+			else
+				fprintf(stderr, "pmm: unknown option %s (pmm -h for the options)\n", a);
 			return 2;
 		} else if (!strcmp(cmd, "replay") && !trace && strcmp(a, "replay")) {
 			trace = a;
+		} else if (cmd_given) {
+			fprintf(stderr, "pmm: %s: one command at a time (%s was given)\n", a, cmd);
+			return 2;
 		} else {
 			cmd = a;
+			cmd_given = true;
 		}
+	}
+	for (c = 0; c < NR_COMMANDS; c++)
+		if (!strcmp(cmd, commands[c].name))
+			break;
+	if (c == NR_COMMANDS) {
+		fprintf(stderr, "pmm: unknown command %s (pmm -h lists the commands)\n", cmd);
+		return 2;
+	}
+	if (help) {
+		if (cmd_given)
+			command_usage(&commands[c]);
+		else
+			usage(stdout);
+		return 0;
 	}
 	if (!strcmp(cmd, "replay") && !trace) {
 		fprintf(stderr, "pmm: replay: which trace? pmm [machine options] replay TRACE\n");
@@ -347,12 +413,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pmm: --csv and --interval go with replay\n");
 		return 2;
 	}
-	for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
-		if (!strcmp(cmd, commands[c]))
-			break;
-	if (c == sizeof(commands) / sizeof(commands[0])) {
-		fprintf(stderr, "pmm: unknown command %s\n", cmd);
-		usage(stderr);
+	if (per_node && !xml && !synthetic) {
+		fprintf(stderr, "pmm: --memory-per-node goes with --hwloc-xml or --synthetic\n");
 		return 2;
 	}
 
@@ -368,10 +430,18 @@ int main(int argc, char **argv)
 	else
 		err = pmm_machine_from_host(&desc);
 	if (err) {
-		if (err_msg[0])
-			fprintf(stderr, "pmm: %s\n", err_msg);
+		const char *input = machine ? machine : dmesg ? dmesg : xml ? xml : synthetic;
+		const char *flag = machine ? "--machine" : dmesg ? "--dmesg" : xml ? "--hwloc-xml" :
+				   "--synthetic";
+
+		if (!input)
+			fprintf(stderr, "pmm: cannot describe this host: %s\n",
+				err_msg[0] ? err_msg : strerror(-err));
+		else if (err_msg[0] && strstr(err_msg, input))
+			fprintf(stderr, "pmm: %s\n", err_msg);	/* it names the input already */
 		else
-			fprintf(stderr, "pmm: cannot describe this host: %s\n", strerror(-err));
+			fprintf(stderr, "pmm: %s %s: %s\n", flag, input,
+				err_msg[0] ? err_msg : strerror(-err));
 		return 1;
 	}
 	if (extra_cmdline) {
@@ -385,6 +455,16 @@ int main(int argc, char **argv)
 	if (trace) {	/* the daemons in the replaying thread: its map has one writer */
 		opts.flags |= PMM_BOOT_INLINE_DAEMONS;
 		opts.migrate_page = replay_migrate;
+	}
+	if (!strcmp(cmd, "describe")) {
+		err = pmm_machine_desc_write_json(desc, stdout);
+		pmm_machine_desc_destroy(desc);
+		if (err || fflush(stdout)) {
+			fprintf(stderr, "pmm: describe: writing the description failed: %s\n",
+				strerror(err ? -err : errno));
+			return 1;
+		}
+		return 0;
 	}
 	if (isatty(STDERR_FILENO)) {
 		progress.start = now_s();
