@@ -615,6 +615,11 @@ void pmm__prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned i
 /* free_pages_prepare(): an allocation whose last reference went becomes a
  * plain free block of @order (compound state and owner marks cleared) */
 void pmm__free_pages_prepare(struct pmm_page *page, unsigned int order);
+/* memory.c: the names sysfs prints for memory blocks (drivers/base/memory.c) */
+const char *pmm__online_type_name(int type);
+const char *pmm__memory_block_state_name(enum pmm_memory_block_state state);
+/* valid_zones: an online block's zone ("none" if several), an offline one's choices */
+void pmm__memory_block_zones(const struct pmm_memory_block_info *info, char *buf, size_t len);
 /* ---- the allocator's context, shared by page_alloc.c and compaction.c (mm/internal.h) ---- */
 
 #define ALLOC_WMARK_MIN		PMM_WMARK_MIN

@@ -228,6 +228,33 @@ int pmm_memory_block_info(const struct pmm_machine *m, unsigned long idx,
 static const char *const online_type_names[] = { "offline", "online", "online_kernel",
 						 "online_movable" };
 
+const char *pmm__online_type_name(int type)
+{
+	return type >= 0 && type < (int)PMM__ARRAY_SIZE(online_type_names) ?
+	       online_type_names[type] : "offline";
+}
+
+const char *pmm__memory_block_state_name(enum pmm_memory_block_state state)
+{
+	return state == PMM_MEM_ONLINE ? "online" : state == PMM_MEM_OFFLINE ? "offline" :
+	       "going-offline";
+}
+
+void pmm__memory_block_zones(const struct pmm_memory_block_info *info, char *buf, size_t len)
+{
+	int z;
+
+	if (info->state == PMM_MEM_ONLINE) {
+		snprintf(buf, len, "%s", info->zone >= 0 ? pmm_zone_names[info->zone] : "none");
+		return;
+	}
+	/* the default zone first, then the others it could join */
+	snprintf(buf, len, "%s", pmm_zone_names[info->zone]);
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+		if (z != info->zone && (info->valid_zones >> z) & 1)
+			snprintf(buf + strlen(buf), len - strlen(buf), " %s", pmm_zone_names[z]);
+}
+
 int pmm_print_memory_blocks(const struct pmm_machine *m, FILE *f)
 {
 	unsigned long i;
@@ -236,31 +263,17 @@ int pmm_print_memory_blocks(const struct pmm_machine *m, FILE *f)
 		fprintf(f, "block_size_bytes: -\n");
 	} else {
 		fprintf(f, "block_size_bytes: %lx\n", m->block_size);
-		fprintf(f, "auto_online_blocks: %s\n", online_type_names[m->auto_online_type]);
+		fprintf(f, "auto_online_blocks: %s\n", pmm__online_type_name(m->auto_online_type));
 	}
 	fprintf(f, "name\tphys_index\tstate\tvalid_zones\tremovable\tphys_device\tnode\n");
 	for (i = 0; i < m->nr_blocks; i++) {
 		struct pmm_memory_block_info info;
-		char zones[64] = "";
+		char zones[64];
 
 		pmm_memory_block_info(m, i, &info);
-		if (info.state == PMM_MEM_ONLINE) {
-			snprintf(zones, sizeof(zones), "%s",
-				 info.zone >= 0 ? pmm_zone_names[info.zone] : "none");
-		} else {
-			/* the default zone first, then the others it could join */
-			int z;
-
-			snprintf(zones, sizeof(zones), "%s", pmm_zone_names[info.zone]);
-			for (z = 0; z < PMM_MAX_NR_ZONES; z++)
-				if (z != info.zone && (info.valid_zones >> z) & 1)
-					snprintf(zones + strlen(zones), sizeof(zones) - strlen(zones),
-						 " %s", pmm_zone_names[z]);
-		}
+		pmm__memory_block_zones(&info, zones, sizeof(zones));
 		fprintf(f, "memory%lu\t%08lx\t%s\t%s\t1\t0\tnode%d\n", info.id, info.id,
-			info.state == PMM_MEM_ONLINE ? "online" :
-			info.state == PMM_MEM_OFFLINE ? "offline" : "going-offline",
-			zones, info.nid);
+			pmm__memory_block_state_name(info.state), zones, info.nid);
 	}
 	return ferror(f) ? -EIO : 0;
 }

@@ -2,6 +2,8 @@
 /* /sys/devices/system/node: the node state masks. Mirrors drivers/base/node.c. */
 #include <stdio.h>
 
+#include <errno.h>
+
 #include "internal.h"
 
 int pmm_print_node_states(const struct pmm_machine *m, FILE *f)
@@ -32,4 +34,12 @@ int pmm_print_node_states(const struct pmm_machine *m, FILE *f)
 		fprintf(f, "%s: %s\n", files[i].name, list);
 	}
 	return ferror(f) ? -EIO : 0;
+}
+
+int pmm_node_distance(const struct pmm_machine *m, int from, int to)
+{
+	if (!m || from < 0 || to < 0 || from >= PMM_MAX_NUMNODES || to >= PMM_MAX_NUMNODES ||
+	    !pmm_node_state(m, from, PMM_N_POSSIBLE) || !pmm_node_state(m, to, PMM_N_POSSIBLE))
+		return -EINVAL;
+	return m->distance[from][to];
 }

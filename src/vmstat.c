@@ -827,3 +827,65 @@ int pmm_print_vmstat(const struct pmm_machine *m, FILE *f)
 	fprintf(f, "nr_unstable 0\n");	/* kept for old tools since 5.8 */
 	return ferror(f) ? -EIO : 0;
 }
+
+/* ---- per node (drivers/base/node.c) ---------------------------------------------------------- */
+
+static int node_ok(const struct pmm_machine *m, int nid)
+{
+	if (nid < 0 || nid >= PMM_MAX_NUMNODES || !pmm_node_state(m, nid, PMM_N_ONLINE))
+		return -EINVAL;
+	return m->arch->numa ? 0 : -ENOENT;
+}
+
+/* sum_zone_numa_event_state() / sum_zone_node_page_state() of one node's zones */
+static unsigned long node_zone_sum(const struct pmm_machine *m, int nid, unsigned int item,
+				   bool event)
+{
+	const pmm_pg_data_t *pgdat = pmm_node_data(m, nid);
+	long sum = 0;
+	int z;
+
+	for (z = 0; z < PMM_MAX_NR_ZONES; z++)
+		sum += event ? (long)pmm_zone_event(m, &pgdat->node_zones[z], item) :
+			       __atomic_load_n(&pgdat->node_zones[z].vm_stat[item], __ATOMIC_RELAXED);
+	return sum > 0 ? (unsigned long)sum : 0;
+}
+
+int pmm_print_node_vmstat(const struct pmm_machine *m, int nid, FILE *f)
+{
+	const pmm_pg_data_t *pgdat;
+	unsigned int i;
+	int err = node_ok(m, nid);
+
+	if (err)
+		return err;
+	pgdat = pmm_node_data(m, nid);
+	for (i = 0; i < PMM_NR_VM_ZONE_STAT_ITEMS; i++)
+		if (zone_stat_shown(m, (int)i))
+			fprintf(f, "%s %lu\n", pmm_zone_stat_names[i], node_zone_sum(m, nid, i, false));
+	for (i = 0; i < PMM_NR_VM_NUMA_EVENT_ITEMS; i++)
+		fprintf(f, "%s %lu\n", pmm_numa_stat_names[i],
+			node_zone_sum(m, nid, PMM_NR_ZONE_EVENTS + i, true));
+	for (i = 0; i < PMM_NR_VM_NODE_STAT_ITEMS; i++)
+		if (node_stat_shown(m, (int)i)) {
+			long v = __atomic_load_n(&pgdat->vm_stat[i], __ATOMIC_RELAXED);
+
+			fprintf(f, "%s %lu\n", pmm_node_stat_names[i], v > 0 ? (unsigned long)v : 0);
+		}
+	return ferror(f) ? -EIO : 0;
+}
+
+int pmm_print_node_numastat(const struct pmm_machine *m, int nid, FILE *f)
+{
+	static const char *const names[] = { "numa_hit", "numa_miss", "numa_foreign",
+					     "interleave_hit", "local_node", "other_node" };
+	unsigned int i;
+	int err = node_ok(m, nid);
+
+	if (err)
+		return err;
+	/* NUMA_HIT .. NUMA_OTHER, the order of enum numa_stat_item */
+	for (i = 0; i < PMM__ARRAY_SIZE(names); i++)
+		fprintf(f, "%s %lu\n", names[i], node_zone_sum(m, nid, PMM_NR_ZONE_EVENTS + i, true));
+	return ferror(f) ? -EIO : 0;
+}

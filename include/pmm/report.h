@@ -140,6 +140,54 @@ PMM_API int pmm_print_meminfo(const struct pmm_machine *m, FILE *f);
  */
 PMM_API int pmm_print_node_meminfo(const struct pmm_machine *m, int nid, FILE *f);
 
+/**
+ * pmm_print_node_vmstat - /sys/devices/system/node/nodeN/vmstat
+ * @nid: an online node
+ *
+ * The node's zone counters summed, its NUMA events, its node counters, in
+ * the order of drivers/base/node.c's node_read_vmstat().
+ * Return: 0; -EINVAL for a node that is not online; -ENOENT for a kernel
+ * built without NUMA (no such file); -EIO if writing failed.
+ */
+PMM_API int pmm_print_node_vmstat(const struct pmm_machine *m, int nid, FILE *f);
+
+/**
+ * pmm_print_node_numastat - /sys/devices/system/node/nodeN/numastat
+ * (numa_hit, numa_miss, numa_foreign, interleave_hit, local_node, other_node)
+ * Return: as pmm_print_node_vmstat().
+ */
+PMM_API int pmm_print_node_numastat(const struct pmm_machine *m, int nid, FILE *f);
+
+/**
+ * pmm_print_iomem - /proc/iomem's System RAM lines (as root reads them)
+ *
+ * The RAM ranges of the machine (memblock's, and memory hot-added since),
+ * page-aligned, one "START-END : System RAM" line each; firmware's other
+ * resources (Reserved, PCI, ROMs) are not modelled.
+ * Return: 0; -EIO if writing failed.
+ */
+PMM_API int pmm_print_iomem(const struct pmm_machine *m, FILE *f);
+
+/**
+ * pmm_export - write the machine as the sysfs and procfs files tools read
+ * @m: machine
+ * @dir: a directory (created if missing) that becomes the root: DIR/sys/...,
+ *       DIR/proc/...; files there already are overwritten
+ *
+ * Writes devices/system/node/ (possible, online, has_*, nodeN/{cpulist,
+ * cpumap, distance, meminfo, numastat, vmstat, memoryM}), devices/system/
+ * memory/ (block_size_bytes, auto_online_blocks, memoryN/{state, phys_index,
+ * valid_zones, removable, phys_device, nodeN}), devices/system/cpu/ (online,
+ * possible, present, cpuN/{online, topology/...}, cpuN/nodeM) and
+ * proc/{zoneinfo, buddyinfo, pagetypeinfo, vmstat, meminfo, iomem, cpuinfo}:
+ * enough for `lsmem --sysroot DIR`, `HWLOC_FSROOT=DIR lstopo`, numactl's
+ * and numastat's readers (docs/export.md).
+ * Context: reads the machine; other threads may change it meanwhile.
+ * Return: 0; -errno of the first file that could not be written (the
+ * message names it in the machine's log).
+ */
+PMM_API int pmm_export(const struct pmm_machine *m, const char *dir);
+
 struct pmm_zone;
 
 /**

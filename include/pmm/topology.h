@@ -103,6 +103,14 @@ PMM_API int pmm_nr_cpus(const struct pmm_machine *m);
 PMM_API int pmm_cpu_to_node(const struct pmm_machine *m, int cpu);
 
 /**
+ * pmm_node_distance - node_distance(): the distance from node @from to @to
+ * (10 to itself; as nodeN/distance and the SLIT give it)
+ * Context: any.
+ * Return: the distance; -EINVAL for a node that is not possible.
+ */
+PMM_API int pmm_node_distance(const struct pmm_machine *m, int from, int to);
+
+/**
  * pmm_set_cpu - declare the simulated CPU the calling thread runs on
  * @m: machine
  * @cpu: a CPU of @m, or -1 to go back to the default (inherited from the host CPU)

@@ -36,6 +36,9 @@ static const struct command {
 	{ "meminfo", "/proc/meminfo" },
 	{ "node-meminfo", "/sys/devices/system/node/nodeN/meminfo of every online node" },
 	{ "summary", "memory model, nodes, ranges, zones and sections" },
+	{ "export", "DIR: the machine as the sysfs and procfs files tools read, under DIR\n"
+		    "(DIR/sys/devices/system/{node,memory,cpu}, DIR/proc/{zoneinfo,meminfo,...}):\n"
+		    "lsmem --sysroot DIR, HWLOC_FSROOT=DIR lstopo (docs/export.md)" },
 	{ "describe", "the machine as a description file (docs/machine-format.md), from any\n"
 		      "input: a host, a boot log or a topology becomes a file to edit and\n"
 		      "boot with --machine (nothing is booted)" },
@@ -98,7 +101,8 @@ static void command_usage(const struct command *c)
 	const char *p = c->help, *nl;
 
 	printf("usage: pmm [machine options] %s%s\n", c->name,
-	       strcmp(c->name, "replay") ? "" : " TRACE [--csv FILE] [--interval N]");
+	       !strcmp(c->name, "replay") ? " TRACE [--csv FILE] [--interval N]" :
+	       !strcmp(c->name, "export") ? " DIR" : "");
 	for (; (nl = strchr(p, '\n')); p = nl + 1)
 		printf("  %.*s\n", (int)(nl - p), p);
 	printf("  %s\n(pmm -h lists the machine options)\n", p);
@@ -280,7 +284,7 @@ int main(int argc, char **argv)
 	const char *machine = NULL, *dmesg = NULL, *extra_cmdline = NULL, *online = NULL;
 	const char *offline = NULL;
 	const char *xml = NULL, *synthetic = NULL, *arch = NULL;
-	const char *trace = NULL, *csv = NULL;
+	const char *trace = NULL, *csv = NULL, *export_dir = NULL;
 	unsigned long interval = 0;
 	static const char *const with_argument[] = {
 		"--machine", "--dmesg", "--hwloc-xml", "--synthetic", "--arch", "--memory-per-node",
@@ -383,6 +387,8 @@ int main(int argc, char **argv)
 			return 2;
 		} else if (!strcmp(cmd, "replay") && !trace && strcmp(a, "replay")) {
 			trace = a;
+		} else if (!strcmp(cmd, "export") && !export_dir && strcmp(a, "export")) {
+			export_dir = a;
 		} else if (cmd_given) {
 			fprintf(stderr, "pmm: %s: one command at a time (%s was given)\n", a, cmd);
 			return 2;
@@ -407,6 +413,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(cmd, "replay") && !trace) {
 		fprintf(stderr, "pmm: replay: which trace? pmm [machine options] replay TRACE\n");
+		return 2;
+	}
+	if (!strcmp(cmd, "export") && !export_dir) {
+		fprintf(stderr, "pmm: export: where to? pmm [machine options] export DIR\n");
 		return 2;
 	}
 	if ((csv || interval) && strcmp(cmd, "replay")) {
@@ -508,6 +518,8 @@ int main(int argc, char **argv)
 		err = pmm_print_extfrag(m, stdout, PMM_UNUSABLE_INDEX);
 	else if (!strcmp(cmd, "memory-tiers"))
 		err = pmm_print_memory_tiers(m, stdout);
+	else if (export_dir)
+		err = pmm_export(m, export_dir);
 	else if (trace && replay(m, trace, csv, interval)) {
 		pmm_shutdown(m);
 		return 1;	/* the replay said why */
