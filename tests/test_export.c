@@ -20,7 +20,8 @@
 #define M	(1ULL << 20)
 #define G	(1ULL << 30)
 
-/* three nodes (the third with one CPU), distances 16/22/28, a DIMM hot-added offline to node 2 */
+/* three nodes (the third with one CPU), distances 16/22/28, a DIMM hot-added offline to node 2
+ * (FLATMEM has no memory hotplug: no DIMM, no memory blocks) */
 static struct pmm_machine *boot3(void)
 {
 	struct pmm_machine_desc *d;
@@ -32,7 +33,8 @@ static struct pmm_machine *boot3(void)
 	assert_int_equal(pmm_machine_desc_add_memory(d, M, G, 0, 0), 0);
 	assert_int_equal(pmm_machine_desc_add_memory(d, 4 * G, 5 * G, 1, 0), 0);
 	assert_int_equal(pmm_machine_desc_add_memory(d, 5 * G, 5 * G + 512 * M, 2, 0), 0);
-	assert_int_equal(pmm_machine_desc_add_hotplug(d, 6 * G, 6 * G + 512 * M, 2), 0);
+	if (!PMM_CONFIG_FLATMEM)
+		assert_int_equal(pmm_machine_desc_add_hotplug(d, 6 * G, 6 * G + 512 * M, 2), 0);
 	assert_int_equal(pmm_machine_desc_set_cmdline(d, "memhp_default_state=offline"), 0);
 	assert_int_equal(pmm_machine_desc_set_distance(d, 0, 1, 16), 0);
 	assert_int_equal(pmm_machine_desc_set_distance(d, 1, 0, 16), 0);
@@ -84,6 +86,14 @@ static void test_lsmem(void **state)
 
 	(void)state;
 	export_to(m, dir);
+	if (PMM_CONFIG_FLATMEM) {	/* as a kernel without CONFIG_MEMORY_HOTPLUG: no directory */
+		snprintf(cmd, sizeof(cmd), "%s/sys/devices/system/memory", dir);
+		assert_int_equal(access(cmd, F_OK), -1);
+		assert_int_equal(pmm_memory_block_count(m), 0);
+		remove_dir(dir);
+		pmm_shutdown(m);
+		return;
+	}
 	snprintf(cmd, sizeof(cmd), "lsmem --sysroot '%s' -a -r -n -o BLOCK,STATE,NODE,ZONES", dir);
 	out = run(cmd);
 	line = out;
@@ -192,9 +202,12 @@ static void test_proc_files(void **state)
 	free(report);
 	snprintf(path, sizeof(path), "%s/proc/iomem", dir);
 	file = pmm_test_read_file(path);
-	assert_string_equal(file, "00100000-3fffffff : System RAM\n"
-				  "100000000-15fffffff : System RAM\n"
-				  "180000000-19fffffff : System RAM\n");
+	assert_string_equal(file, PMM_CONFIG_FLATMEM ?
+			    "00100000-3fffffff : System RAM\n"
+			    "100000000-15fffffff : System RAM\n" :
+			    "00100000-3fffffff : System RAM\n"
+			    "100000000-15fffffff : System RAM\n"
+			    "180000000-19fffffff : System RAM\n");
 	free(file);
 	snprintf(path, sizeof(path), "%s/sys/devices/system/node/node1/distance", dir);
 	file = pmm_test_read_file(path);

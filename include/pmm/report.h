@@ -169,6 +169,24 @@ PMM_API int pmm_print_node_numastat(const struct pmm_machine *m, int nid, FILE *
 PMM_API int pmm_print_iomem(const struct pmm_machine *m, FILE *f);
 
 /**
+ * pmm_print_report_json - a report as one JSON document (docs/json.md)
+ * @m: machine
+ * @report: "boot-log", "zoneinfo", "node-states", "memory-blocks",
+ *          "buddyinfo", "pagetypeinfo", "extfrag", "unusable",
+ *          "memory-tiers", "vmstat", "meminfo", "node-meminfo" or "summary"
+ * @f: where to write it
+ *
+ * {"schema": 1, "report": NAME, "kernel": "6.12", "pmm": VERSION, "data":
+ * {...}}: the figures of the text report as numbers, per node and zone as
+ * objects. The schema number grows when a field changes meaning or goes;
+ * fields are only added within one schema.
+ * Context: reads the machine.
+ * Return: 0; -ENOENT for an unknown report or one without a JSON form
+ * (the diagram); -EINVAL for NULL arguments; -ENOMEM; -EIO.
+ */
+PMM_API int pmm_print_report_json(const struct pmm_machine *m, const char *report, FILE *f);
+
+/**
  * pmm_export - write the machine as the sysfs and procfs files tools read
  * @m: machine
  * @dir: a directory (created if missing) that becomes the root: DIR/sys/...,

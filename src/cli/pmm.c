@@ -58,7 +58,7 @@ static void usage(FILE *f)
 		"usage: pmm [--machine FILE | --dmesg FILE | --hwloc-xml FILE | --synthetic DESC | --host]\n"
 		"           [--arch ARCH] [--memory-per-node SIZE] [--cmdline \"PARAMS\"]\n"
 		"           [--online TYPE[:COUNT]] [--offline IDS] [--no-direct-map] [--no-bind]\n"
-		"           [--defer eager|deferred|on-demand] [COMMAND]\n"
+		"           [--defer eager|deferred|on-demand] [--format text|json] [COMMAND]\n"
 		"       pmm [machine options] replay TRACE [--csv FILE] [--interval N]\n"
 		"\n"
 		"Boots a simulated machine as Linux would and prints what it built.\n"
@@ -81,6 +81,8 @@ static void usage(FILE *f)
 		"                     (as DEFERRED_STRUCT_PAGE_INIT: in parallel) or on-demand\n"
 		"                     (as memory is allocated); default: on-demand when the eager\n"
 		"                     memmap would take over half of the host's available memory\n"
+		"  --format text|json the reports in the kernel's formats (text) or as JSON\n"
+		"                     (docs/json.md)\n"
 		"  --version          the version of pmm\n"
 		"A boot that takes over a second shows its progress on stderr (a terminal).\n"
 		"commands (pmm COMMAND -h says more):\n");
@@ -288,9 +290,9 @@ int main(int argc, char **argv)
 	unsigned long interval = 0;
 	static const char *const with_argument[] = {
 		"--machine", "--dmesg", "--hwloc-xml", "--synthetic", "--arch", "--memory-per-node",
-		"--cmdline", "--online", "--offline", "--defer", "--csv", "--interval",
+		"--cmdline", "--online", "--offline", "--defer", "--csv", "--interval", "--format",
 	};
-	bool help = false, cmd_given = false;
+	bool help = false, cmd_given = false, json = false;
 	unsigned long long per_node = 0;
 	const char *cmd = "boot-log";
 	struct pmm_machine_desc *desc = NULL;
@@ -358,6 +360,14 @@ int main(int argc, char **argv)
 					mode);
 				return 2;
 			}
+		} else if (!strcmp(a, "--format") && i + 1 < argc) {
+			const char *fmt = argv[++i];
+
+			if (strcmp(fmt, "text") && strcmp(fmt, "json")) {
+				fprintf(stderr, "pmm: --format %s: text or json\n", fmt);
+				return 2;
+			}
+			json = !strcmp(fmt, "json");
 		} else if (!strcmp(a, "--csv") && i + 1 < argc) {
 			csv = argv[++i];
 		} else if (!strcmp(a, "--interval") && i + 1 < argc) {
@@ -421,6 +431,12 @@ int main(int argc, char **argv)
 	}
 	if ((csv || interval) && strcmp(cmd, "replay")) {
 		fprintf(stderr, "pmm: --csv and --interval go with replay\n");
+		return 2;
+	}
+	if (json && (!strcmp(cmd, "diagram") || !strcmp(cmd, "replay") || !strcmp(cmd, "export") ||
+		     !strcmp(cmd, "describe"))) {
+		fprintf(stderr, "pmm: --format json: %s has no JSON form (describe writes JSON "
+			"already)\n", cmd);
 		return 2;
 	}
 	if (per_node && !xml && !synthetic) {
@@ -492,7 +508,9 @@ int main(int argc, char **argv)
 		pmm_shutdown(m);
 		return 1;
 	}
-	if (!strcmp(cmd, "boot-log"))
+	if (json)
+		err = pmm_print_report_json(m, cmd, stdout);
+	else if (!strcmp(cmd, "boot-log"))
 		fputs(pmm_boot_log(m), stdout);
 	else if (!strcmp(cmd, "zoneinfo"))
 		err = pmm_print_zoneinfo(m, stdout);
