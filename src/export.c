@@ -76,14 +76,22 @@ static FILE *open_file(struct exporter *x, const char *rel)
 	return f;
 }
 
+/* close ROOT/@rel after writing it (@err: what its writer returned; -ENOENT:
+ * the machine's kernel has no such file, which goes again) */
 static void close_file(struct exporter *x, FILE *f, const char *rel, int err)
 {
+	char path[4096];
+
 	if (!f)
 		return;
 	if (fclose(f) && !err)
 		err = -errno;
-	if (err && err != -ENOENT)
+	if (err == -ENOENT) {
+		snprintf(path, sizeof(path), "%s/%s", x->root, rel);
+		unlink(path);
+	} else if (err) {
 		failed(x, err, rel);
+	}
 }
 
 static void put(struct exporter *x, const char *rel, const char *fmt, ...)

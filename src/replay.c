@@ -383,8 +383,8 @@ static int replay_alloc(struct pmm_replay *r, const struct event *ev)
 		gfp = (gfp & ~__PMM_GFP_NOFAIL) | __PMM_GFP_RETRY_MAYFAIL;
 		r->st.nofail_demoted++;
 	}
-	if (order > r->m->max_page_order) {
-		r->st.alloc_failed[PMM_NR_PAGE_ORDERS - 1]++;
+	if (order > r->m->max_page_order) {	/* beyond this machine's MAX_PAGE_ORDER */
+		r->st.alloc_failed[PMM__MIN(order, PMM_NR_PAGE_ORDERS - 1U)]++;
 		return 0;
 	}
 	page = pmm_alloc_pages(r->m, gfp | __PMM_GFP_NOWARN, order);

@@ -190,10 +190,12 @@ static int per_order_json(const struct pmm_machine *m, json_t *data, int which)
 	int nid, z;
 
 	for_each_zone_of(m, nid, z, pgdat, zone) {
-		json_t *o_json = zone_id(pgdat, zone), *arr = json_array();
+		json_t *o_json, *arr;
 
 		if (!pmm_populated_zone(zone) && which)
-			continue;
+			continue;	/* debugfs lists populated zones only */
+		o_json = zone_id(pgdat, zone);
+		arr = json_array();
 		for (o = 0; o <= m->max_page_order; o++) {
 			if (which == 0)
 				json_array_append_new(arr, json_integer((json_int_t)

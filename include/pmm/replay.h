@@ -47,7 +47,10 @@ struct pmm_replay_opts {
 	/* Movable allocations (__GFP_MOVABLE) go on the LRU lists as anonymous
 	 * folios, so that compaction and offlining can move them, as the
 	 * kernel moves user memory. Needs the machine's migrate_page callback
-	 * to call pmm_replay_migrate_page() (pmm's CLI does). */
+	 * to call pmm_replay_migrate_page() (pmm's CLI does), the daemons run
+	 * inline (PMM_BOOT_INLINE_DAEMONS: the map has one writer), and a
+	 * reclaim_folio callback, if the machine has one, to refuse these
+	 * folios (they have no contents to swap). */
 	bool		lru;
 };
 
@@ -57,7 +60,8 @@ struct pmm_replay_stats {
 	unsigned long	events;		/* kmem events understood */
 	unsigned long	allocs;		/* mm_page_alloc replayed, pmm gave a page */
 	unsigned long	alloc_pages;	/* their pages (sum of 2^order) */
-	unsigned long	alloc_failed[PMM_NR_PAGE_ORDERS];	/* pmm gave nothing, by order */
+	unsigned long	alloc_failed[PMM_NR_PAGE_ORDERS];	/* pmm gave nothing, by order
+								 * (the last: that order or above) */
 	unsigned long	kernel_alloc_failed;	/* allocations the traced kernel failed (pfn -1) */
 	unsigned long	frees;		/* mm_page_free of a page the replay holds: freed */
 	unsigned long	free_pages;	/* their pages */
