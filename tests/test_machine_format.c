@@ -495,7 +495,8 @@ static char *write_json(const struct pmm_machine_desc *d)
 /*
  * @d written as a file and read back: written again, the same file (every
  * field kept); and, up to 8 GiB of memory (the boots cost what the memmap
- * costs), the same machine: boot log and zoneinfo alike.
+ * costs) and in the VMEMMAP build, the same machine: boot log and zoneinfo
+ * alike.
  */
 static void assert_round_trip(struct pmm_machine_desc *d, const char *what)
 {
@@ -514,7 +515,9 @@ static void assert_round_trip(struct pmm_machine_desc *d, const char *what)
 	free(again);
 	for (i = 0; i < d->nr_memory; i++)
 		bytes += d->memory[i].end - d->memory[i].start;
-	if (bytes > (8ULL << 30)) {
+	/* the boots compare what the writer kept, which no memory model changes:
+	 * once, in the VMEMMAP build (the others' CI time goes to their own tests) */
+	if (bytes > (8ULL << 30) || !PMM_CONFIG_SPARSEMEM_VMEMMAP) {
 		pmm_machine_desc_destroy(back);
 		free(text);
 		return;
