@@ -17,8 +17,8 @@
 #include "pmm_test.h"
 
 #define M	(1ULL << 20)
+/* the shared fixtures' trace (3.4 MB, not copied into the repository) */
 #define TRACE_DIR	PMM_FIXTURES_DIR "/../traces/x86_64-1node-2G-trace"
-#define REPO_TRACE_DIR	PMM_REPO_FIXTURES_DIR "/traces/x86_64-1node-2G-trace"
 
 static struct pmm_machine *boot_small(void)
 {
@@ -231,7 +231,7 @@ static long summary_after(const char *summary, const char *prefix)
  */
 static void test_kernel_trace(void **state)
 {
-	const char *dir = access(TRACE_DIR "/trace.txt.gz", R_OK) ? REPO_TRACE_DIR : TRACE_DIR;
+	const char *dir = TRACE_DIR;
 	char path[512], *summary, *json;
 	struct pmm_machine_desc *d;
 	struct pmm_replay_opts opts = { .lru = true };
@@ -242,6 +242,10 @@ static void test_kernel_trace(void **state)
 	long allocs, frees, batched, zone_locked, drains, extfrag, pages_alloc, pages_freed;
 
 	(void)state;
+	if (access(TRACE_DIR "/trace.txt.gz", R_OK)) {	/* a checkout without ../shared */
+		print_message("no %s: skipped\n", TRACE_DIR "/trace.txt.gz");
+		skip();
+	}
 	snprintf(path, sizeof(path), "%s/trace_summary.txt", dir);
 	summary = pmm_test_read_file(path);
 	snprintf(path, sizeof(path), "%s/machine.json", dir);
