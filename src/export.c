@@ -169,23 +169,13 @@ static int cmp_range(const void *a, const void *b)
 
 int pmm_print_iomem(const struct pmm_machine *m, FILE *f)
 {
-	const struct pmm__memblock_type *mem = &m->memblock.memory;
-	unsigned int n = mem->cnt + m->nr_hotplug, i, k = 0;
+	unsigned int n = m->memblock.memory.cnt + m->nr_hotplug, i, k = 0;
 	unsigned long long (*r)[2] = pmm__calloc(n ? n : 1, sizeof(*r));
-	unsigned long long page = 1ULL << m->view.page_shift;
+	unsigned long long page = 1ULL << m->view.page_shift, s, e;
 
 	if (!r)
 		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		unsigned long long s, e;
-
-		if (i < mem->cnt) {
-			s = mem->regions[i].base;
-			e = s + mem->regions[i].size;
-		} else {
-			s = m->hotplug[i - mem->cnt].start;
-			e = m->hotplug[i - mem->cnt].end;
-		}
+	for (i = 0; pmm__ram_range(m, i, &s, &e); i++) {
 		s = PMM__ALIGN(s, page);
 		e &= ~(page - 1);
 		if (s < e) {
@@ -195,7 +185,8 @@ int pmm_print_iomem(const struct pmm_machine *m, FILE *f)
 	}
 	qsort(r, k, sizeof(*r), cmp_range);
 	for (i = 0; i < k; i++) {
-		unsigned long long s = r[i][0], e = r[i][1];
+		s = r[i][0];
+		e = r[i][1];
 
 		while (i + 1 < k && r[i + 1][0] == e)	/* touching ranges are one resource */
 			e = r[++i][1];

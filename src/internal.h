@@ -615,6 +615,10 @@ void pmm__prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned i
 /* free_pages_prepare(): an allocation whose last reference went becomes a
  * plain free block of @order (compound state and owner marks cleared) */
 void pmm__free_pages_prepare(struct pmm_page *page, unsigned int order);
+/* memory.c: RAM range @i of the machine, memblock's then those hot-added since,
+ * as [*start, *end); false past the last (/proc/iomem, meminfo's DirectMap) */
+bool pmm__ram_range(const struct pmm_machine *m, unsigned int i, unsigned long long *start,
+		    unsigned long long *end);
 /* memory.c: the names sysfs prints for memory blocks (drivers/base/memory.c) */
 const char *pmm__online_type_name(int type);
 const char *pmm__memory_block_state_name(enum pmm_memory_block_state state);

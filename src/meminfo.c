@@ -232,23 +232,13 @@ static void direct_map_range(unsigned long long s, unsigned long long e, unsigne
 static void direct_map_sizes(const struct pmm_machine *m, unsigned long long *small_kb,
 			     unsigned long long *large_kb, unsigned int *large_mb)
 {
-	const struct pmm__memblock_type *mem = &m->memblock.memory;
 	unsigned long long large = m->arch->id == PMM_ARCH_X86_32 ? 4ULL * SZ_1M : 2ULL * SZ_1M;
 	unsigned long long limit = m->arch->id == PMM_ARCH_X86_64 ? ~0ULL :
 				   (unsigned long long)m->max_low_pfn << m->view.page_shift;
-	unsigned long long small = SZ_1M, big = 0;
+	unsigned long long small = SZ_1M, big = 0, s, e;
 	unsigned int i;
 
-	for (i = 0; i < mem->cnt + m->nr_hotplug; i++) {
-		unsigned long long s, e;
-
-		if (i < mem->cnt) {
-			s = mem->regions[i].base;
-			e = s + mem->regions[i].size;
-		} else {
-			s = m->hotplug[i - mem->cnt].start;
-			e = m->hotplug[i - mem->cnt].end;
-		}
+	for (i = 0; pmm__ram_range(m, i, &s, &e); i++) {
 		s = PMM__MAX(s, (unsigned long long)SZ_1M);
 		e = PMM__MIN(e, limit);
 		if (s < e)

@@ -225,6 +225,23 @@ int pmm_memory_block_info(const struct pmm_machine *m, unsigned long idx,
 	return 0;
 }
 
+bool pmm__ram_range(const struct pmm_machine *m, unsigned int i, unsigned long long *start,
+		    unsigned long long *end)
+{
+	const struct pmm__memblock_type *mem = &m->memblock.memory;
+
+	if (i < mem->cnt) {
+		*start = mem->regions[i].base;
+		*end = *start + mem->regions[i].size;
+		return true;
+	}
+	if (i - mem->cnt >= m->nr_hotplug)
+		return false;
+	*start = m->hotplug[i - mem->cnt].start;
+	*end = m->hotplug[i - mem->cnt].end;
+	return true;
+}
+
 static const char *const online_type_names[] = { "offline", "online", "online_kernel",
 						 "online_movable" };
 

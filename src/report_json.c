@@ -70,28 +70,28 @@ static json_t *name_values(const char *text, const char *prefix)
 	return o;
 }
 
-static int vmstat_json(const struct pmm_machine *m, json_t *data)
+/* a "name value" report (@print) as data.@key */
+static int name_value_report(const struct pmm_machine *m, json_t *data, const char *key,
+			     int (*print)(const struct pmm_machine *, FILE *))
 {
 	int err;
-	char *text = capture(m, pmm_print_vmstat, &err);
+	char *text = capture(m, print, &err);
 
 	if (!text)
 		return err;
-	json_object_set_new(data, "vmstat", name_values(text, NULL));
+	json_object_set_new(data, key, name_values(text, NULL));
 	free(text);
 	return 0;
 }
 
+static int vmstat_json(const struct pmm_machine *m, json_t *data)
+{
+	return name_value_report(m, data, "vmstat", pmm_print_vmstat);
+}
+
 static int meminfo_json(const struct pmm_machine *m, json_t *data)
 {
-	int err;
-	char *text = capture(m, pmm_print_meminfo, &err);
-
-	if (!text)
-		return err;
-	json_object_set_new(data, "meminfo_kb", name_values(text, NULL));
-	free(text);
-	return 0;
+	return name_value_report(m, data, "meminfo_kb", pmm_print_meminfo);
 }
 
 static int node_meminfo_json(const struct pmm_machine *m, json_t *data)
