@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: MIT
-/* A human-readable summary of a booted machine (pmm_dump_machine). */
+/*
+ * A human-readable summary of a booted machine (pmm_dump_machine), and the
+ * gfp flags by name (mm/debug.c's gfpflag_names, here read as well as written).
+ */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -363,4 +369,110 @@ int pmm_check(struct pmm_machine *m)
 	if (bad)
 		return -EUCLEAN;
 	return nomem ? -ENOMEM : 0;
+}
+
+/* ---- gfp flags by name (mm/debug.c's gfpflag_names: kernel 6.12's __def_gfpflag_names) -- */
+
+#define GFP_IGNORED	0	/* known to the kernel, no effect in pmm */
+
+static const struct {
+	const char	*name;
+	pmm_gfp_t	gfp;
+} gfp_names[] = {
+	{ "GFP_TRANSHUGE", (PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_COMP | __PMM_GFP_NOMEMALLOC |
+			    __PMM_GFP_NOWARN | __PMM_GFP_DIRECT_RECLAIM) & ~__PMM_GFP_KSWAPD_RECLAIM },
+	{ "GFP_TRANSHUGE_LIGHT", (PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_COMP |
+				  __PMM_GFP_NOMEMALLOC | __PMM_GFP_NOWARN) & ~__PMM_GFP_RECLAIM },
+	{ "GFP_HIGHUSER_MOVABLE", PMM_GFP_HIGHUSER_MOVABLE },
+	{ "GFP_HIGHUSER", PMM_GFP_HIGHUSER },
+	{ "GFP_USER", PMM_GFP_USER },
+	{ "GFP_KERNEL_ACCOUNT", PMM_GFP_KERNEL },
+	{ "GFP_KERNEL", PMM_GFP_KERNEL },
+	{ "GFP_NOFS", __PMM_GFP_RECLAIM | __PMM_GFP_IO },
+	{ "GFP_ATOMIC", PMM_GFP_ATOMIC },
+	{ "GFP_NOIO", __PMM_GFP_RECLAIM },
+	{ "GFP_NOWAIT", PMM_GFP_NOWAIT },
+	{ "GFP_DMA", PMM_GFP_DMA },
+	{ "GFP_DMA32", PMM_GFP_DMA32 },
+	{ "__GFP_DMA", __PMM_GFP_DMA },
+	{ "__GFP_DMA32", __PMM_GFP_DMA32 },
+	{ "__GFP_HIGHMEM", __PMM_GFP_HIGHMEM },
+	{ "__GFP_HIGH", __PMM_GFP_HIGH },
+	{ "__GFP_ATOMIC", __PMM_GFP_HIGH },	/* before 6.3: access to reserves */
+	{ "__GFP_IO", __PMM_GFP_IO },
+	{ "__GFP_FS", __PMM_GFP_FS },
+	{ "__GFP_NOWARN", __PMM_GFP_NOWARN },
+	{ "__GFP_RETRY_MAYFAIL", __PMM_GFP_RETRY_MAYFAIL },
+	{ "__GFP_NOFAIL", __PMM_GFP_NOFAIL },
+	{ "__GFP_NORETRY", __PMM_GFP_NORETRY },
+	{ "__GFP_COMP", __PMM_GFP_COMP },
+	{ "__GFP_ZERO", __PMM_GFP_ZERO },
+	{ "__GFP_NOMEMALLOC", __PMM_GFP_NOMEMALLOC },
+	{ "__GFP_MEMALLOC", __PMM_GFP_MEMALLOC },
+	{ "__GFP_HARDWALL", __PMM_GFP_HARDWALL },
+	{ "__GFP_THISNODE", __PMM_GFP_THISNODE },
+	{ "__GFP_RECLAIMABLE", __PMM_GFP_RECLAIMABLE },
+	{ "__GFP_MOVABLE", __PMM_GFP_MOVABLE },
+	{ "__GFP_RECLAIM", __PMM_GFP_RECLAIM },
+	{ "__GFP_DIRECT_RECLAIM", __PMM_GFP_DIRECT_RECLAIM },
+	{ "__GFP_KSWAPD_RECLAIM", __PMM_GFP_KSWAPD_RECLAIM },
+	{ "__GFP_ACCOUNT", GFP_IGNORED },
+	{ "__GFP_WRITE", GFP_IGNORED },
+	{ "__GFP_ZEROTAGS", GFP_IGNORED },
+	{ "__GFP_SKIP_ZERO", GFP_IGNORED },
+	{ "__GFP_SKIP_KASAN", GFP_IGNORED },
+	{ "__GFP_SKIP_KASAN_POISON", GFP_IGNORED },
+	{ "__GFP_SKIP_KASAN_UNPOISON", GFP_IGNORED },
+	{ "__GFP_NOLOCKDEP", GFP_IGNORED },
+	{ "__GFP_NO_OBJ_EXT", GFP_IGNORED },
+	{ "__GFP_OTHER_NODE", GFP_IGNORED },
+	{ "__GFP_COLD", GFP_IGNORED },
+	{ "__GFP_NOTRACK", GFP_IGNORED },
+	{ "__GFP_NOACCOUNT", GFP_IGNORED },
+	{ "__GFP_REPEAT", __PMM_GFP_RETRY_MAYFAIL },	/* its name before 4.13 */
+	{ "__GFP_WAIT", __PMM_GFP_DIRECT_RECLAIM },	/* before 4.4 */
+};
+
+/* "GFP_KERNEL|__GFP_ZERO" (@len bytes, blanks around names allowed), "none" or "0" */
+int pmm__gfp_parse(const char *s, size_t len, pmm_gfp_t *gfp)
+{
+	const char *end = s + len;
+	pmm_gfp_t flags = 0;
+
+	while (s < end) {
+		const char *bar = memchr(s, '|', (size_t)(end - s));
+		const char *next = bar ? bar + 1 : end, *e = bar ? bar : end;
+		size_t n, i;
+
+		while (s < e && isspace((unsigned char)*s))
+			s++;
+		while (e > s && isspace((unsigned char)e[-1]))
+			e--;
+		n = (size_t)(e - s);
+		if ((n == 4 && !memcmp(s, "none", 4)) || (n == 1 && *s == '0')) {
+			if (bar || flags)	/* alone only */
+				return -EINVAL;
+		} else {
+			for (i = 0; i < PMM__ARRAY_SIZE(gfp_names); i++)
+				if (strlen(gfp_names[i].name) == n && !memcmp(gfp_names[i].name, s, n))
+					break;
+			if (i == PMM__ARRAY_SIZE(gfp_names))
+				return -EINVAL;
+			flags |= gfp_names[i].gfp;
+		}
+		s = next;
+		if (bar && s == end)	/* a trailing '|' */
+			return -EINVAL;
+	}
+	if (!len)
+		return -EINVAL;
+	*gfp = flags;
+	return 0;
+}
+
+int pmm_gfp_parse(const char *names, pmm_gfp_t *gfp)
+{
+	if (!names || !gfp)
+		return -EINVAL;
+	return pmm__gfp_parse(names, strlen(names), gfp);
 }

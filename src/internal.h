@@ -617,6 +617,8 @@ void pmm__prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned i
 void pmm__free_pages_prepare(struct pmm_page *page, unsigned int order);
 /* memory.c: RAM range @i of the machine, memblock's then those hot-added since,
  * as [*start, *end); false past the last (/proc/iomem, meminfo's DirectMap) */
+/* gfp flag names ("GFP_KERNEL|__GFP_ZERO", @len bytes) to flags: 0, or -EINVAL (debug.c) */
+int pmm__gfp_parse(const char *s, size_t len, pmm_gfp_t *gfp);
 bool pmm__ram_range(const struct pmm_machine *m, unsigned int i, unsigned long long *start,
 		    unsigned long long *end);
 /* memory.c: the names sysfs prints for memory blocks (drivers/base/memory.c) */

@@ -51,91 +51,6 @@ static const char *const event_names[] = {
 	[EV_PCPU_DRAIN] = "mm_page_pcpu_drain", [EV_EXTFRAG] = "mm_page_alloc_extfrag",
 };
 
-/* ---- gfp flags by name (show_gfp_flags(), kernel 6.12's __def_gfpflag_names) ------------- */
-
-#define GFP_IGNORED	0	/* known to the kernel, no effect in pmm */
-
-static const struct {
-	const char	*name;
-	pmm_gfp_t	gfp;
-} gfp_names[] = {
-	{ "GFP_TRANSHUGE", (PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_COMP | __PMM_GFP_NOMEMALLOC |
-			    __PMM_GFP_NOWARN | __PMM_GFP_DIRECT_RECLAIM) & ~__PMM_GFP_KSWAPD_RECLAIM },
-	{ "GFP_TRANSHUGE_LIGHT", (PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_COMP |
-				  __PMM_GFP_NOMEMALLOC | __PMM_GFP_NOWARN) & ~__PMM_GFP_RECLAIM },
-	{ "GFP_HIGHUSER_MOVABLE", PMM_GFP_HIGHUSER_MOVABLE },
-	{ "GFP_HIGHUSER", PMM_GFP_HIGHUSER },
-	{ "GFP_USER", PMM_GFP_USER },
-	{ "GFP_KERNEL_ACCOUNT", PMM_GFP_KERNEL },
-	{ "GFP_KERNEL", PMM_GFP_KERNEL },
-	{ "GFP_NOFS", __PMM_GFP_RECLAIM | __PMM_GFP_IO },
-	{ "GFP_ATOMIC", PMM_GFP_ATOMIC },
-	{ "GFP_NOIO", __PMM_GFP_RECLAIM },
-	{ "GFP_NOWAIT", PMM_GFP_NOWAIT },
-	{ "GFP_DMA", PMM_GFP_DMA },
-	{ "GFP_DMA32", PMM_GFP_DMA32 },
-	{ "__GFP_DMA", __PMM_GFP_DMA },
-	{ "__GFP_DMA32", __PMM_GFP_DMA32 },
-	{ "__GFP_HIGHMEM", __PMM_GFP_HIGHMEM },
-	{ "__GFP_HIGH", __PMM_GFP_HIGH },
-	{ "__GFP_ATOMIC", __PMM_GFP_HIGH },	/* before 6.3: access to reserves */
-	{ "__GFP_IO", __PMM_GFP_IO },
-	{ "__GFP_FS", __PMM_GFP_FS },
-	{ "__GFP_NOWARN", __PMM_GFP_NOWARN },
-	{ "__GFP_RETRY_MAYFAIL", __PMM_GFP_RETRY_MAYFAIL },
-	{ "__GFP_NOFAIL", __PMM_GFP_NOFAIL },
-	{ "__GFP_NORETRY", __PMM_GFP_NORETRY },
-	{ "__GFP_COMP", __PMM_GFP_COMP },
-	{ "__GFP_ZERO", __PMM_GFP_ZERO },
-	{ "__GFP_NOMEMALLOC", __PMM_GFP_NOMEMALLOC },
-	{ "__GFP_MEMALLOC", __PMM_GFP_MEMALLOC },
-	{ "__GFP_HARDWALL", __PMM_GFP_HARDWALL },
-	{ "__GFP_THISNODE", __PMM_GFP_THISNODE },
-	{ "__GFP_RECLAIMABLE", __PMM_GFP_RECLAIMABLE },
-	{ "__GFP_MOVABLE", __PMM_GFP_MOVABLE },
-	{ "__GFP_RECLAIM", __PMM_GFP_RECLAIM },
-	{ "__GFP_DIRECT_RECLAIM", __PMM_GFP_DIRECT_RECLAIM },
-	{ "__GFP_KSWAPD_RECLAIM", __PMM_GFP_KSWAPD_RECLAIM },
-	{ "__GFP_ACCOUNT", GFP_IGNORED },
-	{ "__GFP_WRITE", GFP_IGNORED },
-	{ "__GFP_ZEROTAGS", GFP_IGNORED },
-	{ "__GFP_SKIP_ZERO", GFP_IGNORED },
-	{ "__GFP_SKIP_KASAN", GFP_IGNORED },
-	{ "__GFP_SKIP_KASAN_POISON", GFP_IGNORED },
-	{ "__GFP_SKIP_KASAN_UNPOISON", GFP_IGNORED },
-	{ "__GFP_NOLOCKDEP", GFP_IGNORED },
-	{ "__GFP_NO_OBJ_EXT", GFP_IGNORED },
-	{ "__GFP_OTHER_NODE", GFP_IGNORED },
-	{ "__GFP_COLD", GFP_IGNORED },
-	{ "__GFP_NOTRACK", GFP_IGNORED },
-	{ "__GFP_NOACCOUNT", GFP_IGNORED },
-	{ "__GFP_REPEAT", __PMM_GFP_RETRY_MAYFAIL },	/* its name before 4.13 */
-	{ "__GFP_WAIT", __PMM_GFP_DIRECT_RECLAIM },	/* before 4.4 */
-};
-
-/* "GFP_KERNEL|__GFP_ZERO" (up to @len bytes), "none" or "0": the flags; false if a name is unknown */
-static bool parse_gfp(const char *s, size_t len, pmm_gfp_t *gfp)
-{
-	const char *end = s + len;
-
-	*gfp = 0;
-	if ((len == 4 && !memcmp(s, "none", 4)) || (len == 1 && *s == '0'))
-		return true;
-	while (s < end) {
-		const char *bar = memchr(s, '|', (size_t)(end - s));
-		size_t n = bar ? (size_t)(bar - s) : (size_t)(end - s), i;
-
-		for (i = 0; i < sizeof(gfp_names) / sizeof(gfp_names[0]); i++)
-			if (strlen(gfp_names[i].name) == n && !memcmp(gfp_names[i].name, s, n))
-				break;
-		if (i == sizeof(gfp_names) / sizeof(gfp_names[0]))
-			return false;
-		*gfp |= gfp_names[i].gfp;
-		s += n + (bar ? 1 : 0);
-	}
-	return true;
-}
-
 /* ---- one line -------------------------------------------------------------------------------- */
 
 struct event {
@@ -168,7 +83,7 @@ static bool parse_field(struct event *ev, const char *tok, size_t len)
 	klen = (size_t)(eq - tok);
 	vlen = len - klen - 1;
 	if (klen == 9 && !memcmp(tok, "gfp_flags", 9)) {
-		ev->has_gfp = parse_gfp(eq + 1, vlen, &ev->gfp);
+		ev->has_gfp = pmm__gfp_parse(eq + 1, vlen, &ev->gfp) == 0;
 		return ev->has_gfp;
 	}
 	if (vlen == 0 || vlen >= sizeof(num))

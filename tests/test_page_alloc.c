@@ -224,6 +224,33 @@ static void test_gfp_zone(void **state)
 }
 
 /* pages land in the zone gfp asks for, and HighMem ones on 32-bit */
+/* names as the kernel prints them, to the values of include/linux/gfp_types.h */
+static void test_gfp_parse(void **state)
+{
+	pmm_gfp_t gfp = 0x12345;
+
+	(void)state;
+	assert_int_equal(pmm_gfp_parse("GFP_KERNEL", &gfp), 0);
+	assert_int_equal(gfp, 0xcc0);
+	assert_int_equal(pmm_gfp_parse("GFP_HIGHUSER_MOVABLE|__GFP_COMP", &gfp), 0);
+	assert_int_equal(gfp, 0x140cca);
+	assert_int_equal(pmm_gfp_parse(" GFP_NOWAIT | __GFP_NOWARN ", &gfp), 0);
+	assert_int_equal(gfp, 0x2800);
+	assert_int_equal(pmm_gfp_parse("GFP_KERNEL_ACCOUNT|__GFP_ACCOUNT", &gfp), 0);
+	assert_int_equal(gfp, 0xcc0);	/* accounting is not modelled */
+	assert_int_equal(pmm_gfp_parse("none", &gfp), 0);
+	assert_int_equal(gfp, 0);
+	gfp = 7;
+	assert_int_equal(pmm_gfp_parse("", &gfp), -EINVAL);
+	assert_int_equal(pmm_gfp_parse("GFP_KERNEL|", &gfp), -EINVAL);
+	assert_int_equal(pmm_gfp_parse("|GFP_KERNEL", &gfp), -EINVAL);
+	assert_int_equal(pmm_gfp_parse("GFP_KERNEL||__GFP_ZERO", &gfp), -EINVAL);
+	assert_int_equal(pmm_gfp_parse("GFP_KERNAL", &gfp), -EINVAL);
+	assert_int_equal(pmm_gfp_parse("none|GFP_KERNEL", &gfp), -EINVAL);
+	assert_int_equal(pmm_gfp_parse(NULL, &gfp), -EINVAL);
+	assert_int_equal(gfp, 7);	/* untouched on error */
+}
+
 static void test_gfp_allocations(void **state)
 {
 	static const struct {
@@ -1232,6 +1259,7 @@ int main(void)
 		cmocka_unit_test(test_split_and_merge),
 		cmocka_unit_test(test_fallback_and_stealing),
 		cmocka_unit_test(test_gfp_zone),
+		cmocka_unit_test(test_gfp_parse),
 		cmocka_unit_test(test_gfp_allocations),
 		cmocka_unit_test(test_gfp_zero),
 		cmocka_unit_test(test_zonelist_fallback_order),

@@ -66,6 +66,20 @@ typedef unsigned int pmm_gfp_t;
 #define PMM_GFP_TRANSHUGE	(PMM_GFP_HIGHUSER_MOVABLE | __PMM_GFP_COMP | __PMM_GFP_NOWARN)
 
 /**
+ * pmm_gfp_parse - gfp flags from their names, as the kernel prints them
+ * @names: names joined by '|' (blanks around them allowed), as tracepoints
+ *	and show_gfp_flags() print them: "GFP_KERNEL|__GFP_ZERO",
+ *	"GFP_HIGHUSER_MOVABLE|__GFP_COMP"; "none" or "0" alone for no flags.
+ *	Every name of kernel 6.12's gfpflag_names is known, and the older
+ *	__GFP_ATOMIC, __GFP_REPEAT and __GFP_WAIT; names of flags pmm has no
+ *	use for (__GFP_ACCOUNT, __GFP_WRITE, ...) are accepted and add nothing.
+ * @gfp: receives the flags (untouched on error)
+ * Context: any.
+ * Return: 0; -EINVAL for a NULL argument, an empty string or an unknown name.
+ */
+PMM_API int pmm_gfp_parse(const char *names, pmm_gfp_t *gfp);
+
+/**
  * pmm_gfp_zone - the highest zone an allocation may use (gfp_zone())
  * @m: machine (which zone types its architecture has)
  * @gfp: flags
