@@ -48,6 +48,46 @@ static void test_round_trip_every_pfn(void **state)
 	assert_int_equal(valid, PMM_CONFIG_FLATMEM ? PFN_LIMIT : NR_VALID_SPARSE);
 }
 
+/* the out-of-line forms of abi.h agree with the inline ones, and refuse what is not a page */
+static void test_abi_forms(void **state)
+{
+	static const unsigned long pfns[] = { 0, 0x9e, 0x8000, 0xbffff, 0x100000, PFN_LIMIT - 1 };
+	struct pmm_machine *m = *state;
+	long v;
+	size_t i;
+
+	for (i = 0; i < PMM__ARRAY_SIZE(pfns); i++) {
+		struct pmm_page *page = pmm_abi_pfn_to_page(m, pfns[i]);
+
+		assert_ptr_equal(page, pmm_pfn_to_page(m, pfns[i]));
+		assert_int_equal(pmm_abi_page_to_pfn(m, page), pfns[i]);
+		assert_int_equal(pmm_abi_page_nid(page), pmm_page_to_nid(page));
+		assert_int_equal(pmm_abi_page_zonenum(page), (int)pmm_page_zonenum(page));
+		assert_null(pmm_abi_page_address(m, page));	/* booted without a direct map */
+	}
+	assert_int_equal(pmm_abi_page_nid(pmm_abi_pfn_to_page(m, 0x9e)), 0);
+	assert_int_equal(pmm_abi_page_nid(pmm_abi_pfn_to_page(m, PFN_LIMIT - 1)), 1);
+	assert_null(pmm_abi_pfn_to_page(m, PFN_LIMIT));
+	assert_int_equal(pmm_abi_pfn_to_page(m, 0xc0000) != NULL, PMM_CONFIG_FLATMEM);
+	assert_int_equal(pmm_abi_page_to_pfn(m, NULL), ~0UL);
+	assert_int_equal(pmm_abi_page_to_pfn(m, (struct pmm_page *)&v), ~0UL);
+
+	assert_int_equal(pmm_abi_sizeof("pmm_boot_opts"), sizeof(struct pmm_boot_opts));
+	assert_int_equal(pmm_abi_sizeof("pmm_nodemask_t"), sizeof(pmm_nodemask_t));
+	assert_int_equal(pmm_abi_sizeof("pmm_page"), 0);
+	assert_int_equal(pmm_abi_offsetof("pmm_replay_stats", "last_ts"),
+			 offsetof(struct pmm_replay_stats, last_ts));
+	assert_int_equal(pmm_abi_offsetof("pmm_boot_opts", "progress_arg"),
+			 offsetof(struct pmm_boot_opts, progress_arg));
+	assert_int_equal(pmm_abi_offsetof("pmm_boot_opts", "nonsense"), (size_t)-1);
+	assert_int_equal(pmm_abi_constant("PMM_NR_PAGE_ORDERS", &v), 0);
+	assert_int_equal(v, PMM_NR_PAGE_ORDERS);
+	assert_int_equal(pmm_abi_constant("PMM_MAX_NUMNODES", &v), 0);
+	assert_int_equal(v, 1 << PMM_NODES_SHIFT);
+	assert_int_equal(pmm_abi_constant("NR_BOGUS", &v), -ENOENT);
+	assert_int_equal(pmm_abi_constant(NULL, &v), -EINVAL);
+}
+
 static void test_pfn_valid_holes(void **state)
 {
 	struct pmm_machine *m = *state;
@@ -263,6 +303,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip_every_pfn, setup_x86, teardown),
 		cmocka_unit_test_setup_teardown(test_pfn_valid_holes, setup_x86, teardown),
+		cmocka_unit_test_setup_teardown(test_abi_forms, setup_x86, teardown),
 		cmocka_unit_test_setup_teardown(test_boundaries, setup_x86, teardown),
 		cmocka_unit_test_setup_teardown(test_flags_encode_links, setup_x86, teardown),
 		cmocka_unit_test_setup_teardown(test_sections, setup_x86, teardown),

@@ -33,5 +33,6 @@
 #include <pmm/replay.h>
 #include <pmm/topology.h>
 #include <pmm/fault_inject.h>
+#include <pmm/abi.h>
 
 #endif /* PMM_PMM_H */
