@@ -139,7 +139,7 @@ static json_t *zone_id(const pmm_pg_data_t *pgdat, const struct pmm_zone *zone)
 	pmm_for_each_online_node(nid, m)							\
 		for (z = 0, pgdat = pmm_node_data(m, nid); z < PMM_MAX_NR_ZONES; z++)		\
 			if ((zone = &pgdat->node_zones[z]),					\
-			    pmm_zone_type_configured(m, (enum pmm_zone_type)z) && z != PMM_ZONE_DEVICE)
+			    pmm_zone_type_configured(m, (enum pmm_zone_type)z))
 
 static int zoneinfo_json(const struct pmm_machine *m, json_t *data)
 {
@@ -192,8 +192,8 @@ static int per_order_json(const struct pmm_machine *m, json_t *data, int which)
 	for_each_zone_of(m, nid, z, pgdat, zone) {
 		json_t *o_json, *arr;
 
-		if (!pmm_populated_zone(zone) && which)
-			continue;	/* debugfs lists populated zones only */
+		if (!pmm_populated_zone(zone))
+			continue;	/* buddyinfo and debugfs list populated zones only */
 		o_json = zone_id(pgdat, zone);
 		arr = json_array();
 		for (o = 0; o <= m->max_page_order; o++) {
