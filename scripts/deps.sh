@@ -2,7 +2,7 @@
 # Install what pmm needs to build and test on Debian 12 (run as root).
 # usage: scripts/deps.sh [--sanitize]   (also installs clang and its sanitizer runtime)
 set -e
-pkgs="cmake make gcc g++ pkg-config libhwloc-dev libnuma-dev libcmocka-dev libjansson-dev zlib1g-dev hwloc-nox util-linux"
+pkgs="cmake make gcc g++ pkg-config libhwloc-dev libnuma-dev libcmocka-dev libjansson-dev zlib1g-dev hwloc-nox util-linux python3 python3-pytest python3-matplotlib librsvg2-bin"
 [ "$1" = "--sanitize" ] && pkgs="$pkgs clang libclang-rt-14-dev"
 missing=
 for p in $pkgs; do
