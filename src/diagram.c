@@ -19,10 +19,8 @@ struct seg {
 };
 
 struct bank {
-	pmm_phys_addr_t	start, end;
-	int		nid;
-	int		first_seg, nr_segs;
-	bool		device;		/* a ZONE_DEVICE range */
+	struct pmm__bank	r;
+	int			first_seg, nr_segs;
 };
 
 /* Addresses rounded to MiB, printed as G when whole gigabytes. */
@@ -71,7 +69,7 @@ static void draw_row(FILE *f, const struct bank *banks, int nr_banks, const stru
 			box_width += segs[banks[b].first_seg + i].width + (i ? 1 : 0);
 		if (node_row) {
 			char name[32];
-			int w = snprintf(name, sizeof(name), "node %d", banks[b].nid);
+			int w = snprintf(name, sizeof(name), "node %d", banks[b].r.nid);
 
 			border[col] = '+';
 			memset(border + col + 1, '-', (size_t)box_width);
@@ -79,7 +77,7 @@ static void draw_row(FILE *f, const struct bank *banks, int nr_banks, const stru
 			names[col] = '|';
 			put(names, sizeof(names), col + 1 + (box_width - w) / 2, name);
 			names[col + box_width + 1] = '|';
-			format_addr(addr, sizeof(addr), banks[b].start);
+			format_addr(addr, sizeof(addr), banks[b].r.start);
 			if (col >= last_label_end) {
 				put(labels, sizeof(labels), col, addr);
 				last_label_end = col + (int)strlen(addr) + 1;
@@ -106,8 +104,8 @@ static void draw_row(FILE *f, const struct bank *banks, int nr_banks, const stru
 		}
 		col = box_start + box_width + 2;
 		/* the end of a bank is labelled unless the next bank starts there */
-		if (b + 1 == nr_banks || banks[b + 1].start != banks[b].end) {
-			format_addr(addr, sizeof(addr), banks[b].end);
+		if (b + 1 == nr_banks || banks[b + 1].r.start != banks[b].r.end) {
+			format_addr(addr, sizeof(addr), banks[b].r.end);
 			{
 				int at = col - 1 - (b + 1 == nr_banks ? 0 : (int)strlen(addr));
 
@@ -128,58 +126,22 @@ static void draw_row(FILE *f, const struct bank *banks, int nr_banks, const stru
 
 int pmm_print_diagram(const struct pmm_machine *m, FILE *f)
 {
-	const struct pmm__memblock_type *mem = &m->memblock.memory;
-	struct bank banks[4 * PMM_MAX_NUMNODES];
+	struct pmm__bank runs[PMM__MAX_BANKS];
+	struct bank banks[PMM__MAX_BANKS];
 	struct seg segs[MAX_SEGS];
 	int nr_banks = 0, nr_segs = 0, b, z;
 	pmm_phys_addr_t total = 0;
 	unsigned int i;
 
-	/* banks: runs of memory (boot, hot-added) or device memory of one node, in address order */
-	for (i = 0; i < mem->cnt + m->nr_hotplug + m->nr_pgmaps; i++) {
-		struct bank r = { 0 };
-		int k;
-
-		if (i < mem->cnt) {
-			r.start = mem->regions[i].base;
-			r.end = r.start + mem->regions[i].size;
-			r.nid = mem->regions[i].nid;
-		} else if (i < mem->cnt + m->nr_hotplug) {
-			r.start = m->hotplug[i - mem->cnt].start;
-			r.end = m->hotplug[i - mem->cnt].end;
-			r.nid = m->hotplug[i - mem->cnt].nid;
-		} else {
-			const struct pmm_dev_pagemap *pg = m->pgmaps[i - mem->cnt - m->nr_hotplug];
-
-			r.start = pg->range.start;
-			r.end = pg->range.end + 1;
-			r.nid = pg->nid;
-			r.device = true;
-		}
-		if (nr_banks == (int)PMM__ARRAY_SIZE(banks))
-			break;
-		for (k = nr_banks; k > 0 && banks[k - 1].start > r.start; k--)
-			banks[k] = banks[k - 1];
-		banks[k] = r;
-		nr_banks++;
-	}
-	/* runs of one node and kind merge */
-	for (b = 1, i = 1; b < nr_banks; b++) {
-		struct bank *prev = &banks[i - 1];
-
-		if (prev->nid == banks[b].nid && prev->device == banks[b].device)
-			prev->end = PMM__MAX(prev->end, banks[b].end);
-		else
-			banks[i++] = banks[b];
-	}
-	if (nr_banks)
-		nr_banks = (int)i;
+	nr_banks = pmm__memory_banks(m, runs, (int)PMM__ARRAY_SIZE(runs), true);
 	for (b = 0; b < nr_banks; b++)
-		total += banks[b].end - banks[b].start;
+		banks[b] = (struct bank){ .r = runs[b] };
+	for (b = 0; b < nr_banks; b++)
+		total += banks[b].r.end - banks[b].r.start;
 
 	/* segments: the node's zones within each bank */
 	for (b = 0; b < nr_banks; b++) {
-		const pmm_pg_data_t *pgdat = pmm_node_data(m, banks[b].nid);
+		const pmm_pg_data_t *pgdat = pmm_node_data(m, banks[b].r.nid);
 
 		banks[b].first_seg = nr_segs;
 		for (z = 0; z < PMM_MAX_NR_ZONES && nr_segs < MAX_SEGS; z++) {
@@ -189,12 +151,12 @@ int pmm_print_diagram(const struct pmm_machine *m, FILE *f)
 			struct seg *s = &segs[nr_segs];
 			size_t k;
 
-			if (!zone->spanned_pages || ze <= banks[b].start || zs >= banks[b].end)
+			if (!zone->spanned_pages || ze <= banks[b].r.start || zs >= banks[b].r.end)
 				continue;
-			if ((z == PMM_ZONE_DEVICE) != banks[b].device)
+			if ((z == PMM_ZONE_DEVICE) != banks[b].r.device)
 				continue;	/* device ranges show ZONE_DEVICE only, memory never */
-			s->start = PMM__MAX(zs, banks[b].start);
-			s->end = PMM__MIN(ze, banks[b].end);
+			s->start = PMM__MAX(zs, banks[b].r.start);
+			s->end = PMM__MIN(ze, banks[b].r.end);
 			snprintf(s->label, sizeof(s->label), "%s", zone->name);
 			for (k = 0; s->label[k]; k++)
 				if (s->label[k] >= 'a' && s->label[k] <= 'z')
@@ -202,12 +164,12 @@ int pmm_print_diagram(const struct pmm_machine *m, FILE *f)
 			nr_segs++;
 			banks[b].nr_segs++;
 		}
-		if (nr_segs < MAX_SEGS && !banks[b].device) {
+		if (nr_segs < MAX_SEGS && !banks[b].r.device) {
 			/* hot-added blocks not online yet, at the bank's end or making it up */
-			pmm_phys_addr_t tail = banks[b].nr_segs ? segs[nr_segs - 1].end : banks[b].start;
+			pmm_phys_addr_t tail = banks[b].nr_segs ? segs[nr_segs - 1].end : banks[b].r.start;
 
-			if (tail < banks[b].end) {
-				segs[nr_segs] = (struct seg){ tail, banks[b].end, "offline", 0 };
+			if (tail < banks[b].r.end) {
+				segs[nr_segs] = (struct seg){ tail, banks[b].r.end, "offline", 0 };
 				nr_segs++;
 				banks[b].nr_segs++;
 			}
@@ -232,4 +194,54 @@ int pmm_print_diagram(const struct pmm_machine *m, FILE *f)
 	fprintf(f, "\n");
 	draw_row(f, banks, nr_banks, segs, false);
 	return ferror(f) ? -EIO : 0;
+}
+
+int pmm__memory_banks(const struct pmm_machine *m, struct pmm__bank *banks, int max,
+		      bool join_gaps)
+{
+	const struct pmm__memblock_type *mem = &m->memblock.memory;
+	int nr = 0, b, i;
+	unsigned int r;
+
+	for (r = 0; r < mem->cnt + m->nr_hotplug + m->nr_pgmaps; r++) {
+		struct pmm__bank bank = { 0 };
+		int k;
+
+		if (r < mem->cnt) {
+			bank.start = mem->regions[r].base;
+			bank.end = bank.start + mem->regions[r].size;
+			bank.nid = mem->regions[r].nid;
+		} else if (r < mem->cnt + m->nr_hotplug) {
+			bank.start = m->hotplug[r - mem->cnt].start;
+			bank.end = m->hotplug[r - mem->cnt].end;
+			bank.nid = m->hotplug[r - mem->cnt].nid;
+			bank.hotplugged = true;
+		} else {
+			const struct pmm_dev_pagemap *pg = m->pgmaps[r - mem->cnt - m->nr_hotplug];
+
+			bank.start = pg->range.start;
+			bank.end = pg->range.end + 1;
+			bank.nid = pg->nid;
+			bank.device = true;
+		}
+		if (nr == max)
+			break;
+		for (k = nr; k > 0 && banks[k - 1].start > bank.start; k--)
+			banks[k] = banks[k - 1];
+		banks[k] = bank;
+		nr++;
+	}
+	/* runs of one node and kind merge (across holes if asked) */
+	for (b = 1, i = 1; b < nr; b++) {
+		struct pmm__bank *prev = &banks[i - 1];
+
+		if (prev->nid == banks[b].nid && prev->device == banks[b].device &&
+		    (join_gaps || banks[b].start <= prev->end)) {
+			prev->end = PMM__MAX(prev->end, banks[b].end);
+			prev->hotplugged |= banks[b].hotplugged;
+		} else {
+			banks[i++] = banks[b];
+		}
+	}
+	return nr ? i : 0;
 }

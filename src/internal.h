@@ -617,6 +617,26 @@ void pmm__prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned i
 void pmm__free_pages_prepare(struct pmm_page *page, unsigned int order);
 /* memory.c: RAM range @i of the machine, memblock's then those hot-added since,
  * as [*start, *end); false past the last (/proc/iomem, meminfo's DirectMap) */
+/* vmstat.c: a migratetype's name as pagetypeinfo prints it ("Movable") */
+const char *pmm__migratetype_name(int mt);
+/* vmstat.c: pagetypeinfo_showblockcount_print()'s walk: @fn for each pageblock of
+ * @zone the kernel counts (online, of this zone; deferred ones included), in
+ * address order, with its migratetype. Context: the zone's span must not change. */
+void pmm__zone_pageblocks(const struct pmm_machine *m, struct pmm_zone *zone,
+			  void (*fn)(void *arg, unsigned long pfn, int mt), void *arg);
+/* diagram.c: the machine's memory in address order, as runs of one node and kind
+ * (boot or hot-added RAM, or a ZONE_DEVICE pagemap); runs of one node and kind
+ * that touch merge, and with @join_gaps those with a hole between them too */
+struct pmm__bank {
+	pmm_phys_addr_t	start, end;
+	int		nid;
+	bool		device;		/* a ZONE_DEVICE range */
+	bool		hotplugged;	/* holds hot-added memory */
+};
+#define PMM__MAX_BANKS	(4 * PMM_MAX_NUMNODES)
+/* Return: the number of runs written to @banks (at most @max) */
+int pmm__memory_banks(const struct pmm_machine *m, struct pmm__bank *banks, int max,
+		      bool join_gaps);
 /* gfp flag names ("GFP_KERNEL|__GFP_ZERO", @len bytes) to flags: 0, or -EINVAL (debug.c) */
 int pmm__gfp_parse(const char *s, size_t len, pmm_gfp_t *gfp);
 bool pmm__ram_range(const struct pmm_machine *m, unsigned int i, unsigned long long *start,

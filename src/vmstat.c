@@ -241,6 +241,11 @@ static const char *const migratetype_names[PMM_MIGRATE_TYPES] = {
 	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
 };
 
+const char *pmm__migratetype_name(int mt)
+{
+	return mt >= 0 && mt < PMM_MIGRATE_TYPES ? migratetype_names[mt] : "?";
+}
+
 static bool migratetype_shown(const struct pmm_machine *m, int mt)
 {
 	return mt != PMM_MIGRATE_CMA || m->arch->cma;
@@ -302,6 +307,44 @@ static unsigned long list_length(const struct pmm_list_head *h, unsigned long ca
 	return n;
 }
 
+static void count_pageblock(void *arg, unsigned long pfn, int mt)
+{
+	unsigned long *count = arg;
+
+	(void)pfn;
+	count[mt]++;
+}
+
+void pmm__zone_pageblocks(const struct pmm_machine *m, struct pmm_zone *zone,
+			  void (*fn)(void *arg, unsigned long pfn, int mt), void *arg)
+{
+	unsigned long pageblock = 1UL << m->pageblock_order, pfn, ds = 0, de = 0;
+	int mt;
+
+	for (pfn = zone->zone_start_pfn; pfn < pmm_zone_end_pfn(zone); pfn += pageblock) {
+		const struct pmm_mem_section *ms = pmm_pfn_to_section(m, pfn);
+		struct pmm_page *page;
+
+		/* still deferred (on demand): the zone's, its struct page not yet written */
+		if (pfn >= de) {
+			ds = pfn;
+			if (!pmm__deferred_pending_next(m, zone, &ds, &de))
+				ds = de = ~0UL;
+		}
+		if (pfn < ds) {
+			/* pfn_to_online_page() */
+			if (!pmm_pfn_valid(m, pfn) || (PMM_CONFIG_SPARSEMEM && !pmm_online_section(ms)))
+				continue;
+			page = pmm_pfn_to_page(m, pfn);
+			if (pmm_page_zone(m, page) != zone)
+				continue;
+		}
+		mt = pmm__get_pageblock_migratetype((struct pmm_machine *)m, zone, pfn);
+		if (mt < PMM_MIGRATE_TYPES)
+			fn(arg, pfn, mt);
+	}
+}
+
 int pmm_print_pagetypeinfo(const struct pmm_machine *m, FILE *f)
 {
 	unsigned long pageblock = 1UL << m->pageblock_order;
@@ -357,37 +400,11 @@ int pmm_print_pagetypeinfo(const struct pmm_machine *m, FILE *f)
 		fprintf(f, "\n");
 		for (z = 0; z < PMM_MAX_NR_ZONES; z++) {
 			struct pmm_zone *zone = &pgdat->node_zones[z];
-			unsigned long count[PMM_MIGRATE_TYPES] = { 0 }, pfn, ds = 0, de = 0;
+			unsigned long count[PMM_MIGRATE_TYPES] = { 0 };
 
 			if (!pmm_populated_zone(zone))
 				continue;
-			for (pfn = zone->zone_start_pfn; pfn < pmm_zone_end_pfn(zone); pfn += pageblock) {
-				const struct pmm_mem_section *ms = pmm_pfn_to_section(m, pfn);
-				struct pmm_page *page;
-
-				/* still deferred (on demand): the zone's, its struct page not yet written */
-				if (pfn >= de) {
-					ds = pfn;
-					if (!pmm__deferred_pending_next(m, zone, &ds, &de))
-						ds = de = ~0UL;
-				}
-				if (pfn >= ds) {
-					mt = pmm__get_pageblock_migratetype((struct pmm_machine *)m, zone, pfn);
-					if (mt < PMM_MIGRATE_TYPES)
-						count[mt]++;
-					continue;
-				}
-
-				/* pfn_to_online_page() */
-				if (!pmm_pfn_valid(m, pfn) || (PMM_CONFIG_SPARSEMEM && !pmm_online_section(ms)))
-					continue;
-				page = pmm_pfn_to_page(m, pfn);
-				if (pmm_page_zone(m, page) != zone)
-					continue;
-				mt = pmm__get_pageblock_migratetype((struct pmm_machine *)m, zone, pfn);
-				if (mt < PMM_MIGRATE_TYPES)
-					count[mt]++;
-			}
+			pmm__zone_pageblocks(m, zone, count_pageblock, count);
 			fprintf(f, "Node %d, zone %8s ", nid, zone->name);
 			for (mt = 0; mt < PMM_MIGRATE_TYPES; mt++)
 				if (migratetype_shown(m, mt))

@@ -169,6 +169,25 @@ PMM_API int pmm_print_node_numastat(const struct pmm_machine *m, int nid, FILE *
 PMM_API int pmm_print_iomem(const struct pmm_machine *m, FILE *f);
 
 /**
+ * pmm_print_map_svg - draw the physical address space as an SVG picture
+ * @m: machine
+ * @f: where to write the SVG document
+ *
+ * What `pmm map --svg FILE` draws (docs/map.md): a strip of the address
+ * space from 0 to the end of memory with rows for nodes, zones, sections
+ * (SPARSEMEM) and memory blocks with their state, memory to scale and
+ * holes to scale until they would crowd it out, then logarithmic (marked);
+ * under it a grid of every zone's pageblocks, each cell coloured by its
+ * migratetype and filled as far as its pages are in use (a machine of more
+ * than 4096 pageblocks draws several to a cell); a legend. 1200 pixels
+ * wide, whatever the machine's size. Every shape carries a <title> and
+ * data- attributes (docs/map.md) for programs that read it back.
+ * Context: takes each zone's lock in turn, briefly; while no hotplug runs.
+ * Return: 0; -EINVAL for NULL; -ENOMEM; -EIO if writing failed.
+ */
+PMM_API int pmm_print_map_svg(const struct pmm_machine *m, FILE *f);
+
+/**
  * pmm_print_report_json - a report as one JSON document (docs/json.md)
  * @m: machine
  * @report: "boot-log", "zoneinfo", "node-states", "memory-blocks",

@@ -834,6 +834,15 @@ class Machine:
         """Memory model, page size, orders, nodes and their zones."""
         return self.report("summary")
 
+    def map_svg(self, path=None):
+        """The physical address space drawn as SVG (`pmm map`, docs/map.md): the
+        document's text; written to path too when one is given."""
+        svg = self._text(lambda f: lib.pmm_print_map_svg(self._m, f), "map")
+        if path is not None:
+            with open(path, "w") as out:
+                out.write(svg)
+        return svg
+
     def export(self, directory):
         """Write the sysfs and procfs files real tools read (docs/export.md)."""
         self._alive()

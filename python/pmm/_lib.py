@@ -219,6 +219,7 @@ for _name, _res, _args in [
     ("pmm_print_meminfo", c_int, [_vp, _vp]),
     ("pmm_print_node_meminfo", c_int, [_vp, c_int, _vp]),
     ("pmm_print_memory_tiers", c_int, [_vp, _vp]),
+    ("pmm_print_map_svg", c_int, [_vp, _vp]),
     ("pmm_replay_create", _vp, [_vp, POINTER(ReplayOpts)]),
     ("pmm_replay_line", c_int, [_vp, _cp]),
     ("pmm_replay_file", c_int, [_vp, _cp]),

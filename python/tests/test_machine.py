@@ -181,3 +181,24 @@ def test_shutdown(machine):
     with pytest.raises(pmm.PmmError) as e:
         machine.zones()
     assert e.value.errno == errno.ESHUTDOWN
+
+
+def test_map_svg(machine, tmp_path):
+    svg = machine.map_svg(tmp_path / "map.svg")
+    assert (tmp_path / "map.svg").read_text() == svg
+    root = ET.fromstring(svg)                  # well-formed
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.tag == ns + "svg" and root.get("width") == "1200"
+    cells = [r for r in root.iter(ns + "rect") if r.get("class") == "pb"]
+    # 16 GiB of 2 MiB pageblocks: more than 4096, so several to a cell; every
+    # cell's type is one of its zone's pageblock types (pagetypeinfo)
+    blocks = machine.pagetypeinfo()["blocks"]
+    assert sum(sum(v.values()) for v in blocks.values()) == 8192      # 16 GiB from 0
+    assert 2048 <= len(cells) <= 4096
+    for c in cells:
+        assert blocks[(int(c.get("data-node")), c.get("data-zone"))][c.get("data-type")] > 0
+        assert 0.0 <= float(c.get("data-used")) <= 1.0
+        assert c.find(ns + "title").text.startswith("pfn 0x")
+    blocks_drawn = [r for r in root.iter(ns + "rect") if r.get("class") == "block"]
+    assert sum(int(b.get("data-last")) - int(b.get("data-first")) + 1 for b in blocks_drawn) == \
+        len(machine.memory_blocks())

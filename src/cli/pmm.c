@@ -36,6 +36,10 @@ static const struct command {
 	{ "meminfo", "/proc/meminfo" },
 	{ "node-meminfo", "/sys/devices/system/node/nodeN/meminfo of every online node" },
 	{ "summary", "memory model, nodes, ranges, zones and sections" },
+	{ "map", "[--svg FILE]: the physical address space drawn as SVG: nodes, zones,\n"
+		 "sections, holes and memory blocks to scale (huge holes on a log scale),\n"
+		 "every pageblock's migratetype and use, a legend (docs/map.md); to FILE,\n"
+		 "or to standard output" },
 	{ "export", "DIR: the machine as the sysfs and procfs files tools read, under DIR\n"
 		    "(DIR/sys/devices/system/{node,memory,cpu}, DIR/proc/{zoneinfo,meminfo,...}):\n"
 		    "lsmem --sysroot DIR, HWLOC_FSROOT=DIR lstopo (docs/export.md)" },
@@ -60,6 +64,7 @@ static void usage(FILE *f)
 		"           [--online TYPE[:COUNT]] [--offline IDS] [--no-direct-map] [--no-bind]\n"
 		"           [--defer eager|deferred|on-demand] [--format text|json] [COMMAND]\n"
 		"       pmm [machine options] replay TRACE [--csv FILE] [--interval N]\n"
+		"       pmm [machine options] map [--svg FILE]\n"
 		"\n"
 		"Boots a simulated machine as Linux would and prints what it built.\n"
 		"  --machine FILE     a machine description (docs/machine-format.md)\n"
@@ -104,7 +109,8 @@ static void command_usage(const struct command *c)
 
 	printf("usage: pmm [machine options] %s%s\n", c->name,
 	       !strcmp(c->name, "replay") ? " TRACE [--csv FILE] [--interval N]" :
-	       !strcmp(c->name, "export") ? " DIR" : "");
+	       !strcmp(c->name, "export") ? " DIR" :
+	       !strcmp(c->name, "map") ? " [--svg FILE]" : "");
 	for (; (nl = strchr(p, '\n')); p = nl + 1)
 		printf("  %.*s\n", (int)(nl - p), p);
 	printf("  %s\n(pmm -h lists the machine options)\n", p);
@@ -286,11 +292,12 @@ int main(int argc, char **argv)
 	const char *machine = NULL, *dmesg = NULL, *extra_cmdline = NULL, *online = NULL;
 	const char *offline = NULL;
 	const char *xml = NULL, *synthetic = NULL, *arch = NULL;
-	const char *trace = NULL, *csv = NULL, *export_dir = NULL;
+	const char *trace = NULL, *csv = NULL, *export_dir = NULL, *svg = NULL;
 	unsigned long interval = 0;
 	static const char *const with_argument[] = {
 		"--machine", "--dmesg", "--hwloc-xml", "--synthetic", "--arch", "--memory-per-node",
 		"--cmdline", "--online", "--offline", "--defer", "--csv", "--interval", "--format",
+		"--svg",
 	};
 	bool help = false, cmd_given = false, json = false;
 	unsigned long long per_node = 0;
@@ -368,6 +375,8 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			json = !strcmp(fmt, "json");
+		} else if (!strcmp(a, "--svg") && i + 1 < argc) {
+			svg = argv[++i];
 		} else if (!strcmp(a, "--csv") && i + 1 < argc) {
 			csv = argv[++i];
 		} else if (!strcmp(a, "--interval") && i + 1 < argc) {
@@ -433,7 +442,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pmm: --csv and --interval go with replay\n");
 		return 2;
 	}
-	if (json && (!strcmp(cmd, "diagram") || !strcmp(cmd, "replay") || !strcmp(cmd, "export") ||
+	if (svg && strcmp(cmd, "map")) {
+		fprintf(stderr, "pmm: --svg goes with map\n");
+		return 2;
+	}
+	if (json && (!strcmp(cmd, "diagram") || !strcmp(cmd, "map") || !strcmp(cmd, "replay") || !strcmp(cmd, "export") ||
 		     !strcmp(cmd, "describe"))) {
 		fprintf(stderr, "pmm: --format json: %s has no JSON form (describe writes JSON "
 			"already)\n", cmd);
@@ -538,6 +551,24 @@ int main(int argc, char **argv)
 		err = pmm_print_memory_tiers(m, stdout);
 	else if (export_dir)
 		err = pmm_export(m, export_dir);
+	else if (!strcmp(cmd, "map") && svg) {
+		FILE *out = fopen(svg, "w");
+
+		if (!out) {
+			fprintf(stderr, "pmm: --svg %s: %s\n", svg, strerror(errno));
+			pmm_shutdown(m);
+			return 1;
+		}
+		err = pmm_print_map_svg(m, out);
+		if (fclose(out) && !err)
+			err = -EIO;
+		if (err) {
+			fprintf(stderr, "pmm: map: writing %s failed: %s\n", svg, strerror(-err));
+			pmm_shutdown(m);
+			return 1;
+		}
+	} else if (!strcmp(cmd, "map"))
+		err = pmm_print_map_svg(m, stdout);
 	else if (trace && replay(m, trace, csv, interval)) {
 		pmm_shutdown(m);
 		return 1;	/* the replay said why */
