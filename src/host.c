@@ -15,6 +15,7 @@
 #define _DEFAULT_SOURCE 1
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <hwloc.h>
 
@@ -187,8 +188,21 @@ int pmm__host_cpu_map(struct pmm_machine *m, const struct pmm_machine_desc *d)
 			sims[nr_sim++] = cpu;
 	if (!nr_sim)
 		return 0;
-	if (!m->host)
-		return 0;	/* not binding: pmm_get_cpu() spreads by host CPU number */
+	if (!m->host) {
+		/* not binding: host CPU n runs simulated CPU n modulo their number (as
+		 * pmm_get_cpu() would work out on every call for a thread without one) */
+		long conf = sysconf(_SC_NPROCESSORS_CONF);
+		int i;
+
+		max_host = conf > 0 ? (int)PMM__MIN(conf, 65536L) : 1;
+		m->host_cpu_to_sim = pmm__calloc((size_t)max_host, sizeof(int));
+		if (!m->host_cpu_to_sim)
+			return -ENOMEM;
+		m->nr_host_cpus = max_host;
+		for (i = 0; i < max_host; i++)
+			m->host_cpu_to_sim[i] = sims[i % nr_sim];
+		return 0;
+	}
 	topo = m->host->topo;
 	while ((pu = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_PU, pu)))
 		max_host = PMM__MAX(max_host, (int)pu->os_index + 1);
