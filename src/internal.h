@@ -173,7 +173,7 @@ bool pmm__region_pfns(const struct pmm_memblock_region *r, unsigned int page_shi
 
 struct pmm__memmap;	/* defined by the memory model file */
 
-/* A spinning lock for the per-CPU lists (pcp->lock), cheaper than a mutex. */
+/* A spinning lock for the per-CPU lists (pcp->lock), cheaper than a mutex (spinlock.c). */
 typedef struct {
 	int locked;
 } pmm__spinlock_t;
@@ -187,11 +187,23 @@ static inline void pmm__cpu_relax(void)
 #endif
 }
 
+/* topology.c: the thread's last pmm_set_cpu() and the id of its machine (0: none) */
+struct pmm__cpu_cache {
+	unsigned long	machine_id;
+	int		cpu;
+};
+extern __thread struct pmm__cpu_cache pmm__cpu_cache;
+
+/* spinlock.c: spin this many times on a held pcp lock, then yield the host CPU between tries */
+#define PMM__SPIN_BEFORE_YIELD	256
+void pmm__spin_lock_slow(pmm__spinlock_t *l);
+/* spinlock.c: a pmm_lock_t that spins briefly before it sleeps (zone->lock, lru_lock) */
+void pmm__spin_lock_init(pmm_lock_t *lock);
+
 static inline void pmm__spin_lock(pmm__spinlock_t *l)
 {
-	while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED))
-			pmm__cpu_relax();
+	if (__builtin_expect(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE), 0))
+		pmm__spin_lock_slow(l);
 }
 
 static inline void pmm__spin_unlock(pmm__spinlock_t *l)

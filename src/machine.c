@@ -237,7 +237,7 @@ static int boot_nodes(struct pmm_machine *m, const struct pmm_machine_desc *d)
 			pgdat->__lruvec.lists[i].next = &pgdat->__lruvec.lists[i];
 			pgdat->__lruvec.lists[i].prev = &pgdat->__lruvec.lists[i];
 		}
-		pthread_mutex_init(&pgdat->__lruvec.lru_lock, NULL);
+		pmm__spin_lock_init(&pgdat->__lruvec.lru_lock);
 		pthread_mutex_init(&pgdat->kswapd_wait.lock, NULL);
 		pthread_cond_init(&pgdat->kswapd_wait.cond, NULL);
 		pthread_mutex_init(&pgdat->kcompactd_wait.lock, NULL);

@@ -170,7 +170,7 @@ static void zone_init_internals(struct pmm_zone *zone, enum pmm_zone_type idx,
 	zone->name = pmm_zone_names[idx];
 	zone->node = pgdat->node_id;
 	zone->zone_pgdat = pgdat;
-	pthread_mutex_init(&zone->lock, NULL);
+	pmm__spin_lock_init(&zone->lock);
 	for (o = 0; o < PMM_NR_PAGE_ORDERS; o++)
 		for (t = 0; t < PMM_MIGRATE_TYPES; t++)
 			list_init(&zone->free_area[o].free_list[t]);
