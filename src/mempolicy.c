@@ -22,6 +22,16 @@ struct thread_policy {
 	pmm_nodemask_t		mems_allowed;	/* current->mems_allowed */
 };
 
+/*
+ * The thread's policy of the machine it used last, cached: every allocation
+ * asks. Keyed by the machine's id, never reused; a thread's policy is
+ * created by that thread only and freed when it exits or the machine goes.
+ */
+static __thread struct {
+	unsigned long		machine_id;
+	struct thread_policy	*tp;
+} policy_cache;
+
 static void free_thread_policy(void *p)
 {
 	free(p);
@@ -44,6 +54,8 @@ void pmm__mempolicy_fini(struct pmm_machine *m)
 	if (!m->mpol_key_valid)
 		return;
 	/* the calling thread's state; other threads' state is freed at their exit */
+	if (policy_cache.machine_id == m->id)
+		policy_cache.machine_id = 0;
 	free(pthread_getspecific(m->mpol_key));
 	pthread_setspecific(m->mpol_key, NULL);
 	pthread_key_delete(m->mpol_key);
@@ -52,7 +64,11 @@ void pmm__mempolicy_fini(struct pmm_machine *m)
 
 static struct thread_policy *thread_policy(struct pmm_machine *m, bool create)
 {
-	struct thread_policy *tp = m->mpol_key_valid ? pthread_getspecific(m->mpol_key) : NULL;
+	struct thread_policy *tp;
+
+	if (policy_cache.machine_id == m->id && m->id && (policy_cache.tp || !create))
+		return policy_cache.tp;
+	tp = m->mpol_key_valid ? pthread_getspecific(m->mpol_key) : NULL;
 
 	if (!tp && create && m->mpol_key_valid) {
 		tp = pmm__calloc(1, sizeof(*tp));
@@ -62,6 +78,10 @@ static struct thread_policy *thread_policy(struct pmm_machine *m, bool create)
 		}
 		if (tp)
 			tp->il_prev = PMM_MAX_NUMNODES - 1;	/* the first interleave goes to the first node */
+	}
+	if (m->mpol_key_valid) {
+		policy_cache.machine_id = m->id;
+		policy_cache.tp = tp;
 	}
 	return tp;
 }

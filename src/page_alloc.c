@@ -24,6 +24,7 @@
 
 #define NR_PAGEBLOCK_BITS	4
 #define MIGRATETYPE_MASK	7UL
+#define SWAP_CLUSTER_MAX	32	/* free_unref_page_list() lets the pcp lock go this often */
 
 /* ---- lists --------------------------------------------------------------------------------- */
 
@@ -645,7 +646,8 @@ static inline unsigned int pindex_to_order(const struct pmm_machine *m, int pind
 /* The calling thread's simulated CPU, as an index of the per-CPU lists. */
 static inline int this_cpu(struct pmm_machine *m)
 {
-	int cpu = pmm_get_cpu(m);
+	int cpu = pmm__cpu_cache.machine_id == m->id && m->id ? pmm__cpu_cache.cpu :
+								  pmm_get_cpu(m);
 
 	return cpu >= 0 && cpu < m->nr_cpu_ids ? cpu : 0;
 }
@@ -653,6 +655,12 @@ static inline int this_cpu(struct pmm_machine *m)
 static inline struct pmm_per_cpu_pages *pcp_of(struct pmm_zone *zone, int cpu)
 {
 	return &zone->per_cpu_pageset[cpu];
+}
+
+/* an event counted without the per-CPU list's lock */
+static void count_event(struct pmm_zone *zone, int cpu, int item, unsigned long n)
+{
+	__atomic_fetch_add(&pcp_of(zone, cpu)->events[item], n, __ATOMIC_RELAXED);
 }
 
 /*
@@ -667,43 +675,76 @@ static inline void pcp_add(unsigned long *counter, unsigned long n)
 	__atomic_store_n(counter, __atomic_load_n(counter, __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
 }
 
-/* free_pcppages_bulk(): count pages back to the buddy lists, round robin over the lists. */
+/*
+ * free_pcppages_bulk(): count pages back to the buddy lists, round robin
+ * over the lists. They come off the per-CPU lists in chunks, each page's
+ * buddies prefetched as it is taken (prefetch_buddy(): the struct pages a
+ * free merges with are rarely in cache), and only then does a chunk go to
+ * the buddy lists under zone->lock, which is held for the merging alone.
+ */
+#define PCP_FREE_CHUNK	64
+
 static void free_pcppages_bulk(struct pmm_machine *m, struct pmm_zone *zone, int count,
 			       struct pmm_per_cpu_pages *pcp, int pindex)
 {
-	pthread_mutex_lock(&zone->lock);
+	struct {
+		struct pmm_page	*page;
+		unsigned long	pfn;
+		unsigned int	order;
+		int		mt;
+	} chunk[PCP_FREE_CHUNK];
+
 	while (count > 0 && pcp->count > 0) {
-		struct pmm_list_head *list;
-		struct pmm_page *page;
-		unsigned int order;
-		int tries = 0;
+		int n = 0, i;
 
-		do {
-			if (++pindex >= PMM__NR_PCP_LISTS)
-				pindex = 0;
-			list = &pcp->lists[pindex];
-		} while (list_empty(list) && ++tries <= PMM__NR_PCP_LISTS);
-		if (list_empty(list))
-			break;
-		order = pindex_to_order(m, pindex);
-		do {
-			int mt;
+		while (n < PCP_FREE_CHUNK && count > 0 && pcp->count > 0) {
+			struct pmm_list_head *list;
+			struct pmm_page *page;
+			unsigned int order;
 			unsigned long pfn;
+			int tries = 0;
 
-			page = page_of(list->prev, pcp_list);	/* oldest first */
-			pmm__list_del(&page->pcp_list);
-			pmm_page_clear_type(page);
-			pcp->count -= 1 << order;
-			count -= 1 << order;
-			pfn = pmm_page_to_pfn(m, page);
-			mt = (int)page->index;	/* get_pcppage_migratetype() */
+			do {
+				if (++pindex >= PMM__NR_PCP_LISTS)
+					pindex = 0;
+				list = &pcp->lists[pindex];
+			} while (list_empty(list) && ++tries <= PMM__NR_PCP_LISTS);
+			if (list_empty(list))
+				break;
+			order = pindex_to_order(m, pindex);
+			do {
+				page = page_of(list->prev, pcp_list);	/* oldest first */
+				pmm__list_del(&page->pcp_list);
+				pmm_page_clear_type(page);
+				pcp->count -= 1 << order;
+				count -= 1 << order;
+				pfn = pmm_page_to_pfn(m, page);
+				/* the buddies of this order and the next: where merging goes */
+				__builtin_prefetch(pfn_offset(page, pfn, pfn ^ (1UL << order)), 1);
+				__builtin_prefetch(pfn_offset(page, pfn, pfn ^ (2UL << order)), 1);
+				chunk[n].page = page;
+				chunk[n].pfn = pfn;
+				chunk[n].order = order;
+				chunk[n].mt = (int)page->index;	/* get_pcppage_migratetype() */
+				page->index = 0;
+				n++;
+			} while (n < PCP_FREE_CHUNK && count > 0 && !list_empty(list));
+			if (!list_empty(list))
+				pindex--;	/* this list again first in the next chunk */
+		}
+		if (!n)
+			break;
+		pthread_mutex_lock(&zone->lock);
+		for (i = 0; i < n; i++) {
+			int mt = chunk[i].mt;
+
 			if (zone->nr_isolate_pageblock)
-				mt = pmm__get_pageblock_migratetype(m, zone, pfn);
-			page->index = 0;
-			free_one_page_locked(m, zone, page, pfn, order, mt, FPI_NONE);
-		} while (count > 0 && !list_empty(list));
+				mt = pmm__get_pageblock_migratetype(m, zone, chunk[i].pfn);
+			free_one_page_locked(m, zone, chunk[i].page, chunk[i].pfn, chunk[i].order,
+					     mt, FPI_NONE);
+		}
+		pthread_mutex_unlock(&zone->lock);
 	}
-	pthread_mutex_unlock(&zone->lock);
 }
 
 /* rmqueue_bulk(): refill a per-CPU list with count blocks. */
@@ -899,37 +940,56 @@ static void free_unref_page_commit_tuned(struct pmm_machine *m, struct pmm_zone 
 		__atomic_fetch_and(&zone->flags, ~ZONE_BELOW_HIGH, __ATOMIC_RELAXED);
 }
 
+/* free_unref_page_commit(): onto @pcp's list of @mt, the caller holding its lock; trim it */
+static void free_unref_page_commit(struct pmm_machine *m, struct pmm_zone *zone,
+				   struct pmm_per_cpu_pages *pcp, struct pmm_page *page,
+				   unsigned int order, int mt)
+{
+	int pindex = order_to_pindex(m, mt, order);
+
+	page->index = (unsigned long)mt;
+	pmm_page_set_type(page, PMM_PGTY_pcp);
+	pmm__list_add(&page->pcp_list, &pcp->lists[pindex]);
+	pcp->count += 1 << order;
+	pcp_add(&pcp->events[PMM_PGFREE], 1UL << order);
+	if (pcp_autotune(m))
+		free_unref_page_commit_tuned(m, zone, pcp, order, pindex);
+	else if (pcp->count >= pcp->high)
+		free_pcppages_bulk(m, zone, nr_pcp_free(pcp, pcp->high, pcp->batch), pcp, pindex);
+}
+
+/* the per-CPU list a freed page of @pfn goes to; -1: straight to the buddy lists (isolated) */
+static inline int free_unref_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
+					 unsigned long pfn)
+{
+	int mt = pmm__get_pageblock_migratetype(m, zone, pfn);
+
+	if (__builtin_expect(mt >= PMM_MIGRATE_PCPTYPES, 0))
+		return mt == PMM_MIGRATE_ISOLATE ? -1 : PMM_MIGRATE_MOVABLE;
+	return mt;
+}
+
 static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct pmm_page *page,
 			    unsigned long pfn, unsigned int order, int cpu)
 {
-	int mt = pmm__get_pageblock_migratetype(m, zone, pfn);
+	int mt = free_unref_migratetype(m, zone, pfn);
 	struct pmm_per_cpu_pages *pcp;
 
-	if (mt >= PMM_MIGRATE_PCPTYPES) {
-		if (mt == PMM_MIGRATE_ISOLATE) {
-			free_one_page(m, zone, page, pfn, order, FPI_NONE);
-			return;
-		}
-		mt = PMM_MIGRATE_MOVABLE;
+	if (mt < 0) {
+		free_one_page(m, zone, page, pfn, order, FPI_NONE);
+		return;
 	}
 	pcp = pcp_of(zone, cpu);
 	pmm__spin_lock(&pcp->lock);
 	if (__atomic_load_n(&zone->pcp_disabled, __ATOMIC_RELAXED)) {
-		/* zone_pcp_disable(): straight to the buddy lists, under the pageblock's type */
+		/* zone_pcp_disable(): straight to the buddy lists, under the pageblock's type
+		 * (the kernel's list of high 0 flushes at once; counted as a free all the same) */
 		pmm__spin_unlock(&pcp->lock);
 		free_one_page(m, zone, page, pfn, order, FPI_NONE);
+		count_event(zone, cpu, PMM_PGFREE, 1UL << order);
 		return;
 	}
-	page->index = (unsigned long)mt;
-	pmm_page_set_type(page, PMM_PGTY_pcp);
-	pmm__list_add(&page->pcp_list, &pcp->lists[order_to_pindex(m, mt, order)]);
-	pcp->count += 1 << order;
-	pcp_add(&pcp->events[PMM_PGFREE], 1UL << order);
-	if (pcp_autotune(m))
-		free_unref_page_commit_tuned(m, zone, pcp, order, order_to_pindex(m, mt, order));
-	else if (pcp->count >= pcp->high)
-		free_pcppages_bulk(m, zone, nr_pcp_free(pcp, pcp->high, pcp->batch), pcp,
-				   order_to_pindex(m, mt, order));
+	free_unref_page_commit(m, zone, pcp, page, order, mt);
 	pmm__spin_unlock(&pcp->lock);
 }
 
@@ -1051,34 +1111,29 @@ unsigned long pmm_zone_event(const struct pmm_machine *m, const struct pmm_zone 
 }
 
 /* A counter outside any per-CPU list lock. */
-static void count_event(struct pmm_zone *zone, int cpu, int item, unsigned long n)
-{
-	__atomic_fetch_add(&pcp_of(zone, cpu)->events[item], n, __ATOMIC_RELAXED);
-}
-
 void pmm__count_zone_event(struct pmm_machine *m, struct pmm_zone *zone, int item, unsigned long n)
 {
 	if (zone->per_cpu_pageset)
 		count_event(zone, this_cpu(m), item, n);
 }
 
-/* zone_statistics(); locked: the caller holds the lock of z's per-CPU list */
+/* zone_statistics() for @nr pages; locked: the caller holds the lock of z's per-CPU list */
 static void zone_statistics(struct pmm_zone *preferred, struct pmm_zone *z, int cpu, int local_nid,
-			    bool locked)
+			    bool locked, unsigned long nr)
 {
 	struct pmm_per_cpu_pages *pcp = pcp_of(z, cpu);
 	int item = z->node == local_nid ? PMM_NUMA_LOCAL : PMM_NUMA_OTHER;
 
 	if (locked) {
-		pcp_add(&pcp->numa_events[z->node == preferred->node ? PMM_NUMA_HIT : PMM_NUMA_MISS], 1);
-		pcp_add(&pcp->numa_events[item], 1);
+		pcp_add(&pcp->numa_events[z->node == preferred->node ? PMM_NUMA_HIT : PMM_NUMA_MISS], nr);
+		pcp_add(&pcp->numa_events[item], nr);
 	} else {
 		__atomic_fetch_add(&pcp->numa_events[z->node == preferred->node ? PMM_NUMA_HIT :
-						     PMM_NUMA_MISS], 1, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&pcp->numa_events[item], 1, __ATOMIC_RELAXED);
+						     PMM_NUMA_MISS], nr, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&pcp->numa_events[item], nr, __ATOMIC_RELAXED);
 	}
 	if (z->node != preferred->node)
-		__atomic_fetch_add(&pcp_of(preferred, cpu)->numa_events[PMM_NUMA_FOREIGN], 1,
+		__atomic_fetch_add(&pcp_of(preferred, cpu)->numa_events[PMM_NUMA_FOREIGN], nr,
 				   __ATOMIC_RELAXED);
 }
 
@@ -1195,7 +1250,7 @@ static struct pmm_page *rmqueue_page(struct pmm_machine *m, struct pmm_zone *zon
 			if (page) {
 				pcp_add(&pcp->events[PMM_PGALLOC], 1UL << order);
 				zone_statistics(ac->preferred_zone, zone, ac->cpu, ac->local_nid,
-						true);
+						true, 1);
 			}
 			if (fell_back)
 				pcp_add(&pcp->events[PMM_PGALLOC_FALLBACK], 1);
@@ -1223,7 +1278,7 @@ static struct pmm_page *rmqueue_page(struct pmm_machine *m, struct pmm_zone *zon
 	pthread_mutex_unlock(&zone->lock);
 	if (page) {
 		count_event(zone, ac->cpu, PMM_PGALLOC, 1UL << order);
-		zone_statistics(ac->preferred_zone, zone, ac->cpu, ac->local_nid, false);
+		zone_statistics(ac->preferred_zone, zone, ac->cpu, ac->local_nid, false, 1);
 	}
 	if (fell_back)
 		count_event(zone, ac->cpu, PMM_PGALLOC_FALLBACK, 1);
@@ -1865,12 +1920,85 @@ struct pmm_page *pmm_alloc_pages_node(struct pmm_machine *m, int nid, pmm_gfp_t 
 	return pmm_alloc_pages_nodemask(m, gfp, order, nid, NULL);
 }
 
+/* the bulk path's zone: the first of the local node's zones with room for @nr pages
+ * above its low watermark; NULL sends the caller to the full allocator */
+static struct pmm_zone *bulk_zone(struct pmm_machine *m, const struct alloc_context *ac,
+				  unsigned int alloc_flags, unsigned long nr)
+{
+	const struct pmm_zoneref *z;
+	struct pmm_zone *zone;
+
+	for (zone = pmm__next_zone(ac->zonelist, ac->highest_zoneidx, ac->nodemask, &z); zone;
+	     zone = pmm__next_zone(z + 1, ac->highest_zoneidx, ac->nodemask, &z)) {
+		unsigned long mark = __atomic_load_n(&zone->_watermark[PMM_WMARK_LOW],
+						     __ATOMIC_RELAXED) +
+				     __atomic_load_n(&zone->watermark_boost, __ATOMIC_RELAXED);
+
+		if (zone->node != ac->preferred_zone->node)
+			return NULL;
+		if (zone_watermark_ok(m, zone, 0, mark + nr, ac->highest_zoneidx, alloc_flags,
+				      (long)pmm_zone_free_pages(zone)))
+			return zone;
+	}
+	return NULL;
+}
+
+/*
+ * __alloc_pages_bulk(): the first zone with room for them all gives the
+ * pages from this CPU's list, under its lock once; the per-page work is
+ * what remains of an allocation (prep_new_page()), the statistics are
+ * counted once. Whatever the fast path cannot give (no such zone, a
+ * cpuset, no per-CPU lists) comes one by one from the full allocator.
+ */
 unsigned long pmm_alloc_pages_bulk(struct pmm_machine *m, pmm_gfp_t gfp, int nid,
 				   const pmm_nodemask_t *nodemask, unsigned long nr,
 				   struct pmm_page **pages)
 {
-	unsigned long i, filled = 0;
+	unsigned long i, filled = 0, want = 0, got = 0;
+	struct pmm_per_cpu_pages *pcp;
+	struct alloc_context ac;
+	unsigned int alloc_flags;
+	struct pmm_zone *zone;
+	bool fell_back = false;
 
+	for (i = 0; i < nr; i++)
+		want += !pages[i];
+	if (want > 1 && !(m->flags & PMM_BOOT_NO_PCP) && prepare_alloc(m, gfp, 0, nid, nodemask, &ac) &&
+	    !ac.cpuset_mems) {
+		alloc_flags = ALLOC_WMARK_LOW | (gfp & __PMM_GFP_KSWAPD_RECLAIM ? ALLOC_KSWAPD : 0) |
+			      alloc_flags_nofragment(m, ac.preferred_zone);
+		zone = bulk_zone(m, &ac, alloc_flags, want);
+		if (zone) {
+			pcp = pcp_of(zone, ac.cpu);
+			pmm__spin_lock(&pcp->lock);
+			if (!__atomic_load_n(&zone->pcp_disabled, __ATOMIC_RELAXED)) {
+				for (i = 0; i < nr; i++) {
+					if (pages[i])
+						continue;
+					pages[i] = rmqueue_pcplist(m, zone, pcp, 0, ac.migratetype,
+								   alloc_flags, &fell_back);
+					if (!pages[i])
+						break;
+					prep_new_page(m, pages[i], 0, gfp);
+					got++;
+				}
+				pcp_add(&pcp->events[PMM_PGALLOC], got);
+				if (fell_back)
+					pcp_add(&pcp->events[PMM_PGALLOC_FALLBACK], 1);
+				if (got)
+					zone_statistics(ac.preferred_zone, zone, ac.cpu, ac.local_nid,
+							true, got);
+			}
+			pmm__spin_unlock(&pcp->lock);
+			if ((alloc_flags & ALLOC_KSWAPD) &&
+			    (__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & ZONE_BOOSTED_WATERMARK)) {
+				__atomic_fetch_and(&zone->flags, ~ZONE_BOOSTED_WATERMARK,
+						   __ATOMIC_RELAXED);
+				pmm__wakeup_kswapd(m, zone, 0, 0, (int)pmm_zone_idx(zone));
+			}
+		}
+	}
+	/* the rest, or all of it: the full allocator, page by page */
 	for (i = 0; i < nr; i++) {
 		if (!pages[i])
 			pages[i] = pmm_alloc_pages_nodemask(m, gfp | __PMM_GFP_NOWARN, 0, nid,
@@ -2029,6 +2157,66 @@ void pmm_free_pages(struct pmm_machine *m, struct pmm_page *page, unsigned int o
 		while (order-- > 0)
 			free_the_page(m, page + (1UL << order), order);
 	}
+}
+
+/*
+ * free_unref_page_list() for order-0 pages: each checked and its reference
+ * dropped as pmm_free_pages() would; those freed go to this CPU's lists with
+ * the list's lock taken once per run of pages of one zone (and let go every
+ * SWAP_CLUSTER_MAX pages, as the kernel does, so others get their turn).
+ */
+void pmm_free_pages_bulk(struct pmm_machine *m, unsigned long nr, struct pmm_page **pages)
+{
+	struct pmm_per_cpu_pages *pcp = NULL;
+	struct pmm_zone *locked = NULL;
+	int cpu = this_cpu(m), batch = 0;
+	bool use_pcp = !(m->flags & PMM_BOOT_NO_PCP);
+	unsigned long i;
+
+	for (i = 0; i < nr; i++) {
+		struct pmm_page *page = pages[i];
+		struct pmm_zone *zone;
+		unsigned long pfn;
+		int mt;
+
+		if (!page || foreign_page(m, page))
+			continue;
+		if (__builtin_expect(pmm_page_zonenum(page) == PMM_ZONE_DEVICE, 0)) {
+			pmm__put_device_page(m, page);
+			continue;
+		}
+		if (free_is_bad(m, page, 0) ||
+		    __atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) != 0)
+			continue;
+		zone = pmm_page_zone(m, page);
+		pfn = pmm_page_to_pfn(m, page);
+		free_pages_prepare(page, 0);
+		mt = use_pcp ? free_unref_migratetype(m, zone, pfn) : -1;
+		if (zone != locked || mt < 0 || ++batch == SWAP_CLUSTER_MAX) {
+			if (locked)
+				pmm__spin_unlock(&pcp->lock);
+			locked = NULL;
+			batch = 0;
+			if (mt >= 0) {
+				pcp = pcp_of(zone, cpu);
+				pmm__spin_lock(&pcp->lock);
+				locked = zone;
+			}
+		}
+		if (mt < 0 || __atomic_load_n(&zone->pcp_disabled, __ATOMIC_RELAXED)) {
+			if (locked) {
+				pmm__spin_unlock(&pcp->lock);
+				locked = NULL;
+			}
+			free_one_page(m, zone, page, pfn, 0, FPI_NONE);
+			if (!use_pcp || mt >= 0)	/* as the single path: an isolated page is not counted */
+				count_event(zone, cpu, PMM_PGFREE, 1);
+			continue;
+		}
+		free_unref_page_commit(m, zone, pcp, page, 0, mt);
+	}
+	if (locked)
+		pmm__spin_unlock(&pcp->lock);
 }
 
 struct pmm_folio *pmm_folio_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order)

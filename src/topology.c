@@ -32,10 +32,7 @@ int pmm_cpu_to_node(const struct pmm_machine *m, int cpu)
  * and a thread mostly drives one machine. Keyed by the machine's id, which
  * no later machine reuses even at the same address.
  */
-static __thread struct {
-	unsigned long	machine_id;
-	int		cpu;
-} cpu_cache;
+__thread struct pmm__cpu_cache pmm__cpu_cache;
 
 static unsigned long next_machine_id = 1;
 
@@ -47,8 +44,8 @@ int pmm_set_cpu(struct pmm_machine *m, int cpu)
 		return -ENOMEM;
 	if (pthread_setspecific(m->cpu_key, (void *)(uintptr_t)(cpu + 1)))
 		return -ENOMEM;
-	cpu_cache.machine_id = cpu == -1 ? 0 : m->id;
-	cpu_cache.cpu = cpu;
+	pmm__cpu_cache.machine_id = cpu == -1 ? 0 : m->id;
+	pmm__cpu_cache.cpu = cpu;
 	return 0;
 }
 
@@ -57,13 +54,13 @@ int pmm_get_cpu(struct pmm_machine *m)
 	uintptr_t set;
 	int host_cpu, nid, cpu, n = 0, nr;
 
-	if (cpu_cache.machine_id == m->id && m->id)
-		return cpu_cache.cpu;
+	if (pmm__cpu_cache.machine_id == m->id && m->id)
+		return pmm__cpu_cache.cpu;
 	set = m->cpu_key_valid ? (uintptr_t)pthread_getspecific(m->cpu_key) : 0;
 	if (set) {
-		cpu_cache.machine_id = m->id;
-		cpu_cache.cpu = (int)set - 1;
-		return cpu_cache.cpu;
+		pmm__cpu_cache.machine_id = m->id;
+		pmm__cpu_cache.cpu = (int)set - 1;
+		return pmm__cpu_cache.cpu;
 	}
 	host_cpu = sched_getcpu();
 	if (host_cpu >= 0 && host_cpu < m->nr_host_cpus)

@@ -608,6 +608,81 @@ static void test_folios(void **state)
 	pmm_shutdown(m);
 }
 
+/* ---- bulk allocation and free ------------------------------------------------------------------------ */
+
+/*
+ * alloc_pages_bulk(): NULL entries filled, others kept, pages prepared as
+ * single allocations are, PGALLOC counted once per page; free_pages_bulk():
+ * every page back, PGFREE counted, a bad entry reported and skipped, NULL
+ * skipped; the zone ends as it began. With the per-CPU lists disabled
+ * (offlining does that) or none at all, the same through the full allocator.
+ */
+static void check_bulk(struct pmm_machine *m, struct bad_log *log)
+{
+	struct pmm_zone *z = zone_of(m, 0, PMM_ZONE_DMA32);
+	struct pmm_page *pages[100] = { NULL }, *keep, *again[3];
+	unsigned long free_before, alloc_before, pgfree_before;
+	int i;
+
+	pmm_drain_all_pages(m);
+	free_before = pmm_zone_free_pages(z);
+	alloc_before = pmm_zone_event(m, z, PMM_PGALLOC);
+	pgfree_before = pmm_zone_event(m, z, PMM_PGFREE);
+	keep = pmm_alloc_pages(m, PMM_GFP_KERNEL, 0);
+	pages[7] = keep;
+	assert_int_equal(pmm_alloc_pages_bulk(m, PMM_GFP_KERNEL | __PMM_GFP_MOVABLE | __PMM_GFP_ZERO,
+					      PMM_NUMA_NO_NODE, NULL, 100, pages), 100);
+	assert_ptr_equal(pages[7], keep);
+	for (i = 0; i < 100; i++) {
+		int j;
+
+		assert_true(pmm_page_in_machine(m, pages[i]));
+		assert_int_equal(pmm_page_ref_count(pages[i]), 1);
+		assert_false(pmm_PageBuddy(pages[i]) || pmm_PagePcp(pages[i]));
+		if (i != 7)
+			assert_true(pmm_page_test_flag(pages[i], PMM_PG_movable));
+		for (j = 0; j < i; j++)
+			assert_ptr_not_equal(pages[i], pages[j]);
+	}
+	assert_int_equal(pmm_zone_event(m, z, PMM_PGALLOC) - alloc_before, 100);
+	assert_int_equal(pmm_check(m), 0);
+
+	/* a NULL entry, and keep's second free: reported once, the rest freed */
+	again[0] = NULL;
+	again[1] = keep;
+	again[2] = NULL;
+	pmm_free_pages_bulk(m, 1, &keep);	/* keep's real free */
+	pmm_free_pages(m, pages[49], 0);	/* one freed singly, its entry cleared */
+	pages[49] = NULL;
+	log->n = 0;
+	pmm_free_pages_bulk(m, 3, again);	/* keep again: a double free */
+	assert_int_equal(log->n, 1);
+	assert_int_equal(log->pfn, pmm_page_to_pfn(m, keep));	/* on a per-CPU list: refcount 0 */
+	pages[7] = NULL;
+	pmm_free_pages_bulk(m, 100, pages);
+	assert_int_equal(log->n, 1);
+	pmm_drain_all_pages(m);
+	assert_int_equal(pmm_zone_free_pages(z), free_before);
+	assert_int_equal(pmm_zone_event(m, z, PMM_PGFREE) - pgfree_before, 100);
+	assert_int_equal(pmm_check(m), 0);
+}
+
+static void test_bulk(void **state)
+{
+	struct bad_log log = { 0 };
+	struct pmm_machine *m = boot(desc_dma32_64m(), 0, &log);
+
+	(void)state;
+	check_bulk(m, &log);
+	pmm__zone_pcp_disable(m, zone_of(m, 0, PMM_ZONE_DMA32));
+	check_bulk(m, &log);
+	pmm__zone_pcp_enable(zone_of(m, 0, PMM_ZONE_DMA32));
+	pmm_shutdown(m);
+	m = boot(desc_dma32_64m(), PMM_BOOT_NO_PCP, &log);
+	check_bulk(m, &log);
+	pmm_shutdown(m);
+}
+
 /* ---- bad frees --------------------------------------------------------------------------------------- */
 
 static void test_bad_frees(void **state)
@@ -1200,7 +1275,13 @@ static void *stress_thread(void *arg)
 	for (i = 0; i < STRESS_ROUNDS; i++) {
 		int k = rand_r(&s->seed) % STRESS_SLOTS;
 
-		if (slot[k]) {
+		if (k == 0) {	/* now and then a bulk round trip through the per-CPU lists */
+			struct pmm_page *bulk[8] = { NULL };
+
+			s->allocs += pmm_alloc_pages_bulk(s->m, PMM_GFP_KERNEL | __PMM_GFP_NOWARN,
+							  PMM_NUMA_NO_NODE, NULL, 8, bulk);
+			pmm_free_pages_bulk(s->m, 8, bulk);
+		} else if (slot[k]) {
 			pmm_free_pages(s->m, slot[k], order[k]);
 			slot[k] = NULL;
 		} else {
@@ -1219,24 +1300,27 @@ static void *stress_thread(void *arg)
 	return NULL;
 }
 
-static void test_stress(void **state)
+/* @nthreads threads on @nr_cpus of the machine's four simulated CPUs: with more
+ * threads than host CPUs sharing a per-CPU list, its lock's holder is often
+ * descheduled, and the waiters must yield rather than spin out their slices */
+static void stress(int nthreads, int nr_cpus)
 {
 	struct pmm_machine_desc *d;
 	struct pmm_machine *m;
-	struct stress s[4];
-	pthread_t t[4];
+	struct stress s[8];
+	pthread_t t[8];
 	char err[256];
 	int i, nid, z;
 
-	/* two nodes of 256 MiB, four CPUs: two threads per node */
+	/* two nodes of 256 MiB, four CPUs */
 	assert_int_equal(pmm_machine_from_hwloc_synthetic("numa:2 core:2 pu:1", 256 * SZ_1M, NULL, &d,
 							  err, sizeof(err)), 0);
 	m = boot(d, PMM_BOOT_NO_DIRECT_MAP, NULL);
-	for (i = 0; i < 4; i++) {
-		s[i] = (struct stress){ .m = m, .cpu = i, .seed = 7u * (unsigned int)i + 1 };
+	for (i = 0; i < nthreads; i++) {
+		s[i] = (struct stress){ .m = m, .cpu = i % nr_cpus, .seed = 7u * (unsigned int)i + 1 };
 		assert_int_equal(pthread_create(&t[i], NULL, stress_thread, &s[i]), 0);
 	}
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < nthreads; i++) {
 		pthread_join(t[i], NULL);
 		assert_true(s[i].allocs > 1000);
 	}
@@ -1253,6 +1337,18 @@ static void test_stress(void **state)
 	pmm_shutdown(m);
 }
 
+static void test_stress(void **state)
+{
+	(void)state;
+	stress(4, 4);	/* a thread per simulated CPU, two per node */
+}
+
+static void test_stress_oversubscribed(void **state)
+{
+	(void)state;
+	stress(8, 2);	/* four threads on each of two simulated CPUs, on two host cores */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1260,6 +1356,7 @@ int main(void)
 		cmocka_unit_test(test_fallback_and_stealing),
 		cmocka_unit_test(test_gfp_zone),
 		cmocka_unit_test(test_gfp_parse),
+		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_gfp_allocations),
 		cmocka_unit_test(test_gfp_zero),
 		cmocka_unit_test(test_zonelist_fallback_order),
@@ -1278,6 +1375,7 @@ int main(void)
 		cmocka_unit_test(test_highatomic_reserve),
 		cmocka_unit_test(test_fragmentation_index),
 		cmocka_unit_test(test_stress),
+		cmocka_unit_test(test_stress_oversubscribed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,7 @@
  *   pmm_alloc_pages_nodemask(m, gfp, order, nid, mask)   __alloc_pages()
  *   pmm_alloc_pages_bulk(m, gfp, nid, mask, nr, pages)   alloc_pages_bulk_array()
  *   pmm_free_pages(m, page, order)                   __free_pages()
+ *   pmm_free_pages_bulk(m, nr, pages)                free_unref_page_list(): order 0 in bulk
  *   pmm_folio_alloc(m, gfp, order), pmm_folio_put(m, folio)
  *   pmm_get_page(page), pmm_put_page(m, page)        reference counts; freed at zero
  *   pmm_gfp_zone(m, gfp), pmm_gfp_migratetype(gfp)   which zone, which free lists
@@ -146,6 +147,13 @@ PMM_API struct pmm_page *pmm_alloc_pages_node(struct pmm_machine *m, int nid, pm
 /**
  * pmm_alloc_pages_bulk - allocate up to @nr order-0 pages (alloc_pages_bulk_array())
  * @pages: array of @nr; NULL entries are filled, others are left alone
+ *
+ * As __alloc_pages_bulk(): when the local node's first zone with room for
+ * them all above its low watermark exists, the pages come from the calling
+ * thread's per-CPU list under one hold of its lock; otherwise (and for what
+ * that list could not give, a cpuset, or a machine without per-CPU lists)
+ * they come one at a time from the full allocator, with reclaim and
+ * fallback, without a failure warning.
  * Context: any thread.
  * Return: the number of non-NULL entries in @pages afterwards.
  */
@@ -167,6 +175,21 @@ PMM_API unsigned long pmm_alloc_pages_bulk(struct pmm_machine *m, pmm_gfp_t gfp,
  * Context: any thread.
  */
 PMM_API void pmm_free_pages(struct pmm_machine *m, struct pmm_page *page, unsigned int order);
+
+/**
+ * pmm_free_pages_bulk - free order-0 pages in one call (free_unref_page_list())
+ * @m: machine
+ * @nr: entries in @pages
+ * @pages: pages of @m to free, as pmm_free_pages(m, page, 0) would; NULL
+ *	entries are skipped; the array is left as it was
+ *
+ * Each page is checked and its reference dropped as by pmm_free_pages(); a
+ * bad one is reported (pmm_boot_opts.on_bad_page) and skipped. The pages
+ * freed go to the calling thread's per-CPU list with its lock taken once for
+ * a run of pages of one zone: the cost of a free without the per-call part.
+ * Context: any thread.
+ */
+PMM_API void pmm_free_pages_bulk(struct pmm_machine *m, unsigned long nr, struct pmm_page **pages);
 
 /** pmm_folio_alloc - allocate a folio of 2^order pages (folio_alloc(), with __GFP_COMP) */
 PMM_API struct pmm_folio *pmm_folio_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order);
