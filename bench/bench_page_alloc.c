@@ -1,16 +1,26 @@
 // SPDX-License-Identifier: MIT
 /*
- * Page allocator throughput: alloc+free pairs per second, order 0 with and
- * without per-CPU lists, orders 0 to 10, on one and two threads, next to
- * the floor measured in the same run: a bare doubly linked free list of
- * the same struct pages (unlink the first, link it back at the head), the
- * least any list-based allocator does per pair.
+ * Page allocator throughput, each figure next to a floor measured in the
+ * same run:
+ *  - alloc+free pairs: order 0 with and without per-CPU lists, orders 0 to
+ *    10, on one and two threads (every lock path: the per-CPU lists' lock,
+ *    zone->lock for order 0 without them and for orders 4-8 and 10), with
+ *    how much work two threads do together against one ("2T/1T");
+ *    floor: a bare doubly linked free list of the same struct pages
+ *    (unlink the first, link it back at the head), the least any
+ *    list-based allocator does per pair;
+ *  - freeing 1 GiB of order-0 pages in shuffled order, the struct pages
+ *    cold; floor: the same shuffled walk over the same struct pages,
+ *    reading and writing each;
+ *  - bulk allocation (pmm_alloc_pages_bulk) and bulk free
+ *    (pmm_free_pages_bulk) of 1, 8 and 64 pages per call, per page.
  *
  * usage: bench_page_alloc [--quick]
  */
 #define _GNU_SOURCE 1
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +156,114 @@ static double measure(struct pmm_machine *m, unsigned int order, int nthreads, u
 	return best;
 }
 
+/* one case on one thread, then two: ns per pair per thread, and 2T/1T, the work two
+ * threads do together against one (2.0: perfect scaling; below 1.0: a second thread hurts) */
+static void row2(struct pmm_machine *pcp, struct pmm_machine *nopcp, const char *name,
+		 unsigned int order, int no_pcp, unsigned long iters, double base1, double base2)
+{
+	struct pmm_machine *m = no_pcp ? nopcp : pcp;
+	double one = measure(m, order, 1, iters, 0), two = measure(m, order, 2, iters, 0);
+	char label[80];
+
+	snprintf(label, sizeof(label), "%s, 1 thread", name);
+	printf("%-40s %10.2f %12.1f %9.1fx\n", label, one, 1e3 / one, one / base1);
+	snprintf(label, sizeof(label), "%s, 2 threads", name);
+	printf("%-40s %10.2f %12.1f %9.1fx %7.2fx\n", label, two, 2e3 / two, two / base2,
+	       2 * one / two);
+}
+
+/* xorshift64: the same shuffle on every run */
+static uint64_t next_random(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/*
+ * Free 1 GiB of order-0 pages in shuffled order: ns per page, and the floor:
+ * the same walk touching each struct page (a load and a store), with the
+ * pages' struct pages evicted from the caches before each.
+ */
+static void shuffled_free(struct pmm_machine *m, double *free_ns, double *floor_ns)
+{
+	unsigned long n = (1UL << 30) / 4096, i;
+	struct pmm_page **pages = malloc(n * sizeof(*pages));
+	size_t evict_len = 64UL << 20;
+	unsigned char *evict = malloc(evict_len);
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+	double t;
+	int round;
+
+	if (!pages || !evict) {
+		fprintf(stderr, "bench: out of memory\n");
+		exit(1);
+	}
+	pmm_set_cpu(m, 0);
+	*free_ns = *floor_ns = 1e30;
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < n; i++) {
+			pages[i] = pmm_alloc_pages(m, PMM_GFP_KERNEL, 0);
+			if (!pages[i]) {
+				fprintf(stderr, "bench: allocation failed\n");
+				exit(1);
+			}
+		}
+		for (i = n - 1; i > 0; i--) {
+			unsigned long j = next_random(&seed) % (i + 1);
+			struct pmm_page *p = pages[i];
+
+			pages[i] = pages[j];
+			pages[j] = p;
+		}
+		memset(evict, round, evict_len);	/* the struct pages out of the caches */
+		t = now_ns();
+		for (i = 0; i < n; i++) {
+			volatile unsigned long *w = &pages[i]->private;
+
+			*w = *w;
+		}
+		t = (now_ns() - t) / (double)n;
+		*floor_ns = t < *floor_ns ? t : *floor_ns;
+		memset(evict, round + 1, evict_len);
+		t = now_ns();
+		for (i = 0; i < n; i++)
+			pmm_free_pages(m, pages[i], 0);
+		t = (now_ns() - t) / (double)n;
+		*free_ns = t < *free_ns ? t : *free_ns;
+		pmm_drain_all_pages(m);
+	}
+	free(evict);
+	free(pages);
+}
+
+/* bulk allocation and free of @batch pages per call: ns per page */
+static double bulk(struct pmm_machine *m, unsigned long batch, unsigned long pages_total)
+{
+	struct pmm_page *pages[64];
+	double best = 1e30, t;
+	unsigned long done;
+	int round;
+
+	pmm_set_cpu(m, 0);
+	for (round = 0; round < 3; round++) {
+		t = now_ns();
+		for (done = 0; done < pages_total; done += batch) {
+			memset(pages, 0, batch * sizeof(pages[0]));
+			if (pmm_alloc_pages_bulk(m, PMM_GFP_KERNEL, PMM_NUMA_NO_NODE, NULL, batch,
+						 pages) != batch) {
+				fprintf(stderr, "bench: bulk allocation failed\n");
+				exit(1);
+			}
+			pmm_free_pages_bulk(m, batch, pages);
+		}
+		t = (now_ns() - t) / (double)done;
+		best = t < best ? t : best;
+	}
+	return best;
+}
+
 int main(int argc, char **argv)
 {
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");
@@ -157,37 +275,41 @@ int main(int argc, char **argv)
 	base1 = measure(pcp, 0, 1, iters, 1);
 	base2 = measure(pcp, 0, 2, iters, 1);
 	printf("alloc+free pairs, 8 GiB x86-64 machine, best of 3 (ns per pair per thread)\n");
-	printf("%-34s %10s %12s %10s\n", "case", "ns/pair", "Mpairs/s", "vs floor");
-	printf("%-34s %10.2f %12.1f %9.1fx\n", "floor: bare free list, 1 thread", base1,
+	printf("%-40s %10s %12s %10s %8s\n", "case", "ns/pair", "Mpairs/s", "vs floor", "2T/1T");
+	printf("%-40s %10.2f %12.1f %9.1fx\n", "floor: bare free list, 1 thread", base1,
 	       1e3 / base1, 1.0);
-	printf("%-34s %10.2f %12.1f %9.1fx\n", "floor: bare free list, 2 threads", base2,
-	       2e3 / base2, 1.0);
-	v = measure(pcp, 0, 1, iters, 0);
-	printf("%-34s %10.2f %12.1f %9.1fx\n", "order 0, per-CPU lists, 1 thread", v, 1e3 / v,
-	       v / base1);
-	v = measure(pcp, 0, 2, iters, 0);
-	printf("%-34s %10.2f %12.1f %9.1fx\n", "order 0, per-CPU lists, 2 threads", v, 2e3 / v,
-	       v / base2);
-	v = measure(nopcp, 0, 1, iters, 0);
-	printf("%-34s %10.2f %12.1f %9.1fx\n", "order 0, no per-CPU lists, 1 thread", v, 1e3 / v,
-	       v / base1);
-	v = measure(nopcp, 0, 2, iters, 0);
-	printf("%-34s %10.2f %12.1f %9.1fx\n", "order 0, no per-CPU lists, 2 threads", v, 2e3 / v,
-	       v / base2);
+	printf("%-40s %10.2f %12.1f %9.1fx %7.2fx\n", "floor: bare free list, 2 threads", base2,
+	       2e3 / base2, 1.0, 2 * base1 / base2);
+	row2(pcp, nopcp, "order 0, per-CPU lists", 0, 0, iters, base1, base2);
+	row2(pcp, nopcp, "order 0, no per-CPU lists", 0, 1, iters, base1, base2);
 	for (order = 1; order <= 10; order++) {
 		char name[64];
 
-		v = measure(pcp, order, 1, iters / 4, 0);
-		snprintf(name, sizeof(name), "order %u, 1 thread%s", order,
-			 order <= 3 || order == 9 ? " (per-CPU list)" : "");
-		printf("%-34s %10.2f %12.1f %9.1fx\n", name, v, 1e3 / v, v / base1);
+		snprintf(name, sizeof(name), "order %u%s", order,
+			 order <= 3 || order == 9 ? " (per-CPU list)" : " (zone->lock)");
+		if (order == 1 || order == 4 || order == 9 || order == 10)
+			row2(pcp, nopcp, name, order, 0, iters / 4, base1, base2);
+		else {
+			v = measure(pcp, order, 1, iters / 4, 0);
+			printf("%-40s %10.2f %12.1f %9.1fx\n", name, v, 1e3 / v, v / base1);
+		}
 	}
-	for (order = 1; order <= 10; order += 3) {
+	{
+		double free_ns, floor_ns;
+
+		shuffled_free(pcp, &free_ns, &floor_ns);
+		printf("\nfree 1 GiB of order-0 pages in shuffled order, cold (ns per page)\n");
+		printf("%-40s %10.2f\n", "floor: the same walk, touching each", floor_ns);
+		printf("%-40s %10.2f %23.1fx\n", "pmm_free_pages", free_ns, free_ns / floor_ns);
+	}
+	printf("\nbulk allocation and free, order 0 (ns per page)\n");
+	for (order = 0; order < 3; order++) {
+		static const unsigned long batches[] = { 1, 8, 64 };
 		char name[64];
 
-		v = measure(pcp, order, 2, iters / 4, 0);
-		snprintf(name, sizeof(name), "order %u, 2 threads", order);
-		printf("%-34s %10.2f %12.1f %9.1fx\n", name, v, 2e3 / v, v / base2);
+		snprintf(name, sizeof(name), "alloc_pages_bulk + free_pages_bulk, %lu", batches[order]);
+		v = bulk(pcp, batches[order], iters);
+		printf("%-40s %10.2f %12.1f %9.1fx\n", name, v, 1e3 / v, v / base1);
 	}
 	if (pmm_check(pcp) || pmm_check(nopcp))
 		fprintf(stderr, "bench: pmm_check failed\n");
