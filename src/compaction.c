@@ -330,14 +330,14 @@ static bool compact_scanners_met(const struct compact_control *cc)
  * compact_lock_irqsave(): async compaction notes contention (and finishes
  * early, in compact_finished()) rather than waiting unnoticed.
  */
-static void compact_lock(struct compact_control *cc, pmm_lock_t *lock)
+static void compact_lock(struct compact_control *cc, pmm__spinlock_t *lock)
 {
 	if (cc->mode == MIGRATE_ASYNC && !cc->contended) {
-		if (!pthread_mutex_trylock(lock))
+		if (pmm__spin_trylock(lock))
 			return;
 		cc->contended = true;
 	}
-	pthread_mutex_lock(lock);
+	pmm__spin_lock(lock);
 }
 
 /* ---- the free scanner ----------------------------------------------------------------------- */
@@ -404,7 +404,7 @@ static unsigned long isolate_freepages_block(struct compact_control *cc, unsigne
 		blockpfn += isolated - 1;
 	}
 	if (locked)
-		pthread_mutex_unlock(&cc->zone->lock);
+		pmm__spin_unlock(&cc->zone->lock);
 	if (blockpfn > end_pfn)
 		blockpfn = end_pfn;
 	*start_pfn = blockpfn;
@@ -559,7 +559,7 @@ static void fast_isolate_freepages(struct compact_control *cc)
 				page = NULL;
 			}
 		}
-		pthread_mutex_unlock(&zone->lock);
+		pmm__spin_unlock(&zone->lock);
 		if (cc->nr_freepages >= cc->nr_migratepages)
 			break;
 		if (order_scanned >= limit)
@@ -876,7 +876,7 @@ static unsigned long fast_find_migrateblock(struct compact_control *cc)
 
 		if (!__atomic_load_n(&area->nr_free, __ATOMIC_RELAXED))
 			continue;
-		pthread_mutex_lock(&zone->lock);
+		pmm__spin_lock(&zone->lock);
 		for (l = freelist->next; l != freelist; l = l->next) {
 			struct pmm_page *freepage =
 				(struct pmm_page *)((char *)l - offsetof(struct pmm_page, buddy_list));
@@ -898,7 +898,7 @@ static unsigned long fast_find_migrateblock(struct compact_control *cc)
 				break;
 			}
 		}
-		pthread_mutex_unlock(&zone->lock);
+		pmm__spin_unlock(&zone->lock);
 	}
 	cc->total_migrate_scanned += nr_scanned;
 	if (!found_block) {
@@ -1115,7 +1115,7 @@ static bool free_block_available(struct compact_control *cc)
 	bool found = false, can_steal;
 	unsigned int order;
 
-	pthread_mutex_lock(&zone->lock);
+	pmm__spin_lock(&zone->lock);
 	for (order = (unsigned int)cc->order; order <= cc->m->max_page_order && !found; order++) {
 		const struct pmm_list_head *l = &zone->free_area[order].free_list[cc->migratetype];
 
@@ -1123,7 +1123,7 @@ static bool free_block_available(struct compact_control *cc)
 			pmm__find_suitable_fallback(cc->m, zone, order, cc->migratetype, true,
 						    &can_steal) != -1;
 	}
-	pthread_mutex_unlock(&zone->lock);
+	pmm__spin_unlock(&zone->lock);
 	return found;
 }
 

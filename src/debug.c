@@ -353,9 +353,9 @@ int pmm_check(struct pmm_machine *m)
 			/* lock order: per-CPU lists, then zone->lock, as the allocation path */
 			for (cpu = 0; zone->per_cpu_pageset && cpu < m->nr_cpu_ids; cpu++)
 				pmm__spin_lock(&zone->per_cpu_pageset[cpu].lock);
-			pthread_mutex_lock(&zone->lock);
+			pmm__spin_lock(&zone->lock);
 			bad += check_zone(m, zone, &nomem);
-			pthread_mutex_unlock(&zone->lock);
+			pmm__spin_unlock(&zone->lock);
 			for (cpu = 0; zone->per_cpu_pageset && cpu < m->nr_cpu_ids; cpu++)
 				pmm__spin_unlock(&zone->per_cpu_pageset[cpu].lock);
 		}

@@ -173,10 +173,8 @@ bool pmm__region_pfns(const struct pmm_memblock_region *r, unsigned int page_shi
 
 struct pmm__memmap;	/* defined by the memory model file */
 
-/* A spinning lock for the per-CPU lists (pcp->lock), cheaper than a mutex (spinlock.c). */
-typedef struct {
-	int locked;
-} pmm__spinlock_t;
+/* zone->lock and the per-CPU lists' locks (pcp->lock): spinning, cheaper than a mutex (spinlock.c). */
+typedef pmm_spinlock_t pmm__spinlock_t;
 
 static inline void pmm__cpu_relax(void)
 {
@@ -194,21 +192,36 @@ struct pmm__cpu_cache {
 };
 extern __thread struct pmm__cpu_cache pmm__cpu_cache;
 
-/* spinlock.c: spin this many times on a held pcp lock, then yield the host CPU between tries */
-#define PMM__SPIN_BEFORE_YIELD	256
+/* spinlock.c: a waiter's longest backoff, in pauses, before it sleeps on the futex */
+#define PMM__SPIN_MAX_DELAY	64
 void pmm__spin_lock_slow(pmm__spinlock_t *l);
-/* spinlock.c: a pmm_lock_t that spins briefly before it sleeps (zone->lock, lru_lock) */
+void pmm__spin_unlock_wake(pmm__spinlock_t *l);
+/* spinlock.c: a pmm_lock_t that spins briefly before it sleeps (lru_lock) */
 void pmm__spin_lock_init(pmm_lock_t *lock);
 
+/* 0: unlocked; 1: locked; 2: locked, and someone may be asleep waiting */
 static inline void pmm__spin_lock(pmm__spinlock_t *l)
 {
-	if (__builtin_expect(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE), 0))
+	int unlocked = 0;
+
+	if (__builtin_expect(!__atomic_compare_exchange_n(&l->locked, &unlocked, 1, false,
+							  __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 0))
 		pmm__spin_lock_slow(l);
+}
+
+/* Return: true if taken */
+static inline bool pmm__spin_trylock(pmm__spinlock_t *l)
+{
+	int unlocked = 0;
+
+	return __atomic_compare_exchange_n(&l->locked, &unlocked, 1, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
 }
 
 static inline void pmm__spin_unlock(pmm__spinlock_t *l)
 {
-	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+	if (__builtin_expect(__atomic_exchange_n(&l->locked, 0, __ATOMIC_RELEASE) == 2, 0))
+		pmm__spin_unlock_wake(l);
 }
 
 /* struct per_cpu_pages (6.1): lists of order 0-3 per migratetype, and one for THP */

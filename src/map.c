@@ -297,7 +297,7 @@ static int grid_build(struct map *mp, struct zone_grid *g)
 	if (g->err)
 		return g->err;
 	/* free: the buddy lists' blocks, and on demand the memory still deferred */
-	pthread_mutex_lock(&zone->lock);
+	pmm__spin_lock(&zone->lock);
 	for (o = 0; o <= m->max_page_order; o++)
 		for (mt = 0; mt < PMM_MIGRATE_TYPES; mt++) {
 			const struct pmm_list_head *h = &zone->free_area[o].free_list[mt], *p;
@@ -312,7 +312,7 @@ static int grid_build(struct map *mp, struct zone_grid *g)
 	for (start = zone->zone_start_pfn; pmm__deferred_pending_next(m, zone, &start, &end);
 	     start = end)
 		grid_add_free(g, start, end - start);
-	pthread_mutex_unlock(&zone->lock);
+	pmm__spin_unlock(&zone->lock);
 	return 0;
 }
 

@@ -170,7 +170,7 @@ static void zone_init_internals(struct pmm_zone *zone, enum pmm_zone_type idx,
 	zone->name = pmm_zone_names[idx];
 	zone->node = pgdat->node_id;
 	zone->zone_pgdat = pgdat;
-	pmm__spin_lock_init(&zone->lock);
+	zone->lock = (pmm_spinlock_t){ 0 };
 	for (o = 0; o < PMM_NR_PAGE_ORDERS; o++)
 		for (t = 0; t < PMM_MIGRATE_TYPES; t++)
 			list_init(&zone->free_area[o].free_list[t]);
@@ -655,13 +655,8 @@ void pmm__free_nodes(struct pmm_machine *m)
 
 	for (nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
 		pmm_pg_data_t *pgdat = m->view.node_data[nid];
-		int z;
-
 		if (!pgdat)
 			continue;
-		for (z = 0; z < PMM_MAX_NR_ZONES; z++)
-			if (pgdat->node_zones[z].zone_pgdat)
-				pthread_mutex_destroy(&pgdat->node_zones[z].lock);
 		pthread_mutex_destroy(&pgdat->node_size_lock);
 		pthread_mutex_destroy(&pgdat->deferred_split_queue.split_queue_lock);
 		pthread_mutex_destroy(&pgdat->__lruvec.lru_lock);

@@ -299,10 +299,10 @@ static void free_one_page_locked(struct pmm_machine *m, struct pmm_zone *zone,
 static void free_one_page(struct pmm_machine *m, struct pmm_zone *zone, struct pmm_page *page,
 			  unsigned long pfn, unsigned int order, int fpi)
 {
-	pthread_mutex_lock(&zone->lock);
+	pmm__spin_lock(&zone->lock);
 	free_one_page_locked(m, zone, page, pfn, order,
 			     pmm__get_pageblock_migratetype(m, zone, pfn), fpi);
-	pthread_mutex_unlock(&zone->lock);
+	pmm__spin_unlock(&zone->lock);
 }
 
 static void free_pages_core(struct pmm_machine *m, struct pmm_page *page, unsigned long pfn,
@@ -734,7 +734,7 @@ static void free_pcppages_bulk(struct pmm_machine *m, struct pmm_zone *zone, int
 		}
 		if (!n)
 			break;
-		pthread_mutex_lock(&zone->lock);
+		pmm__spin_lock(&zone->lock);
 		for (i = 0; i < n; i++) {
 			int mt = chunk[i].mt;
 
@@ -743,7 +743,7 @@ static void free_pcppages_bulk(struct pmm_machine *m, struct pmm_zone *zone, int
 			free_one_page_locked(m, zone, chunk[i].page, chunk[i].pfn, chunk[i].order,
 					     mt, FPI_NONE);
 		}
-		pthread_mutex_unlock(&zone->lock);
+		pmm__spin_unlock(&zone->lock);
 	}
 }
 
@@ -754,7 +754,7 @@ static int rmqueue_bulk(struct pmm_machine *m, struct pmm_zone *zone, unsigned i
 {
 	int i;
 
-	pthread_mutex_lock(&zone->lock);
+	pmm__spin_lock(&zone->lock);
 	for (i = 0; i < count; i++) {
 		struct pmm_page *page = rmqueue_locked(m, zone, order, mt, alloc_flags, fell_back);
 
@@ -765,7 +765,7 @@ static int rmqueue_bulk(struct pmm_machine *m, struct pmm_zone *zone, unsigned i
 		pmm__list_add_tail(&page->pcp_list, list);
 	}
 	mod_free_pages(zone, -((long)i << order));
-	pthread_mutex_unlock(&zone->lock);
+	pmm__spin_unlock(&zone->lock);
 	return i;
 }
 
@@ -1265,7 +1265,7 @@ static struct pmm_page *rmqueue_page(struct pmm_machine *m, struct pmm_zone *zon
 	}
 	/* rmqueue_buddy(): a high-order atomic allocation takes from the reserve
 	 * first; a non-blocking one that found nothing else may take it too */
-	pthread_mutex_lock(&zone->lock);
+	pmm__spin_lock(&zone->lock);
 	page = NULL;
 	if (alloc_flags & ALLOC_HIGHATOMIC)
 		page = rmqueue_smallest(m, zone, order, PMM_MIGRATE_HIGHATOMIC);
@@ -1275,7 +1275,7 @@ static struct pmm_page *rmqueue_page(struct pmm_machine *m, struct pmm_zone *zon
 		page = rmqueue_smallest(m, zone, order, PMM_MIGRATE_HIGHATOMIC);
 	if (page)
 		mod_free_pages(zone, -(1L << order));
-	pthread_mutex_unlock(&zone->lock);
+	pmm__spin_unlock(&zone->lock);
 	if (page) {
 		count_event(zone, ac->cpu, PMM_PGALLOC, 1UL << order);
 		zone_statistics(ac->preferred_zone, zone, ac->cpu, ac->local_nid, false, 1);
@@ -1339,7 +1339,7 @@ static void reserve_highatomic_pageblock(struct pmm_machine *m, struct pmm_page 
 	max_managed = PMM__ALIGN(managed / 100, pageblock);
 	if (__atomic_load_n(&zone->nr_reserved_highatomic, __ATOMIC_RELAXED) >= max_managed)
 		return;
-	pthread_mutex_lock(&zone->lock);
+	pmm__spin_lock(&zone->lock);
 	mt = pmm__get_pageblock_migratetype(m, zone, pfn);
 	if (zone->nr_reserved_highatomic < max_managed && migratetype_is_mergeable(mt)) {
 		unsigned long n;
@@ -1359,7 +1359,7 @@ static void reserve_highatomic_pageblock(struct pmm_machine *m, struct pmm_page 
 					 zone->nr_reserved_highatomic + (1UL << order), __ATOMIC_RELAXED);
 		}
 	}
-	pthread_mutex_unlock(&zone->lock);
+	pmm__spin_unlock(&zone->lock);
 }
 
 /*
@@ -1380,7 +1380,7 @@ static bool unreserve_highatomic_pageblock(struct pmm_machine *m, const struct a
 		if (!force && __atomic_load_n(&zone->nr_reserved_highatomic, __ATOMIC_RELAXED) <=
 			      pageblock)
 			continue;
-		pthread_mutex_lock(&zone->lock);
+		pmm__spin_lock(&zone->lock);
 		for (order = 0; order <= m->max_page_order; order++) {
 			struct pmm_page *page = first_free(zone, order, PMM_MIGRATE_HIGHATOMIC);
 			unsigned long pfn, size, n;
@@ -1405,11 +1405,11 @@ static bool unreserve_highatomic_pageblock(struct pmm_machine *m, const struct a
 								       (enum pmm_migratetype)ac->migratetype);
 			}
 			if (moved > 0) {
-				pthread_mutex_unlock(&zone->lock);
+				pmm__spin_unlock(&zone->lock);
 				return true;
 			}
 		}
-		pthread_mutex_unlock(&zone->lock);
+		pmm__spin_unlock(&zone->lock);
 	}
 	return false;
 }
@@ -2359,10 +2359,10 @@ int pmm__isolate_range(struct pmm_machine *m, struct pmm_zone *zone, unsigned lo
 	unsigned long pageblock = 1UL << m->pageblock_order, pfn;
 	int movable;
 
-	pthread_mutex_lock(&zone->lock);
+	pmm__spin_lock(&zone->lock);
 	*bad_pfn = first_unmovable_pfn(m, zone, start, end);
 	if (*bad_pfn != end) {
-		pthread_mutex_unlock(&zone->lock);
+		pmm__spin_unlock(&zone->lock);
 		return -EBUSY;
 	}
 	for (pfn = start; pfn < end; pfn += pageblock) {
@@ -2374,7 +2374,7 @@ int pmm__isolate_range(struct pmm_machine *m, struct pmm_zone *zone, unsigned lo
 		mod_free_pages(zone, -(long)move_freepages_block(m, zone, pmm_pfn_to_page(m, pfn), pfn,
 								   PMM_MIGRATE_ISOLATE, &movable));
 	}
-	pthread_mutex_unlock(&zone->lock);
+	pmm__spin_unlock(&zone->lock);
 	return 0;
 }
 
@@ -2384,7 +2384,7 @@ void pmm__undo_isolate_range(struct pmm_machine *m, struct pmm_zone *zone, unsig
 {
 	unsigned long pageblock = 1UL << m->pageblock_order, pfn;
 
-	pthread_mutex_lock(&zone->lock);
+	pmm__spin_lock(&zone->lock);
 	for (pfn = start; pfn < end; pfn += pageblock)
 		if (pmm__get_pageblock_migratetype(m, zone, pfn) == PMM_MIGRATE_ISOLATE) {
 			pmm__set_pageblock_migratetype(m, zone, pfn, PMM_MIGRATE_MOVABLE);
@@ -2403,7 +2403,7 @@ void pmm__undo_isolate_range(struct pmm_machine *m, struct pmm_zone *zone, unsig
 		free_one_page_locked(m, zone, page, pfn, order, PMM_MIGRATE_MOVABLE, FPI_TO_TAIL);
 		pfn += 1UL << order;
 	}
-	pthread_mutex_unlock(&zone->lock);
+	pmm__spin_unlock(&zone->lock);
 }
 
 /* test_pages_isolated(): every page of the range is free on an isolated list */
@@ -2412,7 +2412,7 @@ bool pmm__range_isolated(struct pmm_machine *m, struct pmm_zone *zone, unsigned 
 {
 	unsigned long pfn;
 
-	pthread_mutex_lock(&zone->lock);
+	pmm__spin_lock(&zone->lock);
 	for (pfn = start; pfn < end;) {
 		struct pmm_page *page = pmm_pfn_to_page(m, pfn);
 
@@ -2421,7 +2421,7 @@ bool pmm__range_isolated(struct pmm_machine *m, struct pmm_zone *zone, unsigned 
 			break;
 		pfn += 1UL << buddy_order(page);
 	}
-	pthread_mutex_unlock(&zone->lock);
+	pmm__spin_unlock(&zone->lock);
 	return pfn >= end;
 }
 
@@ -2436,7 +2436,7 @@ unsigned long pmm__offline_isolated_pages(struct pmm_machine *m, struct pmm_zone
 	bool offline_type = m->kernel_version >= PMM_KERNEL_VERSION(6, 12);
 	unsigned long pageblock = 1UL << m->pageblock_order, pfn, nr = 0, i;
 
-	pthread_mutex_lock(&zone->lock);
+	pmm__spin_lock(&zone->lock);
 	for (pfn = start; pfn < end;) {
 		struct pmm_page *page = pmm_pfn_to_page(m, pfn);
 		unsigned int order = buddy_order(page);
@@ -2453,7 +2453,7 @@ unsigned long pmm__offline_isolated_pages(struct pmm_machine *m, struct pmm_zone
 	}
 	zone->nr_isolate_pageblock -= (end - start) / pageblock;
 	__atomic_fetch_sub(&zone->managed_pages, nr, __ATOMIC_RELAXED);
-	pthread_mutex_unlock(&zone->lock);
+	pmm__spin_unlock(&zone->lock);
 	return nr;
 }
 

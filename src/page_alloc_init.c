@@ -286,7 +286,7 @@ static void setup_per_zone_wmarks(struct pmm_machine *m)
 		unsigned long tmp = lowmem_pages ? (unsigned long)((unsigned long long)pages_min *
 								   managed / lowmem_pages) : 0;
 
-		pthread_mutex_lock(&zone->lock);
+		pmm__spin_lock(&zone->lock);
 		/* allocations read the marks without the lock: store each whole */
 		if (pmm__is_highmem_idx(m, (enum pmm_zone_type)z) ||
 		    (movable_clamped && z == PMM_ZONE_MOVABLE))
@@ -299,7 +299,7 @@ static void setup_per_zone_wmarks(struct pmm_machine *m)
 		__atomic_store_n(&zone->_watermark[PMM_WMARK_LOW], min + tmp, __ATOMIC_RELAXED);
 		__atomic_store_n(&zone->_watermark[PMM_WMARK_HIGH], min + 2 * tmp, __ATOMIC_RELAXED);
 		__atomic_store_n(&zone->_watermark[PMM_WMARK_PROMO], min + 3 * tmp, __ATOMIC_RELAXED);
-		pthread_mutex_unlock(&zone->lock);
+		pmm__spin_unlock(&zone->lock);
 	}
 }
 

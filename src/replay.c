@@ -378,7 +378,7 @@ static unsigned long free_blocks(struct pmm_machine *m, unsigned int order)
 							     __ATOMIC_RELAXED) << (o - order);
 				continue;
 			}
-			pthread_mutex_lock(&zone->lock);
+			pmm__spin_lock(&zone->lock);
 			nr = zone->free_area[top].nr_free;
 			pfns = nr ? pmm__malloc(nr * sizeof(*pfns)) : NULL;
 			i = 0;
@@ -389,7 +389,7 @@ static unsigned long free_blocks(struct pmm_machine *m, unsigned int order)
 					pfns[i++] = pmm_page_to_pfn(m, pmm__container_of(l,
 								struct pmm_page, buddy_list)) >> order;
 			}
-			pthread_mutex_unlock(&zone->lock);
+			pmm__spin_unlock(&zone->lock);
 			if (!pfns)
 				continue;
 			qsort(pfns, i, sizeof(*pfns), cmp_ulong);

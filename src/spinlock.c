@@ -9,17 +9,23 @@
  * spinning on would burn the waiter's whole timeslice. So both of pmm's
  * spinning locks spin briefly and then wait:
  *
- *  - zone->lock and the LRU lock are pthread mutexes of glibc's adaptive
- *    kind (PTHREAD_MUTEX_ADAPTIVE_NP): a contended lock spins up to
+ *  - the LRU lock is a pthread mutex of glibc's adaptive kind (PTHREAD_MUTEX_ADAPTIVE_NP): a contended lock spins up to
  *    glibc.pthread.mutex_spin_count times (100) with pause, learning how
  *    long holds last, before it sleeps on the futex;
- *  - the per-CPU lists' lock (pmm__spinlock_t) is a test-and-test-and-set
- *    word: uncontended, one atomic exchange; contended, it spins
- *    PMM__SPIN_BEFORE_YIELD times, then yields the host CPU between tries.
+ *  - zone->lock and the per-CPU lists' locks (pmm_spinlock_t) are one word
+ *    (Drepper's futex mutex, "Futexes are tricky"): uncontended, one
+ *    compare-and-swap to lock and one exchange to unlock, no call; a waiter
+ *    spins backing off exponentially (1, 2, 4 ... PMM__SPIN_MAX_DELAY
+ *    pauses between tries) and then sleeps on the futex until the holder
+ *    lets go. Spinning keeps a short wait short; sleeping lets the holder
+ *    run its next operations with the zone's cache lines to itself, which
+ *    is what two threads on one zone need to do more than one.
  */
 #define _GNU_SOURCE 1
+#include <linux/futex.h>
 #include <pthread.h>
-#include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -35,16 +41,33 @@ void pmm__spin_lock_init(pmm_lock_t *lock)
 	pthread_mutexattr_destroy(&attr);
 }
 
+static long futex(int *word, int op, int val)
+{
+	return syscall(SYS_futex, word, op, val, NULL, NULL, 0);
+}
+
 void pmm__spin_lock_slow(pmm__spinlock_t *l)
 {
-	unsigned int spins = 0;
+	unsigned int delay = 1, i;
+	int unlocked;
 
-	do {
-		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
-			if (++spins < PMM__SPIN_BEFORE_YIELD)
-				pmm__cpu_relax();
-			else
-				sched_yield();	/* the holder may be waiting for this host CPU */
-		}
-	} while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE));
+	/* spin while the holder runs, backing off exponentially: a waiter that keeps
+	 * reading the lock's line takes it from the holder, which needs it to let go */
+	for (; delay <= PMM__SPIN_MAX_DELAY; delay <<= 1) {
+		for (i = 0; i < delay; i++)
+			pmm__cpu_relax();
+		unlocked = 0;
+		if (!__atomic_load_n(&l->locked, __ATOMIC_RELAXED) &&
+		    __atomic_compare_exchange_n(&l->locked, &unlocked, 1, false, __ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return;
+	}
+	/* then sleep until woken: 2 is "locked, and someone may be waiting" */
+	while (__atomic_exchange_n(&l->locked, 2, __ATOMIC_ACQUIRE))
+		futex(&l->locked, FUTEX_WAIT_PRIVATE, 2);
+}
+
+void pmm__spin_unlock_wake(pmm__spinlock_t *l)
+{
+	futex(&l->locked, FUTEX_WAKE_PRIVATE, 1);
 }

@@ -1051,11 +1051,11 @@ out:
 
 			if (!zone_boosts[i])
 				continue;
-			pthread_mutex_lock(&zone->lock);
+			pmm__spin_lock(&zone->lock);
 			cur = zone->watermark_boost;
 			__atomic_store_n(&zone->watermark_boost,
 					 cur - PMM__MIN(cur, zone_boosts[i]), __ATOMIC_RELAXED);
-			pthread_mutex_unlock(&zone->lock);
+			pmm__spin_unlock(&zone->lock);
 		}
 		pmm__wakeup_kcompactd(m, pgdat, (int)m->pageblock_order, highest_zoneidx);
 	}

@@ -281,13 +281,13 @@ int pmm_print_buddyinfo(const struct pmm_machine *m, FILE *f)
 
 			if (!pmm_populated_zone(zone))
 				continue;
-			pthread_mutex_lock(&zone->lock);
+			pmm__spin_lock(&zone->lock);
 			zone_free_area(m, zone, nr_free);
 			fprintf(f, "Node %d, zone %8s ", nid, zone->name);
 			for (o = 0; o <= m->max_page_order; o++)
 				fprintf(f, "%6lu ", nr_free[o]);
 			fprintf(f, "\n");
-			pthread_mutex_unlock(&zone->lock);
+			pmm__spin_unlock(&zone->lock);
 		}
 	}
 	return ferror(f) ? -EIO : 0;
@@ -369,7 +369,7 @@ int pmm_print_pagetypeinfo(const struct pmm_machine *m, FILE *f)
 
 			if (!pmm_populated_zone(zone))
 				continue;
-			pthread_mutex_lock(&zone->lock);
+			pmm__spin_lock(&zone->lock);
 			pmm__deferred_pending_free(m, zone, pending);
 			for (mt = 0; mt < PMM_MIGRATE_TYPES; mt++) {
 				if (!migratetype_shown(m, mt))
@@ -391,7 +391,7 @@ int pmm_print_pagetypeinfo(const struct pmm_machine *m, FILE *f)
 				}
 				fprintf(f, "\n");
 			}
-			pthread_mutex_unlock(&zone->lock);
+			pmm__spin_unlock(&zone->lock);
 		}
 		fprintf(f, "\n%-23s", "Number of blocks type ");
 		for (mt = 0; mt < PMM_MIGRATE_TYPES; mt++)
@@ -504,7 +504,7 @@ int pmm_print_extfrag(const struct pmm_machine *m, FILE *f, enum pmm_extfrag_fil
 
 			if (!pmm_populated_zone(zone))
 				continue;
-			pthread_mutex_lock(&zone->lock);
+			pmm__spin_lock(&zone->lock);
 			zone_free_area(m, zone, nr_free);
 			fprintf(f, "Node %d, zone %8s ", nid, zone->name);
 			for (o = 0; o <= m->max_page_order; o++) {
@@ -515,7 +515,7 @@ int pmm_print_extfrag(const struct pmm_machine *m, FILE *f, enum pmm_extfrag_fil
 					idx / 1000, (idx < 0 ? -idx : idx) % 1000);
 			}
 			fprintf(f, "\n");
-			pthread_mutex_unlock(&zone->lock);
+			pmm__spin_unlock(&zone->lock);
 		}
 	}
 	return ferror(f) ? -EIO : 0;

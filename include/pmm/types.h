@@ -37,8 +37,14 @@ extern "C" {
 /** A simulated physical address, as the kernel's phys_addr_t. */
 typedef uint64_t pmm_phys_addr_t;
 
-/** The lock of zones, nodes and the machine; a plain mutex. */
+/** The lock of nodes, LRU lists and the machine; a mutex. */
 typedef pthread_mutex_t pmm_lock_t;
+
+/** A spinning lock, as the kernel's spinlock_t: zone->lock and the per-CPU
+ * lists' locks (it spins briefly, then yields the host CPU: src/spinlock.c). */
+typedef struct {
+	int locked;
+} pmm_spinlock_t;
 
 #define PMM_NUMA_NO_NODE	(-1)
 

@@ -130,7 +130,7 @@ struct pmm_zone {
 	unsigned long		vm_numa_event[PMM_NR_VM_NUMA_EVENT_ITEMS];
 
 	/* private: layout may change between minor releases */
-	pmm_lock_t		lock;		/* protects free_area[] and the counters */
+	pmm_spinlock_t		lock;		/* protects free_area[] and the counters */
 };
 
 static inline unsigned long pmm_zone_end_pfn(const struct pmm_zone *zone)
