@@ -6,10 +6,11 @@
  * A kernel spinlock spins because its holder is running on another CPU and
  * will let go within microseconds. Here the holder is a host thread that the
  * host may have descheduled (64 simulated CPUs on 2 host cores), and
- * spinning on would burn the waiter's whole timeslice. So both of pmm's
- * spinning locks spin briefly and then wait:
+ * spinning on would burn the waiter's whole timeslice. So pmm's spinning
+ * locks spin briefly and then wait:
  *
- *  - the LRU lock is a pthread mutex of glibc's adaptive kind (PTHREAD_MUTEX_ADAPTIVE_NP): a contended lock spins up to
+ *  - the LRU lock is a pthread mutex of glibc's adaptive kind
+ *    (PTHREAD_MUTEX_ADAPTIVE_NP): a contended lock spins up to
  *    glibc.pthread.mutex_spin_count times (100) with pause, learning how
  *    long holds last, before it sleeps on the futex;
  *  - zone->lock and the per-CPU lists' locks (pmm_spinlock_t) are one word

@@ -1303,7 +1303,7 @@ static void *stress_thread(void *arg)
 /* @nthreads threads on @nr_cpus of the machine's four simulated CPUs: with more
  * threads than host CPUs sharing a per-CPU list, its lock's holder is often
  * descheduled, and the waiters must yield rather than spin out their slices */
-static void stress(int nthreads, int nr_cpus)
+static void stress(int nthreads, int nr_cpus, unsigned int flags)
 {
 	struct pmm_machine_desc *d;
 	struct pmm_machine *m;
@@ -1315,7 +1315,7 @@ static void stress(int nthreads, int nr_cpus)
 	/* two nodes of 256 MiB, four CPUs */
 	assert_int_equal(pmm_machine_from_hwloc_synthetic("numa:2 core:2 pu:1", 256 * SZ_1M, NULL, &d,
 							  err, sizeof(err)), 0);
-	m = boot(d, PMM_BOOT_NO_DIRECT_MAP, NULL);
+	m = boot(d, PMM_BOOT_NO_DIRECT_MAP | flags, NULL);
 	for (i = 0; i < nthreads; i++) {
 		s[i] = (struct stress){ .m = m, .cpu = i % nr_cpus, .seed = 7u * (unsigned int)i + 1 };
 		assert_int_equal(pthread_create(&t[i], NULL, stress_thread, &s[i]), 0);
@@ -1340,13 +1340,14 @@ static void stress(int nthreads, int nr_cpus)
 static void test_stress(void **state)
 {
 	(void)state;
-	stress(4, 4);	/* a thread per simulated CPU, two per node */
+	stress(4, 4, 0);	/* a thread per simulated CPU, two per node */
 }
 
 static void test_stress_oversubscribed(void **state)
 {
 	(void)state;
-	stress(8, 2);	/* four threads on each of two simulated CPUs, on two host cores */
+	stress(8, 2, 0);	/* four threads on each of two simulated CPUs, on two host cores */
+	stress(8, 4, PMM_BOOT_NO_PCP);	/* eight threads on the zones' locks alone */
 }
 
 int main(void)
