@@ -2179,6 +2179,8 @@ void pmm_free_pages_bulk(struct pmm_machine *m, unsigned long nr, struct pmm_pag
 		unsigned long pfn;
 		int mt;
 
+		if (i + 4 < nr && pages[i + 4])	/* the struct pages ahead, while this one is freed */
+			__builtin_prefetch(pages[i + 4], 1);
 		if (!page || foreign_page(m, page))
 			continue;
 		if (__builtin_expect(pmm_page_zonenum(page) == PMM_ZONE_DEVICE, 0)) {

@@ -586,6 +586,21 @@ class Machine:
             raise AllocationError(f"bulk allocation of {count} pages ({gfp}): no pages")
         return [self._page(array[i], 0, Page, "bulk") for i in range(count) if array[i]]
 
+    def free_pages_bulk(self, pages):
+        """free_unref_page_list(): free order-0 Pages in one call (the per-CPU
+        list's lock taken once per run of one zone's pages)."""
+        self._alive()
+        pages = list(pages)
+        for page in pages:
+            if page.order:
+                raise PmmError(_errno.EINVAL, f"{page!r}: free_pages_bulk frees order 0 only")
+            page._release()
+        array = (c_void_p * len(pages))(*[p._ptr for p in pages])
+        for page in pages:
+            page._ptr = None
+        self._call_logged(lambda: lib.pmm_free_pages_bulk(self._m, len(pages), array),
+                          "free_pages_bulk")
+
     @property
     def pages(self):
         """The Page objects still alive for allocations not yet freed."""

@@ -176,6 +176,7 @@ for _name, _res, _args in [
     ("pmm_alloc_pages_mpol", _vp, [_vp, c_uint, c_uint, POINTER(Mempolicy)]),
     ("pmm_alloc_pages_bulk", _ul, [_vp, c_uint, c_int, _vp, _ul, POINTER(_vp)]),
     ("pmm_free_pages", None, [_vp, _vp, c_uint]),
+    ("pmm_free_pages_bulk", None, [_vp, _ul, POINTER(_vp)]),
     ("pmm_folio_alloc", _vp, [_vp, c_uint, c_uint]),
     ("pmm_folio_put", None, [_vp, _vp]),
     ("pmm_folio_add_lru", c_int, [_vp, _vp]),

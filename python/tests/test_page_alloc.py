@@ -78,8 +78,12 @@ def test_bulk_and_folios(machine):
     folio.putback_lru()
     assert machine.vmstat()["nr_inactive_file"] == 512
     folio.put()                              # off the lists and freed
-    for p in pages:
+    machine.free_pages_bulk(pages[:32])
+    assert all(p.freed for p in pages[:32])
+    for p in pages[32:]:
         p.free()
+    with pytest.raises(pmm.PmmError):
+        machine.free_pages_bulk(pages[:1])       # freed already
     assert free_pages(machine) == before
     assert machine.pages == []
 
