@@ -352,12 +352,12 @@ int pmm_check(struct pmm_machine *m)
 
 			/* lock order: per-CPU lists, then zone->lock, as the allocation path */
 			for (cpu = 0; zone->per_cpu_pageset && cpu < m->nr_cpu_ids; cpu++)
-				pmm__spin_lock(&zone->per_cpu_pageset[cpu].lock);
+				pmm__pcp_lock(&zone->per_cpu_pageset[cpu].lock);
 			pmm__spin_lock(&zone->lock);
 			bad += check_zone(m, zone, &nomem);
 			pmm__spin_unlock(&zone->lock);
 			for (cpu = 0; zone->per_cpu_pageset && cpu < m->nr_cpu_ids; cpu++)
-				pmm__spin_unlock(&zone->per_cpu_pageset[cpu].lock);
+				pmm__pcp_unlock(&zone->per_cpu_pageset[cpu].lock);
 		}
 	pmm_for_each_node(nid, m) {
 		pmm_pg_data_t *pgdat = m->view.node_data[nid];

@@ -176,6 +176,13 @@ struct pmm__memmap;	/* defined by the memory model file */
 /* zone->lock and the per-CPU lists' locks (pcp->lock): spinning, cheaper than a mutex (spinlock.c). */
 typedef pmm_spinlock_t pmm__spinlock_t;
 
+/* A per-CPU list's lock (pcp->lock): rarely contended (a thread drives its
+ * own simulated CPU's lists; drains and shared CPUs are the exceptions), so
+ * unlocking is a plain release store, as the kernel's spin_unlock() on x86 */
+typedef struct {
+	int locked;
+} pmm__pcp_lock_t;
+
 static inline void pmm__cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
@@ -209,6 +216,20 @@ static inline void pmm__spin_lock(pmm__spinlock_t *l)
 		pmm__spin_lock_slow(l);
 }
 
+/* spinlock.c: a contended pcp lock: back off, then yield the host CPU between tries */
+void pmm__pcp_lock_slow(pmm__pcp_lock_t *l);
+
+static inline void pmm__pcp_lock(pmm__pcp_lock_t *l)
+{
+	if (__builtin_expect(__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE), 0))
+		pmm__pcp_lock_slow(l);
+}
+
+static inline void pmm__pcp_unlock(pmm__pcp_lock_t *l)
+{
+	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+}
+
 /* Return: true if taken */
 static inline bool pmm__spin_trylock(pmm__spinlock_t *l)
 {
@@ -230,7 +251,7 @@ static inline void pmm__spin_unlock(pmm__spinlock_t *l)
 #define PMM__NR_PCP_LISTS		(PMM__NR_LOWORDER_PCP_LISTS + 1)
 
 struct pmm_per_cpu_pages {
-	pmm__spinlock_t		lock;
+	pmm__pcp_lock_t		lock;
 	int			count;		/* pages on the lists */
 	int			high;		/* free a batch back when count reaches it */
 	int			batch;		/* pages moved at a time */

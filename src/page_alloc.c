@@ -980,17 +980,17 @@ static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct
 		return;
 	}
 	pcp = pcp_of(zone, cpu);
-	pmm__spin_lock(&pcp->lock);
+	pmm__pcp_lock(&pcp->lock);
 	if (__atomic_load_n(&zone->pcp_disabled, __ATOMIC_RELAXED)) {
 		/* zone_pcp_disable(): straight to the buddy lists, under the pageblock's type
 		 * (the kernel's list of high 0 flushes at once; counted as a free all the same) */
-		pmm__spin_unlock(&pcp->lock);
+		pmm__pcp_unlock(&pcp->lock);
 		free_one_page(m, zone, page, pfn, order, FPI_NONE);
 		count_event(zone, cpu, PMM_PGFREE, 1UL << order);
 		return;
 	}
 	free_unref_page_commit(m, zone, pcp, page, order, mt);
-	pmm__spin_unlock(&pcp->lock);
+	pmm__pcp_unlock(&pcp->lock);
 }
 
 static void drain_zone_pages(struct pmm_machine *m, struct pmm_zone *zone)
@@ -1002,10 +1002,10 @@ static void drain_zone_pages(struct pmm_machine *m, struct pmm_zone *zone)
 	for (cpu = 0; cpu < m->nr_cpu_ids; cpu++) {
 		struct pmm_per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-		pmm__spin_lock(&pcp->lock);
+		pmm__pcp_lock(&pcp->lock);
 		if (pcp->count)
 			free_pcppages_bulk(m, zone, pcp->count, pcp, 0);
-		pmm__spin_unlock(&pcp->lock);
+		pmm__pcp_unlock(&pcp->lock);
 	}
 }
 
@@ -1016,10 +1016,10 @@ void pmm__drain_local_pages(struct pmm_machine *m, struct pmm_zone *zone)
 	if (!zone->per_cpu_pageset)
 		return;
 	pcp = pcp_of(zone, this_cpu(m));
-	pmm__spin_lock(&pcp->lock);
+	pmm__pcp_lock(&pcp->lock);
 	if (pcp->count)
 		free_pcppages_bulk(m, zone, pcp->count, pcp, 0);
-	pmm__spin_unlock(&pcp->lock);
+	pmm__pcp_unlock(&pcp->lock);
 }
 
 void pmm_drain_all_pages(struct pmm_machine *m)
@@ -1041,12 +1041,12 @@ void pmm__zone_pcp_update(struct pmm_machine *m, struct pmm_zone *zone)
 	for (cpu = 0; cpu < m->nr_cpu_ids; cpu++) {
 		struct pmm_per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
 
-		pmm__spin_lock(&pcp->lock);
+		pmm__pcp_lock(&pcp->lock);
 		pcp->high = zone->pageset_high;
 		pcp->batch = zone->pageset_batch;
 		pcp->high_min = zone->pageset_high;
 		pcp->high_max = pcp_autotune(m) ? zone->pageset_high_max : zone->pageset_high;
-		pmm__spin_unlock(&pcp->lock);
+		pmm__pcp_unlock(&pcp->lock);
 	}
 }
 
@@ -1243,7 +1243,7 @@ static struct pmm_page *rmqueue_page(struct pmm_machine *m, struct pmm_zone *zon
 	if (pcp_allowed_order(m, order) && !(m->flags & PMM_BOOT_NO_PCP)) {
 		struct pmm_per_cpu_pages *pcp = pcp_of(zone, ac->cpu);
 
-		pmm__spin_lock(&pcp->lock);
+		pmm__pcp_lock(&pcp->lock);
 		if (!__atomic_load_n(&zone->pcp_disabled, __ATOMIC_RELAXED)) {
 			page = rmqueue_pcplist(m, zone, pcp, order, ac->migratetype, alloc_flags,
 					       &fell_back);
@@ -1254,13 +1254,13 @@ static struct pmm_page *rmqueue_page(struct pmm_machine *m, struct pmm_zone *zon
 			}
 			if (fell_back)
 				pcp_add(&pcp->events[PMM_PGALLOC_FALLBACK], 1);
-			pmm__spin_unlock(&pcp->lock);
+			pmm__pcp_unlock(&pcp->lock);
 			/* the buddy lists have more only for those the high-atomic reserve serves */
 			if (page || !(alloc_flags & (ALLOC_HIGHATOMIC | ALLOC_NON_BLOCK)))
 				return page;
 			fell_back = false;
 		} else {
-			pmm__spin_unlock(&pcp->lock);	/* zone_pcp_disable(): straight to the buddy lists */
+			pmm__pcp_unlock(&pcp->lock);	/* zone_pcp_disable(): straight to the buddy lists */
 		}
 	}
 	/* rmqueue_buddy(): a high-order atomic allocation takes from the reserve
@@ -1326,8 +1326,9 @@ static bool cpuset_zone_allowed(const struct alloc_context *ac, const struct pmm
  * allocation becomes MIGRATE_HIGHATOMIC, for later ones only; at most about
  * 1 % of the zone (none if that is less than a pageblock).
  */
-static void reserve_highatomic_pageblock(struct pmm_machine *m, struct pmm_page *page,
-					 unsigned int order, struct pmm_zone *zone)
+static __attribute__((noinline, cold)) void
+reserve_highatomic_pageblock(struct pmm_machine *m, struct pmm_page *page, unsigned int order,
+			     struct pmm_zone *zone)
 {
 	unsigned long pageblock = 1UL << m->pageblock_order, pfn = pmm_page_to_pfn(m, page);
 	unsigned long managed = __atomic_load_n(&zone->managed_pages, __ATOMIC_RELAXED);
@@ -1512,8 +1513,8 @@ static bool prepare_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int ord
 	return ac->preferred_zone != NULL;
 }
 
-static void warn_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
-		       const pmm_nodemask_t *nodemask)
+static __attribute__((noinline, cold)) void
+warn_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order, const pmm_nodemask_t *nodemask)
 {
 	char nodes[256] = "(null)";
 
@@ -1756,7 +1757,9 @@ out:
  * with __GFP_RETRY_MAYFAIL; then the OOM callback; __GFP_NOFAIL retries for
  * ever (with the min reserve).
  */
-static struct pmm_page *alloc_pages_slowpath(struct pmm_machine *m, pmm_gfp_t gfp,
+/* the slow path, out of line: its locals would crowd the fast path's registers */
+static __attribute__((noinline, cold)) struct pmm_page *
+alloc_pages_slowpath(struct pmm_machine *m, pmm_gfp_t gfp,
 					     unsigned int order, const pmm_nodemask_t *nodemask,
 					     struct alloc_context *ac, unsigned long seq)
 {
@@ -1970,7 +1973,7 @@ unsigned long pmm_alloc_pages_bulk(struct pmm_machine *m, pmm_gfp_t gfp, int nid
 		zone = bulk_zone(m, &ac, alloc_flags, want);
 		if (zone) {
 			pcp = pcp_of(zone, ac.cpu);
-			pmm__spin_lock(&pcp->lock);
+			pmm__pcp_lock(&pcp->lock);
 			if (!__atomic_load_n(&zone->pcp_disabled, __ATOMIC_RELAXED)) {
 				for (i = 0; i < nr; i++) {
 					if (pages[i])
@@ -1989,7 +1992,7 @@ unsigned long pmm_alloc_pages_bulk(struct pmm_machine *m, pmm_gfp_t gfp, int nid
 					zone_statistics(ac.preferred_zone, zone, ac.cpu, ac.local_nid,
 							true, got);
 			}
-			pmm__spin_unlock(&pcp->lock);
+			pmm__pcp_unlock(&pcp->lock);
 			if ((alloc_flags & ALLOC_KSWAPD) &&
 			    (__atomic_load_n(&zone->flags, __ATOMIC_RELAXED) & ZONE_BOOSTED_WATERMARK)) {
 				__atomic_fetch_and(&zone->flags, ~ZONE_BOOSTED_WATERMARK,
@@ -2196,18 +2199,18 @@ void pmm_free_pages_bulk(struct pmm_machine *m, unsigned long nr, struct pmm_pag
 		mt = use_pcp ? free_unref_migratetype(m, zone, pfn) : -1;
 		if (zone != locked || mt < 0 || ++batch == SWAP_CLUSTER_MAX) {
 			if (locked)
-				pmm__spin_unlock(&pcp->lock);
+				pmm__pcp_unlock(&pcp->lock);
 			locked = NULL;
 			batch = 0;
 			if (mt >= 0) {
 				pcp = pcp_of(zone, cpu);
-				pmm__spin_lock(&pcp->lock);
+				pmm__pcp_lock(&pcp->lock);
 				locked = zone;
 			}
 		}
 		if (mt < 0 || __atomic_load_n(&zone->pcp_disabled, __ATOMIC_RELAXED)) {
 			if (locked) {
-				pmm__spin_unlock(&pcp->lock);
+				pmm__pcp_unlock(&pcp->lock);
 				locked = NULL;
 			}
 			free_one_page(m, zone, page, pfn, 0, FPI_NONE);
@@ -2218,7 +2221,7 @@ void pmm_free_pages_bulk(struct pmm_machine *m, unsigned long nr, struct pmm_pag
 		free_unref_page_commit(m, zone, pcp, page, 0, mt);
 	}
 	if (locked)
-		pmm__spin_unlock(&pcp->lock);
+		pmm__pcp_unlock(&pcp->lock);
 }
 
 struct pmm_folio *pmm_folio_alloc(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order)

@@ -13,18 +13,23 @@
  *    (PTHREAD_MUTEX_ADAPTIVE_NP): a contended lock spins up to
  *    glibc.pthread.mutex_spin_count times (100) with pause, learning how
  *    long holds last, before it sleeps on the futex;
- *  - zone->lock and the per-CPU lists' locks (pmm_spinlock_t) are one word
+ *  - zone->lock (pmm_spinlock_t) is one word
  *    (Drepper's futex mutex, "Futexes are tricky"): uncontended, one
  *    compare-and-swap to lock and one exchange to unlock, no call; a waiter
  *    spins backing off exponentially (1, 2, 4 ... PMM__SPIN_MAX_DELAY
  *    pauses between tries) and then sleeps on the futex until the holder
  *    lets go. Spinning keeps a short wait short; sleeping lets the holder
  *    run its next operations with the zone's cache lines to itself, which
- *    is what two threads on one zone need to do more than one.
+ *    is what two threads on one zone need to do more than one;
+ *  - a per-CPU list's lock is a test-and-test-and-set word unlocked with a
+ *    plain store (it is rarely contended: each thread drives its own
+ *    simulated CPU's lists); a waiter backs off exponentially and then
+ *    yields the host CPU between tries.
  */
 #define _GNU_SOURCE 1
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -71,4 +76,20 @@ void pmm__spin_lock_slow(pmm__spinlock_t *l)
 void pmm__spin_unlock_wake(pmm__spinlock_t *l)
 {
 	futex(&l->locked, FUTEX_WAKE_PRIVATE, 1);
+}
+
+void pmm__pcp_lock_slow(pmm__pcp_lock_t *l)
+{
+	unsigned int delay = 1, rounds = 0, i;
+
+	do {
+		while (__atomic_load_n(&l->locked, __ATOMIC_RELAXED)) {
+			for (i = 0; i < delay; i++)
+				pmm__cpu_relax();
+			if (delay < PMM__SPIN_MAX_DELAY)
+				delay <<= 1;
+			else if (++rounds >= 16)
+				sched_yield();	/* the holder may be waiting for this host CPU */
+		}
+	} while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE));
 }
