@@ -677,74 +677,78 @@ static inline void pcp_add(unsigned long *counter, unsigned long n)
 
 /*
  * free_pcppages_bulk(): count pages back to the buddy lists, round robin
- * over the lists. They come off the per-CPU lists in chunks, each page's
- * buddies prefetched as it is taken (prefetch_buddy(): the struct pages a
- * free merges with are rarely in cache), and only then does a chunk go to
- * the buddy lists under zone->lock, which is held for the merging alone.
+ * over the lists, oldest first, under zone->lock. The oldest pages of a long
+ * list are rarely in cache and are reached one pointer at a time, and the
+ * struct pages a free merges with rarely are either: so each page's buddies
+ * are prefetched as it is taken off its list (prefetch_buddy()), and it is
+ * merged PCP_FREE_DEPTH pages later, while the walk waits for the next one.
  */
-#define PCP_FREE_CHUNK	64
+#define PCP_FREE_DEPTH	8
+
+struct pcp_free {
+	struct pmm_page	*page;
+	unsigned long	pfn;
+	unsigned int	order;
+	int		mt;
+};
+
+static inline void pcp_free_one(struct pmm_machine *m, struct pmm_zone *zone,
+				const struct pcp_free *f, bool isolated)
+{
+	int mt = isolated ? (int)pmm__get_pageblock_migratetype(m, zone, f->pfn) : f->mt;
+
+	free_one_page_locked(m, zone, f->page, f->pfn, f->order, mt, FPI_NONE);
+}
 
 static void free_pcppages_bulk(struct pmm_machine *m, struct pmm_zone *zone, int count,
 			       struct pmm_per_cpu_pages *pcp, int pindex)
 {
-	struct {
-		struct pmm_page	*page;
-		unsigned long	pfn;
-		unsigned int	order;
-		int		mt;
-	} chunk[PCP_FREE_CHUNK];
+	struct pcp_free ring[PCP_FREE_DEPTH];
+	unsigned int head = 0, n = 0;
+	bool isolated;
 
+	pmm__spin_lock(&zone->lock);
+	isolated = zone->nr_isolate_pageblock != 0;
 	while (count > 0 && pcp->count > 0) {
-		int n = 0, i;
+		struct pmm_list_head *list;
+		unsigned int order;
+		int tries = 0;
 
-		while (n < PCP_FREE_CHUNK && count > 0 && pcp->count > 0) {
-			struct pmm_list_head *list;
-			struct pmm_page *page;
-			unsigned int order;
-			unsigned long pfn;
-			int tries = 0;
-
-			do {
-				if (++pindex >= PMM__NR_PCP_LISTS)
-					pindex = 0;
-				list = &pcp->lists[pindex];
-			} while (list_empty(list) && ++tries <= PMM__NR_PCP_LISTS);
-			if (list_empty(list))
-				break;
-			order = pindex_to_order(m, pindex);
-			do {
-				page = page_of(list->prev, pcp_list);	/* oldest first */
-				pmm__list_del(&page->pcp_list);
-				pmm_page_clear_type(page);
-				pcp->count -= 1 << order;
-				count -= 1 << order;
-				pfn = pmm_page_to_pfn(m, page);
-				/* the buddies of this order and the next: where merging goes */
-				__builtin_prefetch(pfn_offset(page, pfn, pfn ^ (1UL << order)), 1);
-				__builtin_prefetch(pfn_offset(page, pfn, pfn ^ (2UL << order)), 1);
-				chunk[n].page = page;
-				chunk[n].pfn = pfn;
-				chunk[n].order = order;
-				chunk[n].mt = (int)page->index;	/* get_pcppage_migratetype() */
-				page->index = 0;
-				n++;
-			} while (n < PCP_FREE_CHUNK && count > 0 && !list_empty(list));
-			if (!list_empty(list))
-				pindex--;	/* this list again first in the next chunk */
-		}
-		if (!n)
+		do {
+			if (++pindex >= PMM__NR_PCP_LISTS)
+				pindex = 0;
+			list = &pcp->lists[pindex];
+		} while (list_empty(list) && ++tries <= PMM__NR_PCP_LISTS);
+		if (list_empty(list))
 			break;
-		pmm__spin_lock(&zone->lock);
-		for (i = 0; i < n; i++) {
-			int mt = chunk[i].mt;
+		order = pindex_to_order(m, pindex);
+		do {
+			struct pmm_page *page = page_of(list->prev, pcp_list);	/* oldest first */
+			unsigned long pfn;
 
-			if (zone->nr_isolate_pageblock)
-				mt = pmm__get_pageblock_migratetype(m, zone, chunk[i].pfn);
-			free_one_page_locked(m, zone, chunk[i].page, chunk[i].pfn, chunk[i].order,
-					     mt, FPI_NONE);
-		}
-		pmm__spin_unlock(&zone->lock);
+			pmm__list_del(&page->pcp_list);
+			pmm_page_clear_type(page);
+			pcp->count -= 1 << order;
+			count -= 1 << order;
+			pfn = pmm_page_to_pfn(m, page);
+			/* the buddies of this order and the next: where merging goes */
+			__builtin_prefetch(pfn_offset(page, pfn, pfn ^ (1UL << order)), 1);
+			__builtin_prefetch(pfn_offset(page, pfn, pfn ^ (2UL << order)), 1);
+			if (n == PCP_FREE_DEPTH)	/* the page taken DEPTH pages ago: its buddies are in */
+				pcp_free_one(m, zone, &ring[head], isolated);
+			else
+				n++;
+			ring[head] = (struct pcp_free){ page, pfn, order, (int)page->index };
+			page->index = 0;	/* get_pcppage_migratetype() read above */
+			head = (head + 1) % PCP_FREE_DEPTH;
+		} while (count > 0 && !list_empty(list));
 	}
+	/* the last ones, in the order they came off */
+	for (head = (head + PCP_FREE_DEPTH - n) % PCP_FREE_DEPTH; n; n--) {
+		pcp_free_one(m, zone, &ring[head], isolated);
+		head = (head + 1) % PCP_FREE_DEPTH;
+	}
+	pmm__spin_unlock(&zone->lock);
 }
 
 /* rmqueue_bulk(): refill a per-CPU list with count blocks. */
