@@ -17,8 +17,8 @@
  *    (Drepper's futex mutex, "Futexes are tricky"): uncontended, one
  *    compare-and-swap to lock and one exchange to unlock, no call; a waiter
  *    spins backing off exponentially (1, 2, 4 ... PMM__SPIN_MAX_DELAY
- *    pauses between tries) and then sleeps on the futex until the holder
- *    lets go. Spinning keeps a short wait short; sleeping lets the holder
+ *    pauses between tries), then sleeps on the futex until the holder
+ *    lets go, and spins again when woken. Spinning keeps a short wait short; sleeping lets the holder
  *    run its next operations with the zone's cache lines to itself, which
  *    is what two threads on one zone need to do more than one;
  *  - a per-CPU list's lock is a test-and-test-and-set word unlocked with a
@@ -54,23 +54,31 @@ static long futex(int *word, int op, int val)
 
 void pmm__spin_lock_slow(pmm__spinlock_t *l)
 {
-	unsigned int delay = 1, i;
-	int unlocked;
+	int want = 1;	/* the state to take it in: 2 once we have slept (others may too) */
 
-	/* spin while the holder runs, backing off exponentially: a waiter that keeps
-	 * reading the lock's line takes it from the holder, which needs it to let go */
-	for (; delay <= PMM__SPIN_MAX_DELAY; delay <<= 1) {
-		for (i = 0; i < delay; i++)
-			pmm__cpu_relax();
-		unlocked = 0;
-		if (!__atomic_load_n(&l->locked, __ATOMIC_RELAXED) &&
-		    __atomic_compare_exchange_n(&l->locked, &unlocked, 1, false, __ATOMIC_ACQUIRE,
-						__ATOMIC_RELAXED))
+	for (;;) {
+		unsigned int delay, i;
+
+		/* spin while the holder runs, backing off exponentially: a waiter that
+		 * keeps reading the lock's line takes it from the holder */
+		for (delay = 1; delay <= PMM__SPIN_MAX_DELAY; delay <<= 1) {
+			int unlocked = 0;
+
+			for (i = 0; i < delay; i++)
+				pmm__cpu_relax();
+			if (!__atomic_load_n(&l->locked, __ATOMIC_RELAXED) &&
+			    __atomic_compare_exchange_n(&l->locked, &unlocked, want, false,
+							__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+				return;
+		}
+		/* then sleep until the holder lets go (2: "someone may be waiting"), and
+		 * spin again when woken: the holder pays one wakeup per sleep, not one
+		 * per release while this waiter comes and goes */
+		if (!__atomic_exchange_n(&l->locked, 2, __ATOMIC_ACQUIRE))
 			return;
-	}
-	/* then sleep until woken: 2 is "locked, and someone may be waiting" */
-	while (__atomic_exchange_n(&l->locked, 2, __ATOMIC_ACQUIRE))
 		futex(&l->locked, FUTEX_WAIT_PRIVATE, 2);
+		want = 2;
+	}
 }
 
 void pmm__spin_unlock_wake(pmm__spinlock_t *l)
