@@ -700,7 +700,9 @@ static double draw_legend(FILE *f, const struct map *mp, double y)
 int pmm_print_map_svg(const struct pmm_machine *m, FILE *f)
 {
 	struct map *mp;
-	char total[24], per[24];
+	char total[24], per[24], *body = NULL;
+	size_t body_len = 0;
+	FILE *b;
 	double y, height;
 	pmm_phys_addr_t bytes = 0;
 	int i, err, nr_nodes = 0, nid;
@@ -719,12 +721,6 @@ int pmm_print_map_svg(const struct pmm_machine *m, FILE *f)
 		goto out;
 	blocks = pmm_memory_block_size(m) > 0;
 
-	/* the height: title, strip rows, axis, grids, legend */
-	height = 44 + (ROW_H + ROW_GAP) * (2 + sparse + blocks) + 30 + 24;
-	for (i = 0; i < mp->nr_grids; i++)
-		height += 28 + (double)((mp->grids[i].nr_cells + COLS - 1) / COLS) * PITCH;
-	height += 120;
-
 	for (i = 0; i < mp->nr_banks; i++)
 		if (!mp->banks[i].device)
 			bytes += mp->banks[i].end - mp->banks[i].start;
@@ -733,6 +729,45 @@ int pmm_print_map_svg(const struct pmm_machine *m, FILE *f)
 	format_size(total, sizeof(total), bytes);
 	format_size(per, sizeof(per), (unsigned long long)mp->per_cell << (m->pageblock_order +
 									    m->view.page_shift));
+
+	/* the picture first, into memory: its height is known once the legend is drawn */
+	b = open_memstream(&body, &body_len);
+	if (!b) {
+		err = -ENOMEM;
+		goto out;
+	}
+	fprintf(b, "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n");
+	fprintf(b, "<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">"
+		"%s, %s, %s of memory on %d node%s, kernel %u.%u rules, max_pfn %#lx</text>\n",
+		LEFT, m->arch->name, PMM_CONFIG_MODEL_NAME, total, nr_nodes, nr_nodes == 1 ? "" : "s",
+		m->kernel_version >> 16, (m->kernel_version >> 8) & 0xff, m->max_pfn);
+	y = 44;
+	draw_nodes(b, mp, y);
+	y += ROW_H + ROW_GAP;
+	draw_zones(b, mp, y);
+	y += ROW_H + ROW_GAP;
+	if (sparse) {
+		draw_sections(b, mp, y);
+		y += ROW_H + ROW_GAP;
+	}
+	if (blocks) {
+		draw_blocks(b, mp, y);
+		y += ROW_H + ROW_GAP;
+	}
+	draw_axis(b, mp, y + 2);
+	y += 34;
+	fprintf(b, "<text class=\"head\" x=\"%d\" y=\"%.0f\">pageblocks of %s (order %u), "
+		"%lu to a cell (%s)</text>\n", LEFT, y + 10,
+		(format_size(total, sizeof(total), 1ULL << (m->pageblock_order + m->view.page_shift)),
+		 total), m->pageblock_order, mp->per_cell, per);
+	y += 24;
+	for (i = 0; i < mp->nr_grids; i++)
+		y = draw_grid(b, mp, &mp->grids[i], y);
+	height = draw_legend(b, mp, y + 6) + 4;
+	if (fclose(b)) {
+		err = -ENOMEM;
+		goto out;
+	}
 
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%.0f\" "
@@ -745,38 +780,11 @@ int pmm_print_map_svg(const struct pmm_machine *m, FILE *f)
 		"</pattern><style>text.in{text-anchor:middle;fill:#111}text.head{font-weight:bold}"
 		"rect.node,rect.zone,rect.hole,rect.sections{stroke:#fff;stroke-width:0.5}"
 		"</style></defs>\n");
-	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n");
-	fprintf(f, "<text x=\"%d\" y=\"24\" font-size=\"15\" font-weight=\"bold\">"
-		"%s, %s, %s of memory on %d node%s, kernel %u.%u rules, max_pfn %#lx</text>\n",
-		LEFT, m->arch->name, PMM_CONFIG_MODEL_NAME, total, nr_nodes, nr_nodes == 1 ? "" : "s",
-		m->kernel_version >> 16, (m->kernel_version >> 8) & 0xff, m->max_pfn);
-
-	y = 44;
-	draw_nodes(f, mp, y);
-	y += ROW_H + ROW_GAP;
-	draw_zones(f, mp, y);
-	y += ROW_H + ROW_GAP;
-	if (sparse) {
-		draw_sections(f, mp, y);
-		y += ROW_H + ROW_GAP;
-	}
-	if (blocks) {
-		draw_blocks(f, mp, y);
-		y += ROW_H + ROW_GAP;
-	}
-	draw_axis(f, mp, y + 2);
-	y += 34;
-	fprintf(f, "<text class=\"head\" x=\"%d\" y=\"%.0f\">pageblocks of %s (order %u), "
-		"%lu to a cell (%s)</text>\n", LEFT, y + 10,
-		(format_size(total, sizeof(total), 1ULL << (m->pageblock_order + m->view.page_shift)),
-		 total), m->pageblock_order, mp->per_cell, per);
-	y += 24;
-	for (i = 0; i < mp->nr_grids; i++)
-		y = draw_grid(f, mp, &mp->grids[i], y);
-	draw_legend(f, mp, y + 6);
+	fwrite(body, 1, body_len, f);
 	fprintf(f, "</svg>\n");
 	err = ferror(f) ? -EIO : 0;
 out:
+	free(body);
 	grids_free(mp);
 	free(mp);
 	return err;
