@@ -645,6 +645,34 @@ class Machine:
         _check(lib.pmm_set_mems_allowed(self._m, byref(mask) if mask is not None else None),
                f"cpuset.mems {nodes}")
 
+    def move_pages(self, pages, nodes=None):
+        """move_pages(2): move folios on the LRU lists to the nodes asked for (one per
+        page; None: nothing moves). Returns each page's node afterwards, or a
+        negative errno saying why it did not move (-EBUSY: not on the LRU lists)."""
+        self._alive()
+        pages = list(pages)
+        array = (c_void_p * len(pages))(*[p._ptr for p in pages])
+        status = (ctypes.c_int * len(pages))()
+        targets = None
+        if nodes is not None:
+            nodes = list(nodes)
+            if len(nodes) != len(pages):
+                raise PmmError(_errno.EINVAL, f"move_pages: {len(pages)} pages, {len(nodes)} nodes")
+            targets = (ctypes.c_int * len(nodes))(*nodes)
+        seq = self._log_seq
+        self._check(lib.pmm_move_pages(self._m, len(pages), array, targets, status),
+                    "move_pages", seq)
+        return list(status)
+
+    def migrate_pages(self, from_nodes, to_nodes):
+        """migrate_pages(2): every folio on the LRU lists of from_nodes to to_nodes;
+        the number that could not move."""
+        self._alive()
+        seq = self._log_seq
+        return self._check(lib.pmm_migrate_pages(self._m, byref(_nodemask(from_nodes)),
+                                                 byref(_nodemask(to_nodes))),
+                           f"migrate_pages {list(from_nodes)} -> {list(to_nodes)}", seq)
+
     def set_il_weight(self, node, weight):
         self._alive()
         _check(lib.pmm_set_il_weight(self._m, node, weight), f"node {node} weight {weight}")

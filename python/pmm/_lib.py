@@ -188,6 +188,8 @@ for _name, _res, _args in [
     ("pmm_get_mempolicy", c_int, [_vp, POINTER(Mempolicy)]),
     ("pmm_set_il_weight", c_int, [_vp, c_int, c_uint]),
     ("pmm_set_mems_allowed", c_int, [_vp, POINTER(Nodemask)]),
+    ("pmm_move_pages", c_int, [_vp, _ul, POINTER(_vp), POINTER(c_int), POINTER(c_int)]),
+    ("pmm_migrate_pages", c_int, [_vp, POINTER(Nodemask), POINTER(Nodemask)]),
     ("pmm_memory_block_size", _ul, [_vp]),
     ("pmm_memory_block_count", _ul, [_vp]),
     ("pmm_memory_block_info", c_int, [_vp, _ul, POINTER(MemoryBlockInfo)]),

@@ -110,6 +110,30 @@ def test_policies(machine):
         machine.cpu = 99
 
 
+def test_move_and_migrate_pages(machine):
+    folios = [machine.alloc_folio(0, lru=True) for _ in range(8)]
+    assert {f.node for f in folios} == {0}
+    for i, f in enumerate(folios):
+        f.data[:1] = bytes([i])
+    # move_pages(2): half of them to node 1; the objects follow, contents too
+    status = machine.move_pages(folios[:4], [1] * 4)
+    assert status == [1, 1, 1, 1]
+    assert [f.node for f in folios] == [1] * 4 + [0] * 4
+    assert [f.data[0] for f in folios] == list(range(8))
+    assert machine.move_pages(folios) == [1] * 4 + [0] * 4      # where they are
+    plain = machine.alloc_pages()               # not on the LRU lists: cannot move
+    assert machine.move_pages([plain], [1]) == [-errno.EBUSY]
+    # migrate_pages(2): everything on node 0's lists to node 1
+    assert machine.migrate_pages([0], [1]) == 0
+    assert {f.node for f in folios} == {1}
+    with pytest.raises(pmm.PmmError):
+        machine.move_pages(folios[:1], [1, 0])
+    plain.free()
+    for f in folios:
+        f.put()
+    machine.check()
+
+
 def test_compaction_moves_pages_and_the_objects_follow(machine):
     # 16 MiB of movable folios on the LRU, every other one freed:
     # no free order-10 block in that stretch until compaction moves them
