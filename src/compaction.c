@@ -330,7 +330,7 @@ static bool compact_scanners_met(const struct compact_control *cc)
  * compact_lock_irqsave(): async compaction notes contention (and finishes
  * early, in compact_finished()) rather than waiting unnoticed.
  */
-static void compact_lock(struct compact_control *cc, pmm__spinlock_t *lock)
+static void compact_lock(struct compact_control *cc, pmm_spinlock_t *lock)
 {
 	if (cc->mode == MIGRATE_ASYNC && !cc->contended) {
 		if (pmm__spin_trylock(lock))

@@ -173,9 +173,6 @@ bool pmm__region_pfns(const struct pmm_memblock_region *r, unsigned int page_shi
 
 struct pmm__memmap;	/* defined by the memory model file */
 
-/* zone->lock and the per-CPU lists' locks (pcp->lock): spinning, cheaper than a mutex (spinlock.c). */
-typedef pmm_spinlock_t pmm__spinlock_t;
-
 /* A per-CPU list's lock (pcp->lock): rarely contended (a thread drives its
  * own simulated CPU's lists; drains and shared CPUs are the exceptions), so
  * unlocking is a plain release store, as the kernel's spin_unlock() on x86 */
@@ -199,21 +196,40 @@ struct pmm__cpu_cache {
 };
 extern __thread struct pmm__cpu_cache pmm__cpu_cache;
 
-/* spinlock.c: a waiter's longest backoff, in pauses, before it sleeps on the futex */
-#define PMM__SPIN_MAX_DELAY	64
-void pmm__spin_lock_slow(pmm__spinlock_t *l);
-void pmm__spin_unlock_wake(pmm__spinlock_t *l);
 /* spinlock.c: a pmm_lock_t that spins briefly before it sleeps (lru_lock) */
 void pmm__spin_lock_init(pmm_lock_t *lock);
 
-/* 0: unlocked; 1: locked; 2: locked, and someone may be asleep waiting */
-static inline void pmm__spin_lock(pmm__spinlock_t *l)
+/*
+ * zone->lock (pmm_spinlock_t, spinlock.c): 0 unlocked, 1 locked, 2 locked
+ * and someone may be asleep waiting. A waiter backs off up to
+ * PMM__SPIN_MAX_DELAY pauses between tries, then sleeps on the futex.
+ */
+#define PMM__SPIN_MAX_DELAY	64
+void pmm__spin_lock_slow(pmm_spinlock_t *l);
+void pmm__spin_unlock_wake(pmm_spinlock_t *l);
+
+static inline void pmm__spin_lock(pmm_spinlock_t *l)
 {
 	int unlocked = 0;
 
 	if (__builtin_expect(!__atomic_compare_exchange_n(&l->locked, &unlocked, 1, false,
 							  __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 0))
 		pmm__spin_lock_slow(l);
+}
+
+/* Return: true if taken */
+static inline bool pmm__spin_trylock(pmm_spinlock_t *l)
+{
+	int unlocked = 0;
+
+	return __atomic_compare_exchange_n(&l->locked, &unlocked, 1, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
+static inline void pmm__spin_unlock(pmm_spinlock_t *l)
+{
+	if (__builtin_expect(__atomic_exchange_n(&l->locked, 0, __ATOMIC_RELEASE) == 2, 0))
+		pmm__spin_unlock_wake(l);
 }
 
 /* spinlock.c: a contended pcp lock: back off, then yield the host CPU between tries */
@@ -228,21 +244,6 @@ static inline void pmm__pcp_lock(pmm__pcp_lock_t *l)
 static inline void pmm__pcp_unlock(pmm__pcp_lock_t *l)
 {
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-}
-
-/* Return: true if taken */
-static inline bool pmm__spin_trylock(pmm__spinlock_t *l)
-{
-	int unlocked = 0;
-
-	return __atomic_compare_exchange_n(&l->locked, &unlocked, 1, false, __ATOMIC_ACQUIRE,
-					   __ATOMIC_RELAXED);
-}
-
-static inline void pmm__spin_unlock(pmm__spinlock_t *l)
-{
-	if (__builtin_expect(__atomic_exchange_n(&l->locked, 0, __ATOMIC_RELEASE) == 2, 0))
-		pmm__spin_unlock_wake(l);
 }
 
 /* struct per_cpu_pages (6.1): lists of order 0-3 per migratetype, and one for THP */
@@ -661,8 +662,6 @@ void pmm__prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned i
 /* free_pages_prepare(): an allocation whose last reference went becomes a
  * plain free block of @order (compound state and owner marks cleared) */
 void pmm__free_pages_prepare(struct pmm_page *page, unsigned int order);
-/* memory.c: RAM range @i of the machine, memblock's then those hot-added since,
- * as [*start, *end); false past the last (/proc/iomem, meminfo's DirectMap) */
 /* vmstat.c: a migratetype's name as pagetypeinfo prints it ("Movable") */
 const char *pmm__migratetype_name(int mt);
 /* vmstat.c: pagetypeinfo_showblockcount_print()'s walk: @fn for each pageblock of
@@ -685,6 +684,8 @@ int pmm__memory_banks(const struct pmm_machine *m, struct pmm__bank *banks, int 
 		      bool join_gaps);
 /* gfp flag names ("GFP_KERNEL|__GFP_ZERO", @len bytes) to flags: 0, or -EINVAL (debug.c) */
 int pmm__gfp_parse(const char *s, size_t len, pmm_gfp_t *gfp);
+/* memory.c: RAM range @i of the machine, memblock's then those hot-added since,
+ * as [*start, *end); false past the last (/proc/iomem, meminfo's DirectMap) */
 bool pmm__ram_range(const struct pmm_machine *m, unsigned int i, unsigned long long *start,
 		    unsigned long long *end);
 /* memory.c: the names sysfs prints for memory blocks (drivers/base/memory.c) */

@@ -731,9 +731,12 @@ static void free_pcppages_bulk(struct pmm_machine *m, struct pmm_zone *zone, int
 			pcp->count -= 1 << order;
 			count -= 1 << order;
 			pfn = pmm_page_to_pfn(m, page);
-			/* the buddies of this order and the next: where merging goes */
-			__builtin_prefetch(pfn_offset(page, pfn, pfn ^ (1UL << order)), 1);
-			__builtin_prefetch(pfn_offset(page, pfn, pfn ^ (2UL << order)), 1);
+			/* the buddies of this order and the next, where merging goes
+			 * (within the MAX_PAGE_ORDER block, as pfn_offset() needs) */
+			if (order < m->max_page_order)
+				__builtin_prefetch(pfn_offset(page, pfn, pfn ^ (1UL << order)), 1);
+			if (order + 1 < m->max_page_order)
+				__builtin_prefetch(pfn_offset(page, pfn, pfn ^ (2UL << order)), 1);
 			if (n == PCP_FREE_DEPTH)	/* the page taken DEPTH pages ago: its buddies are in */
 				pcp_free_one(m, zone, &ring[head], isolated);
 			else
@@ -1114,7 +1117,6 @@ unsigned long pmm_zone_event(const struct pmm_machine *m, const struct pmm_zone 
 	return sum;
 }
 
-/* A counter outside any per-CPU list lock. */
 void pmm__count_zone_event(struct pmm_machine *m, struct pmm_zone *zone, int item, unsigned long n)
 {
 	if (zone->per_cpu_pageset)
@@ -1759,13 +1761,12 @@ out:
  * priority, as long as should_reclaim_retry() and should_compact_retry()
  * allow; __GFP_NORETRY stops after one round, costly orders retry only
  * with __GFP_RETRY_MAYFAIL; then the OOM callback; __GFP_NOFAIL retries for
- * ever (with the min reserve).
+ * ever (with the min reserve). Out of line and cold: its locals would crowd
+ * the fast path's registers.
  */
-/* the slow path, out of line: its locals would crowd the fast path's registers */
 static __attribute__((noinline, cold)) struct pmm_page *
-alloc_pages_slowpath(struct pmm_machine *m, pmm_gfp_t gfp,
-					     unsigned int order, const pmm_nodemask_t *nodemask,
-					     struct alloc_context *ac, unsigned long seq)
+alloc_pages_slowpath(struct pmm_machine *m, pmm_gfp_t gfp, unsigned int order,
+		     const pmm_nodemask_t *nodemask, struct alloc_context *ac, unsigned long seq)
 {
 	bool can_direct_reclaim = gfp & __PMM_GFP_DIRECT_RECLAIM;
 	bool can_compact = gfp & __PMM_GFP_IO;
@@ -2147,15 +2148,25 @@ static bool foreign_page(struct pmm_machine *m, const struct pmm_page *page)
 	return true;
 }
 
-void pmm_free_pages(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
+/*
+ * What __free_pages() checks before it drops a reference: a page of this
+ * machine (ZONE_DEVICE ones go back to their driver), freed as it was
+ * allocated. Return: true if the caller may drop the reference.
+ */
+static bool free_pages_may_put(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
 {
 	if (!page || foreign_page(m, page))
-		return;
-	if (pmm_page_zonenum(page) == PMM_ZONE_DEVICE) {
+		return false;
+	if (__builtin_expect(pmm_page_zonenum(page) == PMM_ZONE_DEVICE, 0)) {
 		pmm__put_device_page(m, page);	/* the driver's, not the buddy allocator's */
-		return;
+		return false;
 	}
-	if (!page || free_is_bad(m, page, order))
+	return !free_is_bad(m, page, order);
+}
+
+void pmm_free_pages(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
+{
+	if (!free_pages_may_put(m, page, order))
 		return;
 	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) == 0) {
 		free_the_page(m, page, order);
@@ -2188,13 +2199,7 @@ void pmm_free_pages_bulk(struct pmm_machine *m, unsigned long nr, struct pmm_pag
 
 		if (i + 4 < nr && pages[i + 4])	/* the struct pages ahead, while this one is freed */
 			__builtin_prefetch(pages[i + 4], 1);
-		if (!page || foreign_page(m, page))
-			continue;
-		if (__builtin_expect(pmm_page_zonenum(page) == PMM_ZONE_DEVICE, 0)) {
-			pmm__put_device_page(m, page);
-			continue;
-		}
-		if (free_is_bad(m, page, 0) ||
+		if (!free_pages_may_put(m, page, 0) ||
 		    __atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) != 0)
 			continue;
 		zone = pmm_page_zone(m, page);

@@ -52,7 +52,7 @@ static long futex(int *word, int op, int val)
 	return syscall(SYS_futex, word, op, val, NULL, NULL, 0);
 }
 
-void pmm__spin_lock_slow(pmm__spinlock_t *l)
+void pmm__spin_lock_slow(pmm_spinlock_t *l)
 {
 	int want = 1;	/* the state to take it in: 2 once we have slept (others may too) */
 
@@ -81,10 +81,13 @@ void pmm__spin_lock_slow(pmm__spinlock_t *l)
 	}
 }
 
-void pmm__spin_unlock_wake(pmm__spinlock_t *l)
+void pmm__spin_unlock_wake(pmm_spinlock_t *l)
 {
 	futex(&l->locked, FUTEX_WAKE_PRIVATE, 1);
 }
+
+/* a pcp waiter's longest backoffs before it starts yielding */
+#define PCP_ROUNDS_BEFORE_YIELD	16
 
 void pmm__pcp_lock_slow(pmm__pcp_lock_t *l)
 {
@@ -96,7 +99,7 @@ void pmm__pcp_lock_slow(pmm__pcp_lock_t *l)
 				pmm__cpu_relax();
 			if (delay < PMM__SPIN_MAX_DELAY)
 				delay <<= 1;
-			else if (++rounds >= 16)
+			else if (++rounds >= PCP_ROUNDS_BEFORE_YIELD)
 				sched_yield();	/* the holder may be waiting for this host CPU */
 		}
 	} while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE));

@@ -40,8 +40,8 @@ typedef uint64_t pmm_phys_addr_t;
 /** The lock of nodes, LRU lists and the machine; a mutex. */
 typedef pthread_mutex_t pmm_lock_t;
 
-/** A spinning lock, as the kernel's spinlock_t: zone->lock and the per-CPU
- * lists' locks (it spins briefly, then yields the host CPU: src/spinlock.c). */
+/** zone->lock, as the kernel's spinlock_t: a waiter spins briefly, backing off,
+ * then sleeps until the holder lets go (src/spinlock.c). */
 typedef struct {
 	int locked;
 } pmm_spinlock_t;
