@@ -2,8 +2,8 @@
 /*
  * Fuzz target: sequences of API calls on one small machine, as a careless
  * or hostile user would make them. Each input byte pair is one step:
- * allocations of any order, node and gfp; frees with the right order, a
- * wrong one, twice, or of a page that is not the machine's; put_page;
+ * allocations of any order, node and gfp, and order 0 in bulk; frees with
+ * the right order (order 0 also in bulk), a wrong one, twice, or of a page that is not the machine's; put_page;
  * folios on and off the LRU lists, aged, isolated and put back; drains,
  * compaction, move_pages and migrate_pages; per-CPU switches; onlining and offlining the hot-added
  * blocks (pages in use migrated through the callback); memremap and
@@ -104,17 +104,37 @@ static void step(struct pmm_machine *m, struct run *r, uint8_t op, uint8_t arg)
 		fprintf(stderr, "step op %u (%u) arg %u slot %u: page %p order %u\n", op % 12, op,
 			arg, arg % NR_SLOTS, (void *)s->page, s->order);
 	switch (op % 12) {
-	case 0: case 1: case 2:	/* allocate into an empty slot */
-		if (!s->page) {
+	case 0: case 1: case 2:	/* allocate into an empty slot, or order 0 into four in bulk */
+		if (op % 12 == 2 && (op & 0x80)) {
+			struct pmm_page *pages[4] = { NULL };
+			unsigned int k;
+
+			pmm_alloc_pages_bulk(m, gfps[(op >> 2) % 8], (int)(arg >> 6) % 3 - 1, NULL, 4,
+					     pages);
+			for (k = 0; k < 4; k++) {
+				struct slot *t = &r->slots[(arg + k) % NR_SLOTS];
+
+				if (pages[k] && !t->page) {
+					t->page = pages[k];
+					t->order = 0;
+					pages[k] = NULL;
+				}
+			}
+			pmm_free_pages_bulk(m, 4, pages);	/* what found no empty slot */
+			fuzz_assert(r->bad_reports == reports);
+		} else if (!s->page) {
 			s->order = (unsigned int)(op >> 4) % 11;
 			s->page = pmm_alloc_pages_node(m, (int)(arg >> 6) % 3 - 1,
 						       gfps[(op >> 2) % 8], s->order);
 		}
 		break;
-	case 3: case 4:		/* free with the right order; a folio on the LRU is put */
+	case 3: case 4:		/* free with the right order (order 0 now and then in bulk);
+				 * a folio on the LRU is put */
 		if (s->page) {
 			if (pmm_page_test_flag(s->page, PMM_PG_lru))
 				pmm_folio_put(m, (struct pmm_folio *)s->page);
+			else if (!s->order && (op & 0x80))
+				pmm_free_pages_bulk(m, 1, &s->page);
 			else
 				pmm_free_pages(m, s->page, s->order);
 			fuzz_assert(r->bad_reports == reports);

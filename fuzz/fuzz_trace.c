@@ -6,6 +6,8 @@
  * consistent; the replay's pages all come back when it ends. (One machine
  * per input: a machine kept across inputs holds pointers in mmap'd memory
  * LeakSanitizer does not scan, which it would report as leaks.)
+ * The input's first line also goes to pmm_gfp_parse() as a whole: an error
+ * leaves the flags alone, a success is a set of the kernel's gfp bits.
  */
 #include <string.h>
 
@@ -49,6 +51,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		line[n] = '\0';
 		i++;
 		fuzz_assert(!pmm_replay_line(r, line));
+	}
+	{
+		pmm_gfp_t gfp = 0xdeadbeef;
+		size_t n = 0;
+
+		while (n < size && n < sizeof(line) - 1 && data[n] != '\n')
+			n++;
+		memcpy(line, data, n);
+		line[n] = '\0';
+		if (pmm_gfp_parse(line, &gfp))
+			fuzz_assert(gfp == 0xdeadbeef);
+		else
+			fuzz_assert(!(gfp & ~0x3fffffu));	/* __GFP_THISNODE is the highest */
 	}
 	pmm_replay_get_stats(r, &st);
 	fuzz_assert(st.events + st.other_events + st.unknown <= st.lines);
