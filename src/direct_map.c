@@ -26,12 +26,33 @@ static size_t host_page_size(void)
 	return size;
 }
 
+/* An anonymous mapping of @bytes; one of 2 MiB or more starts on a 2 MiB boundary,
+ * so that the host can back its 2 MiB blocks with huge pages. */
+static void *map_anon(size_t bytes, int prot)
+{
+	size_t extra = bytes >= PMM__HOST_HUGE_BYTES ? PMM__HOST_HUGE_BYTES : 0;
+	uintptr_t p, start;
+
+	if (bytes + extra < bytes)
+		return NULL;
+	p = (uintptr_t)pmm__mmap(NULL, bytes + extra, prot,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if ((void *)p == MAP_FAILED)
+		return NULL;
+	if (!extra)
+		return (void *)p;
+	/* keep the aligned part; the rest goes back */
+	start = PMM__ALIGN(p, PMM__HOST_HUGE_BYTES);
+	if (start > p)
+		munmap((void *)p, start - p);
+	if (p + extra > start)
+		munmap((void *)(start + bytes), p + extra - start);
+	return (void *)start;
+}
+
 void *pmm__vm_reserve(size_t bytes)
 {
-	void *p = pmm__mmap(NULL, bytes, PROT_NONE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
+	return map_anon(bytes, PROT_NONE);
 }
 
 void pmm__vm_release(void *addr, size_t bytes)
@@ -65,16 +86,25 @@ void pmm__vm_depopulate(void *addr, size_t bytes)
 	mprotect((void *)start, end - start, PROT_NONE);
 }
 
+void pmm__vm_advise_huge(void *addr, size_t bytes)
+{
+	uintptr_t start = PMM__ALIGN((uintptr_t)addr, PMM__HOST_HUGE_BYTES);
+	uintptr_t end = PMM__ALIGN_DOWN((uintptr_t)addr + bytes, PMM__HOST_HUGE_BYTES);
+
+	if (end > start)
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
+}
+
 void *pmm__alloc_node(struct pmm_machine *m, size_t bytes, int nid)
 {
 	void *p;
 
 	if (!bytes)
 		return NULL;
-	p = pmm__mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
+	p = map_anon(bytes, PROT_READ | PROT_WRITE);
+	if (!p)
 		return NULL;
+	pmm__vm_advise_huge(p, bytes);
 	/* Binding failures are recorded per node; the memory is usable anyway. */
 	pmm__host_bind(m, p, PMM__ALIGN(bytes, host_page_size()), nid);
 	return p;

@@ -452,6 +452,12 @@ void pmm__vm_release(void *addr, size_t bytes);
 int pmm__vm_populate(struct pmm_machine *m, void *addr, size_t bytes, int nid);
 /* Give the memory back to the host and make the range inaccessible again. */
 void pmm__vm_depopulate(void *addr, size_t bytes);
+/* Ask the host for transparent huge pages over the whole 2 MiB blocks of a
+ * metadata mapping the boot writes end to end (memmaps), as the kernel maps
+ * its vmemmap with PMD pages: one fault per 2 MiB instead of 512. Never for
+ * the direct map, whose pages the host should commit only when touched. */
+#define PMM__HOST_HUGE_BYTES	(2UL << 20)
+void pmm__vm_advise_huge(void *addr, size_t bytes);
 /* Node-local zeroed memory for metadata (memmaps, usemaps, pgdat). NULL on failure. */
 void *pmm__alloc_node(struct pmm_machine *m, size_t bytes, int nid);
 void pmm__free_node(void *addr, size_t bytes);

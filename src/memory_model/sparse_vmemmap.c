@@ -6,9 +6,6 @@
  * Mirrors mm/sparse-vmemmap.c: __populate_section_memmap,
  * vmemmap_populate_basepages, and the arch's vmemmap reservation.
  */
-#define _DEFAULT_SOURCE 1
-#include <sys/mman.h>
-
 #include "memory_model/sparse.h"
 
 int pmm__memmap_model_init(struct pmm_machine *m)
@@ -25,7 +22,7 @@ int pmm__memmap_model_init(struct pmm_machine *m)
 	}
 	/* vmemmap_populate_hugepages(): the host backs it with 2 MiB pages where it
 	 * can, a section's memmap a fault, not 512 (advice; ignored without THP) */
-	madvise(mm->vmemmap, mm->vmemmap_bytes, MADV_HUGEPAGE);
+	pmm__vm_advise_huge(mm->vmemmap, mm->vmemmap_bytes);
 	m->view.mem_map = mm->vmemmap;
 	return 0;
 }
