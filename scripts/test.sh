@@ -14,9 +14,10 @@ if [ "$1" = "--tsan" ]; then
 		-DPMM_BUILD_EXAMPLES=OFF >/dev/null
 	cmake --build build-tsan -j"$(nproc)" --target test_page_alloc_vmemmap test_page_alloc_sparsemem \
 		test_hotplug_vmemmap test_hotplug_sparsemem test_mm_init_vmemmap test_mm_init_sparsemem \
-		test_swap_vmemmap test_swap_sparsemem test_vmscan_vmemmap test_vmscan_sparsemem
+		test_swap_vmemmap test_swap_sparsemem test_vmscan_vmemmap test_vmscan_sparsemem \
+		test_spinlock_vmemmap test_spinlock_sparsemem
 	cd build-tsan
-	exec ctest --output-on-failure -R '^(vmemmap|sparsemem)/(page_alloc|hotplug|mm_init|swap|vmscan)$'
+	exec ctest --output-on-failure -R '^(vmemmap|sparsemem)/(page_alloc|hotplug|mm_init|swap|vmscan|spinlock)$'
 fi
 if [ "$1" = "--sanitize" ]; then
 	sh scripts/deps.sh --sanitize

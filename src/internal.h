@@ -200,35 +200,39 @@ extern __thread struct pmm__cpu_cache pmm__cpu_cache;
 void pmm__spin_lock_init(pmm_lock_t *lock);
 
 /*
- * zone->lock (pmm_spinlock_t, spinlock.c): 0 unlocked, 1 locked, 2 locked
- * and someone may be asleep waiting. A waiter backs off up to
- * PMM__SPIN_MAX_DELAY pauses between tries, then sleeps on the futex.
+ * zone->lock (pmm_spinlock_t, spinlock.c). l->word: bit 0 locked, bit 1 a
+ * waiter has asked for the lock to be handed to it (no one else may take it),
+ * bit 2 that waiter sleeps on the futex; above them, the number of
+ * acquisitions, which tells waiters whether the holder is still busy. Taken
+ * with one compare-and-swap when free, let go with one atomic subtract.
  */
-#define PMM__SPIN_MAX_DELAY	64
+#define PMM__SPIN_LOCKED	1u
+#define PMM__SPIN_HANDOFF	2u
+#define PMM__SPIN_SLEEPER	4u
+#define PMM__SPIN_TAKEN		8u	/* one acquisition */
 void pmm__spin_lock_slow(pmm_spinlock_t *l);
 void pmm__spin_unlock_wake(pmm_spinlock_t *l);
 
-static inline void pmm__spin_lock(pmm_spinlock_t *l)
-{
-	int unlocked = 0;
-
-	if (__builtin_expect(!__atomic_compare_exchange_n(&l->locked, &unlocked, 1, false,
-							  __ATOMIC_ACQUIRE, __ATOMIC_RELAXED), 0))
-		pmm__spin_lock_slow(l);
-}
-
-/* Return: true if taken */
+/* Return: true if taken (false if held, or promised to a waiter) */
 static inline bool pmm__spin_trylock(pmm_spinlock_t *l)
 {
-	int unlocked = 0;
+	unsigned int w = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
 
-	return __atomic_compare_exchange_n(&l->locked, &unlocked, 1, false, __ATOMIC_ACQUIRE,
-					   __ATOMIC_RELAXED);
+	return !(w & (PMM__SPIN_LOCKED | PMM__SPIN_HANDOFF)) &&
+	       __atomic_compare_exchange_n(&l->word, &w, w + PMM__SPIN_TAKEN + PMM__SPIN_LOCKED,
+					   false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+}
+
+static inline void pmm__spin_lock(pmm_spinlock_t *l)
+{
+	if (__builtin_expect(!pmm__spin_trylock(l), 0))
+		pmm__spin_lock_slow(l);
 }
 
 static inline void pmm__spin_unlock(pmm_spinlock_t *l)
 {
-	if (__builtin_expect(__atomic_exchange_n(&l->locked, 0, __ATOMIC_RELEASE) == 2, 0))
+	if (__builtin_expect(__atomic_fetch_sub(&l->word, PMM__SPIN_LOCKED, __ATOMIC_RELEASE) &
+			     PMM__SPIN_SLEEPER, 0))
 		pmm__spin_unlock_wake(l);
 }
 

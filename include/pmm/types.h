@@ -40,10 +40,12 @@ typedef uint64_t pmm_phys_addr_t;
 /** The lock of nodes, LRU lists and the machine; a mutex. */
 typedef pthread_mutex_t pmm_lock_t;
 
-/** zone->lock, as the kernel's spinlock_t: a waiter spins briefly, backing off,
- * then sleeps until the holder lets go (src/spinlock.c). */
+/** zone->lock, as the kernel's spinlock_t: mutual exclusion with bounded unfairness
+ * (a busy holder keeps the lock for up to about 100 us while others wait, then hands
+ * it to the one that has waited; src/spinlock.c). Zero-initialised is unlocked. */
 typedef struct {
-	int locked;
+	unsigned int		word;	/* locked, handoff and sleeper bits; acquisitions above */
+	unsigned long long	since;	/* when the holder took it in the slow path (ns) */
 } pmm_spinlock_t;
 
 #define PMM_NUMA_NO_NODE	(-1)
