@@ -14,7 +14,9 @@
  *    list-based allocator does per pair;
  *  - freeing 1 GiB of order-0 pages in shuffled order, the struct pages
  *    cold; floor: the same shuffled walk over the same struct pages,
- *    reading and writing each;
+ *    reading and writing each (the loads overlap), and beside it the same
+ *    walk with each load waiting for the last (the memory's latency: what
+ *    a free pays when nothing of it overlaps the next free's miss);
  *  - bulk allocation (pmm_alloc_pages_bulk) and bulk free
  *    (pmm_free_pages_bulk) of 1, 8 and 64 pages per call, per page.
  *
@@ -233,7 +235,8 @@ static uint64_t next_random(uint64_t *s)
  * the same walk touching each struct page (a load and a store), with the
  * pages' struct pages evicted from the caches before each.
  */
-static void shuffled_free(struct pmm_machine *m, int in_bulk, double *free_ns, double *floor_ns)
+static void shuffled_free(struct pmm_machine *m, int in_bulk, double *free_ns, double *floor_ns,
+			  double *chase_ns)
 {
 	unsigned long n = (1UL << 30) / 4096, i;
 	struct pmm_page **pages = malloc(n * sizeof(*pages));
@@ -248,7 +251,7 @@ static void shuffled_free(struct pmm_machine *m, int in_bulk, double *free_ns, d
 		exit(1);
 	}
 	pmm_set_cpu(m, 0);
-	*free_ns = *floor_ns = 1e30;
+	*free_ns = *floor_ns = *chase_ns = 1e30;
 	for (round = 0; round < 3; round++) {
 		for (i = 0; i < n; i++) {
 			pages[i] = pmm_alloc_pages(m, PMM_GFP_KERNEL, 0);
@@ -264,6 +267,9 @@ static void shuffled_free(struct pmm_machine *m, int in_bulk, double *free_ns, d
 			pages[i] = pages[j];
 			pages[j] = p;
 		}
+		/* each struct page names the next in the shuffled order, for the chase */
+		for (i = 0; i < n; i++)
+			pages[i]->private = i + 1 < n ? (unsigned long)pages[i + 1] : 0;
 		memset(evict, round, evict_len);	/* the struct pages out of the caches */
 		t = now_ns();
 		for (i = 0; i < n; i++) {
@@ -274,6 +280,19 @@ static void shuffled_free(struct pmm_machine *m, int in_bulk, double *free_ns, d
 		t = (now_ns() - t) / (double)n;
 		*floor_ns = t < *floor_ns ? t : *floor_ns;
 		memset(evict, round + 1, evict_len);
+		t = now_ns();
+		{
+			const struct pmm_page *p = pages[0];
+
+			while (p->private)
+				p = (const struct pmm_page *)p->private;
+			__asm__ __volatile__("" : : "r"(p) : "memory");
+		}
+		t = (now_ns() - t) / (double)n;
+		*chase_ns = t < *chase_ns ? t : *chase_ns;
+		for (i = 0; i < n; i++)
+			pages[i]->private = 0;
+		memset(evict, round + 2, evict_len);
 		t = now_ns();
 		if (in_bulk)
 			for (i = 0; i < n; i += 64)
@@ -347,12 +366,13 @@ int main(int argc, char **argv)
 		}
 	}
 	{
-		double free_ns, floor_ns, bulk_ns;
+		double free_ns, floor_ns, chase_ns, bulk_ns;
 
-		shuffled_free(pcp, 0, &free_ns, &floor_ns);
-		shuffled_free(pcp, 1, &bulk_ns, &v);	/* the floor of the first */
+		shuffled_free(pcp, 0, &free_ns, &floor_ns, &chase_ns);
+		shuffled_free(pcp, 1, &bulk_ns, &v, &v);	/* the floors of the first */
 		printf("\nfree 1 GiB of order-0 pages in shuffled order, cold (ns per page)\n");
 		printf("%-40s %10.2f\n", "floor: the same walk, touching each", floor_ns);
+		printf("%-40s %10.2f\n", "  one at a time (each load waits)", chase_ns);
 		printf("%-40s %10.2f %23.1fx\n", "pmm_free_pages", free_ns, free_ns / floor_ns);
 		printf("%-40s %10.2f %23.1fx\n", "pmm_free_pages_bulk, 64 a call", bulk_ns,
 		       bulk_ns / floor_ns);
