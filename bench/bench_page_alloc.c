@@ -63,6 +63,7 @@ struct run {
 	struct pmm_machine	*m;
 	int			cpu;
 	int			host_cpu;	/* pinned there; -1: not pinned */
+	pthread_barrier_t	*ready;		/* all threads pinned: start together */
 	unsigned int		order;
 	unsigned long		iters;
 	double			start, end;	/* when this thread began and finished */
@@ -97,6 +98,9 @@ static void *pairs(void *arg)
 		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	}
 	pmm_set_cpu(r->m, r->cpu);
+	/* a thread that starts first may run on the CPU its sibling is still being
+	 * created from, and start a scheduler slice (ms) ahead: wait for all */
+	pthread_barrier_wait(r->ready);
 	if (r->baseline) {
 		r->start = now_ns();
 		for (i = 0; i < r->iters; i++) {
@@ -153,12 +157,16 @@ static double measure_on(struct pmm_machine *m, unsigned int order, int nthreads
 	for (round = 0; round < 3; round++) {
 		struct run r[2];
 		pthread_t t[2];
+		pthread_barrier_t ready;
 		double first = 1e300, last = 0;
+
+		pthread_barrier_init(&ready, NULL, (unsigned int)nthreads);
 
 		for (i = 0; i < nthreads; i++) {
 			r[i] = (struct run){ .m = m, .cpu = i, .order = order, .iters = iters,
 					     .baseline = baseline,
-					     .host_cpu = host_cpus[(first_cpu + i) % 2] };
+					     .host_cpu = host_cpus[(first_cpu + i) % 2],
+					     .ready = &ready };
 			r[i].list.next = r[i].list.prev = &r[i].list;
 			if (baseline) {
 				/* a list of 64 pages taken from the machine */
@@ -183,6 +191,7 @@ static double measure_on(struct pmm_machine *m, unsigned int order, int nthreads
 						offsetof(struct pmm_page, lru)), 0);
 			}
 		}
+		pthread_barrier_destroy(&ready);
 		/* per pair, as seen by one thread: from the first thread's start to the
 		 * last one's end, so a thread that waited for its turn counts its wait */
 		if ((last - first) / (double)iters < best)
