@@ -3,7 +3,8 @@
  * Fuzz target: sequences of API calls on one small machine, as a careless
  * or hostile user would make them. Each input byte pair is one step:
  * allocations of any order, node and gfp, and order 0 in bulk; frees with
- * the right order (order 0 also in bulk), a wrong one, twice, or of a page that is not the machine's; put_page;
+ * the right order (order 0 also in bulk), a wrong one, twice, or of a page
+ * that is not the machine's; put_page;
  * folios on and off the LRU lists, aged, isolated and put back; drains,
  * compaction, move_pages and migrate_pages; per-CPU switches; onlining and offlining the hot-added
  * blocks (pages in use migrated through the callback); memremap and

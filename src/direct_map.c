@@ -45,8 +45,7 @@ static void *map_anon(size_t bytes, int prot)
 	start = PMM__ALIGN(p, PMM__HOST_HUGE_BYTES);
 	if (start > p)
 		munmap((void *)p, start - p);
-	if (p + extra > start)
-		munmap((void *)(start + bytes), p + extra - start);
+	munmap((void *)(start + bytes), p + extra - start);	/* start < p + extra */
 	return (void *)start;
 }
 

@@ -655,6 +655,7 @@ void pmm__free_nodes(struct pmm_machine *m)
 
 	for (nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
 		pmm_pg_data_t *pgdat = m->view.node_data[nid];
+
 		if (!pgdat)
 			continue;
 		pthread_mutex_destroy(&pgdat->node_size_lock);

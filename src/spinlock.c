@@ -97,6 +97,19 @@ static void spin_for(unsigned long long ns)
 	} while (now_ns() < end);
 }
 
+/* Take the free lock whose word was @w, clearing any handoff it promised this
+ * waiter; the taker's turn starts now. Return: false if the word changed. */
+static bool take(pmm_spinlock_t *l, unsigned int w)
+{
+	unsigned int taken = (w & ~SPIN_FLAGS) + PMM__SPIN_TAKEN + PMM__SPIN_LOCKED;
+
+	if (!__atomic_compare_exchange_n(&l->word, &w, taken, false, __ATOMIC_ACQUIRE,
+					 __ATOMIC_RELAXED))
+		return false;
+	__atomic_store_n(&l->since, now_ns(), __ATOMIC_RELAXED);
+	return true;
+}
+
 /* Take the lock once its holder lets go: this waiter set SPIN_HANDOFF, so no one
  * else may take it. While the word is locked and promised, only the holder's
  * unlock changes it, so a futex sleep on that value is woken by that unlock. */
@@ -108,13 +121,8 @@ static void take_promised(pmm_spinlock_t *l)
 		unsigned int w = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
 
 		if (!(w & PMM__SPIN_LOCKED)) {
-			unsigned int taken = (w & ~SPIN_FLAGS) + PMM__SPIN_TAKEN + PMM__SPIN_LOCKED;
-
-			if (__atomic_compare_exchange_n(&l->word, &w, taken, false, __ATOMIC_ACQUIRE,
-							__ATOMIC_RELAXED)) {
-				__atomic_store_n(&l->since, now_ns(), __ATOMIC_RELAXED);
+			if (take(l, w))
 				return;
-			}
 			continue;
 		}
 		if (now_ns() - start < SPIN_HANDOFF_SPIN_NS) {
@@ -139,27 +147,21 @@ void pmm__spin_lock_slow(pmm_spinlock_t *l)
 		unsigned long long t, runs;
 		unsigned int w;
 
-		if (gap >= SPIN_LONGEST_LOOK_NS) {
+		if (gap < SPIN_LONGEST_LOOK_NS) {
+			spin_for(gap);
+			gap *= 2;
+		} else {
 			struct timespec ts = { 0, (long)gap };
 
 			nanosleep(&ts, NULL);
-		} else
-			spin_for(gap);
-		if (gap < SPIN_LONGEST_LOOK_NS)
-			gap *= 2;
+		}
 		w = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
 		t = now_ns();
 		/* free: take it unless a busy holder is between two calls */
 		runs = ((w & ~SPIN_FLAGS) - (seen & ~SPIN_FLAGS)) / PMM__SPIN_TAKEN;
 		if (!(w & (PMM__SPIN_LOCKED | PMM__SPIN_HANDOFF)) &&
-		    runs * SPIN_BUSY_NS <= t - last) {
-			if (__atomic_compare_exchange_n(&l->word, &w, w + PMM__SPIN_TAKEN +
-							PMM__SPIN_LOCKED, false, __ATOMIC_ACQUIRE,
-							__ATOMIC_RELAXED)) {
-				__atomic_store_n(&l->since, t, __ATOMIC_RELAXED);
-				return;
-			}
-		}
+		    runs * SPIN_BUSY_NS <= t - last && take(l, w))
+			return;
 		seen = w;
 		last = t;
 		/* waited a turn, and the holder has had one: ask for the lock */
