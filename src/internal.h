@@ -496,9 +496,37 @@ int pmm__model_remove_range(struct pmm_machine *m, unsigned long start_pfn,
 /* Set or clear SECTION_IS_ONLINE over a section-aligned range (no-op for FLATMEM). */
 void pmm__model_online_range(struct pmm_machine *m, unsigned long start_pfn,
 			     unsigned long nr_pages, bool online);
-/* The word and bit index holding the pageblock bits of pfn (zone for FLATMEM). */
-unsigned long *pmm__model_pageblock_bits(struct pmm_machine *m, struct pmm_zone *zone,
-					 unsigned long pfn, unsigned int *bitidx);
+/*
+ * The word and bit index holding the pageblock bits of pfn (zone for
+ * FLATMEM), or NULL (and index 0) if it has none: inline, as every free
+ * asks (get_pfnblock_flags_mask()).
+ */
+static inline unsigned long *pmm__model_pageblock_bits(struct pmm_machine *m,
+						       struct pmm_zone *zone, unsigned long pfn,
+						       unsigned int *bitidx)
+{
+	unsigned long bit;
+#if PMM_CONFIG_FLATMEM
+	unsigned long pb_start = zone->zone_start_pfn & ~((1UL << m->pageblock_order) - 1);
+
+	*bitidx = 0;
+	if (!zone->pageblock_flags)
+		return NULL;
+	bit = ((pfn - pb_start) >> m->pageblock_order) * 4;
+	*bitidx = (unsigned int)(bit % PMM_BITS_PER_LONG);
+	return &zone->pageblock_flags[bit / PMM_BITS_PER_LONG];
+#else
+	struct pmm_mem_section *ms = pmm_pfn_to_section(m, pfn);
+
+	(void)zone;
+	*bitidx = 0;
+	if (!ms || !ms->usage)
+		return NULL;
+	bit = ((pfn & ((1UL << m->view.pfn_section_shift) - 1)) >> m->pageblock_order) * 4;
+	*bitidx = (unsigned int)(bit % PMM_BITS_PER_LONG);
+	return &ms->usage->pageblock_flags[bit / PMM_BITS_PER_LONG];
+#endif
+}
 /* memmap_init(): the trailing hole is initialised up to a multiple of this. */
 unsigned long pmm__model_trailing_align(const struct pmm_machine *m);
 /* Print what the model built. */

@@ -66,7 +66,7 @@ static struct thread_policy *thread_policy(struct pmm_machine *m, bool create)
 {
 	struct thread_policy *tp;
 
-	if (policy_cache.machine_id == m->id && m->id && (policy_cache.tp || !create))
+	if (policy_cache.machine_id == m->id && (policy_cache.tp || !create))
 		return policy_cache.tp;
 	tp = m->mpol_key_valid ? pthread_getspecific(m->mpol_key) : NULL;
 

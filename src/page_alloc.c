@@ -103,8 +103,10 @@ void pmm__set_pageblocks_migratetype(struct pmm_machine *m, struct pmm_zone *zon
 	}
 }
 
-enum pmm_migratetype pmm__get_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
-						    unsigned long pfn)
+/* get_pageblock_migratetype(), inline for the free path */
+static inline enum pmm_migratetype get_pageblock_migratetype(struct pmm_machine *m,
+							     struct pmm_zone *zone,
+							     unsigned long pfn)
 {
 	unsigned int bitidx;
 	unsigned long *word = pmm__model_pageblock_bits(m, zone, pfn, &bitidx);
@@ -113,6 +115,12 @@ enum pmm_migratetype pmm__get_pageblock_migratetype(struct pmm_machine *m, struc
 		return PMM_MIGRATE_MOVABLE;
 	return (enum pmm_migratetype)((__atomic_load_n(word, __ATOMIC_RELAXED) >> bitidx) &
 				      MIGRATETYPE_MASK);
+}
+
+enum pmm_migratetype pmm__get_pageblock_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
+						    unsigned long pfn)
+{
+	return get_pageblock_migratetype(m, zone, pfn);
 }
 
 /* PB_migrate_skip: the bit after the migratetype's three */
@@ -272,7 +280,7 @@ static void free_one_page_locked(struct pmm_machine *m, struct pmm_zone *zone,
 			break;
 		if (order >= m->pageblock_order) {
 			/* only the ordinary migratetypes merge across pageblocks */
-			int buddy_mt = pmm__get_pageblock_migratetype(m, zone, buddy_pfn);
+			int buddy_mt = get_pageblock_migratetype(m, zone, buddy_pfn);
 
 			if (mt != buddy_mt && (!migratetype_is_mergeable(mt) ||
 					       !migratetype_is_mergeable(buddy_mt)))
@@ -300,8 +308,7 @@ static void free_one_page(struct pmm_machine *m, struct pmm_zone *zone, struct p
 			  unsigned long pfn, unsigned int order, int fpi)
 {
 	pmm__spin_lock(&zone->lock);
-	free_one_page_locked(m, zone, page, pfn, order,
-			     pmm__get_pageblock_migratetype(m, zone, pfn), fpi);
+	free_one_page_locked(m, zone, page, pfn, order, get_pageblock_migratetype(m, zone, pfn), fpi);
 	pmm__spin_unlock(&zone->lock);
 }
 
@@ -643,13 +650,13 @@ static inline unsigned int pindex_to_order(const struct pmm_machine *m, int pind
 						      (unsigned int)(pindex / PMM_MIGRATE_PCPTYPES);
 }
 
-/* The calling thread's simulated CPU, as an index of the per-CPU lists. */
+/* The calling thread's simulated CPU, as an index of the per-CPU lists
+ * (machine ids start at 1: an empty cache, id 0, matches no machine). */
 static inline int this_cpu(struct pmm_machine *m)
 {
-	int cpu = pmm__cpu_cache.machine_id == m->id && m->id ? pmm__cpu_cache.cpu :
-								  pmm_get_cpu(m);
+	int cpu = pmm__cpu_cache.machine_id == m->id ? pmm__cpu_cache.cpu : pmm_get_cpu(m);
 
-	return cpu >= 0 && cpu < m->nr_cpu_ids ? cpu : 0;
+	return (unsigned int)cpu < (unsigned int)m->nr_cpu_ids ? cpu : 0;
 }
 
 static inline struct pmm_per_cpu_pages *pcp_of(struct pmm_zone *zone, int cpu)
@@ -866,27 +873,34 @@ static int nr_pcp_free_tuned(struct pmm_per_cpu_pages *pcp, int batch, int high,
 	return PMM__MIN(PMM__MAX(pcp->free_count, batch), high - batch);
 }
 
-static struct pmm_page *rmqueue_pcplist(struct pmm_machine *m, struct pmm_zone *zone,
-					struct pmm_per_cpu_pages *pcp, unsigned int order, int mt,
-					unsigned int alloc_flags, bool *fell_back)
+/* an empty per-CPU list refilled from the buddy lists, a batch at a time */
+static __attribute__((noinline)) void pcp_refill(struct pmm_machine *m, struct pmm_zone *zone,
+						  struct pmm_per_cpu_pages *pcp,
+						  struct pmm_list_head *list, unsigned int order,
+						  int mt, unsigned int alloc_flags, bool *fell_back)
+{
+	int batch = pcp->batch;
+
+	if (pcp_autotune(m))
+		batch = nr_pcp_alloc(pcp, zone, order);
+	else if (batch > 1)
+		batch = PMM__MAX(batch >> order, 2);
+	pcp->count += rmqueue_bulk(m, zone, order, batch, list, mt, alloc_flags, fell_back) << order;
+}
+
+static inline struct pmm_page *rmqueue_pcplist(struct pmm_machine *m, struct pmm_zone *zone,
+					       struct pmm_per_cpu_pages *pcp, unsigned int order,
+					       int mt, unsigned int alloc_flags, bool *fell_back)
 {
 	struct pmm_list_head *list = &pcp->lists[order_to_pindex(m, mt, order)];
 	struct pmm_page *page;
-	bool tuned = pcp_autotune(m);
 
-	if (tuned)
+	if (pcp_autotune(m))
 		pcp->free_count >>= 1;
 	else
 		pcp->free_factor >>= 1;
-	if (list_empty(list)) {
-		int batch = pcp->batch;
-
-		if (tuned)
-			batch = nr_pcp_alloc(pcp, zone, order);
-		else if (batch > 1)
-			batch = PMM__MAX(batch >> order, 2);
-		pcp->count += rmqueue_bulk(m, zone, order, batch, list, mt, alloc_flags, fell_back)
-			      << order;
+	if (__builtin_expect(list_empty(list), 0)) {
+		pcp_refill(m, zone, pcp, list, order, mt, alloc_flags, fell_back);
 		if (list_empty(list))
 			return NULL;
 	}
@@ -948,7 +962,7 @@ static void free_unref_page_commit_tuned(struct pmm_machine *m, struct pmm_zone 
 }
 
 /* free_unref_page_commit(): onto @pcp's list of @mt, the caller holding its lock; trim it */
-static void free_unref_page_commit(struct pmm_machine *m, struct pmm_zone *zone,
+static inline void free_unref_page_commit(struct pmm_machine *m, struct pmm_zone *zone,
 				   struct pmm_per_cpu_pages *pcp, struct pmm_page *page,
 				   unsigned int order, int mt)
 {
@@ -969,15 +983,16 @@ static void free_unref_page_commit(struct pmm_machine *m, struct pmm_zone *zone,
 static inline int free_unref_migratetype(struct pmm_machine *m, struct pmm_zone *zone,
 					 unsigned long pfn)
 {
-	int mt = pmm__get_pageblock_migratetype(m, zone, pfn);
+	int mt = get_pageblock_migratetype(m, zone, pfn);
 
 	if (__builtin_expect(mt >= PMM_MIGRATE_PCPTYPES, 0))
 		return mt == PMM_MIGRATE_ISOLATE ? -1 : PMM_MIGRATE_MOVABLE;
 	return mt;
 }
 
-static void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone, struct pmm_page *page,
-			    unsigned long pfn, unsigned int order, int cpu)
+static inline void free_unref_page(struct pmm_machine *m, struct pmm_zone *zone,
+				   struct pmm_page *page, unsigned long pfn, unsigned int order,
+				   int cpu)
 {
 	int mt = free_unref_migratetype(m, zone, pfn);
 	struct pmm_per_cpu_pages *pcp;
@@ -1124,8 +1139,8 @@ void pmm__count_zone_event(struct pmm_machine *m, struct pmm_zone *zone, int ite
 }
 
 /* zone_statistics() for @nr pages; locked: the caller holds the lock of z's per-CPU list */
-static void zone_statistics(struct pmm_zone *preferred, struct pmm_zone *z, int cpu, int local_nid,
-			    bool locked, unsigned long nr)
+static inline void zone_statistics(struct pmm_zone *preferred, struct pmm_zone *z, int cpu,
+				   int local_nid, bool locked, unsigned long nr)
 {
 	struct pmm_per_cpu_pages *pcp = pcp_of(z, cpu);
 	int item = z->node == local_nid ? PMM_NUMA_LOCAL : PMM_NUMA_OTHER;
@@ -1145,26 +1160,26 @@ static void zone_statistics(struct pmm_zone *preferred, struct pmm_zone *z, int 
 
 /* ---- gfp --------------------------------------------------------------------------------------------- */
 
+/* OPT_ZONE_DMA and its kind: @type if configured, else ZONE_NORMAL */
+static inline int opt_zone(const struct pmm_machine *m, enum pmm_zone_type type)
+{
+	return pmm_zone_type_configured(m, type) ? (int)type : PMM_ZONE_NORMAL;
+}
+
 int pmm_gfp_zone(const struct pmm_machine *m, pmm_gfp_t gfp)
 {
-	unsigned int bits = gfp & PMM_GFP_ZONEMASK;
-	int opt_dma = pmm_zone_type_configured(m, PMM_ZONE_DMA) ? PMM_ZONE_DMA : PMM_ZONE_NORMAL;
-	int opt_dma32 = pmm_zone_type_configured(m, PMM_ZONE_DMA32) ? PMM_ZONE_DMA32 : PMM_ZONE_NORMAL;
-	int opt_high = pmm_zone_type_configured(m, PMM_ZONE_HIGHMEM) ? PMM_ZONE_HIGHMEM :
-									PMM_ZONE_NORMAL;
-
-	switch (bits) {
+	switch (gfp & PMM_GFP_ZONEMASK) {
 	case 0:
 	case __PMM_GFP_MOVABLE:
 		return PMM_ZONE_NORMAL;
 	case __PMM_GFP_DMA:
 	case __PMM_GFP_DMA | __PMM_GFP_MOVABLE:
-		return opt_dma;
+		return opt_zone(m, PMM_ZONE_DMA);
 	case __PMM_GFP_HIGHMEM:
-		return opt_high;
+		return opt_zone(m, PMM_ZONE_HIGHMEM);
 	case __PMM_GFP_DMA32:
 	case __PMM_GFP_DMA32 | __PMM_GFP_MOVABLE:
-		return opt_dma32;
+		return opt_zone(m, PMM_ZONE_DMA32);
 	case __PMM_GFP_HIGHMEM | __PMM_GFP_MOVABLE:
 		return PMM_ZONE_MOVABLE;
 	default:
@@ -1210,6 +1225,23 @@ static bool zone_watermark_ok(struct pmm_machine *m, struct pmm_zone *z, unsigne
 	return false;
 }
 
+/* zone_watermark_fast(): an order-0 request well above the mark decided inline */
+static inline bool zone_watermark_fast(struct pmm_machine *m, struct pmm_zone *z,
+				       unsigned int order, unsigned long mark, int highest_zoneidx,
+				       unsigned int alloc_flags)
+{
+	long free_pages = (long)pmm_zone_free_pages(z);
+
+	/* ALLOC_MIN_RESERVE only lowers the mark: above it, above any */
+	if (!order && free_pages - (alloc_flags & ALLOC_RESERVES ? 0 :
+				    (long)__atomic_load_n(&z->nr_reserved_highatomic,
+							  __ATOMIC_RELAXED)) >
+			      (long)mark + __atomic_load_n(&z->lowmem_reserve[highest_zoneidx],
+							   __ATOMIC_RELAXED))
+		return true;
+	return zone_watermark_ok(m, z, order, mark, highest_zoneidx, alloc_flags, free_pages);
+}
+
 bool pmm__zone_watermark_ok(struct pmm_machine *m, struct pmm_zone *z, unsigned int order,
 			    unsigned long mark, int highest_zoneidx, unsigned int alloc_flags,
 			    long free_pages)
@@ -1226,8 +1258,8 @@ static struct pmm_zone *first_zone(const struct pmm_zoneref *z, int highest,
 	return pmm__next_zone(z, highest, nodes, &z);
 }
 
-static void prep_new_page(struct pmm_machine *m, struct pmm_page *page, unsigned int order,
-			  pmm_gfp_t gfp)
+static inline void prep_new_page(struct pmm_machine *m, struct pmm_page *page,
+				 unsigned int order, pmm_gfp_t gfp)
 {
 	pmm_set_page_private(page, 0);
 	pmm_set_page_count(page, 1);
@@ -1448,8 +1480,7 @@ retry:
 		if (pcp_autotune(m) && !zone_below_high(zone)) {
 			mark = __atomic_load_n(&zone->_watermark[PMM_WMARK_HIGH], __ATOMIC_RELAXED) +
 			       __atomic_load_n(&zone->watermark_boost, __ATOMIC_RELAXED);
-			if (zone_watermark_ok(m, zone, order, mark, ac->highest_zoneidx, alloc_flags,
-					      (long)pmm_zone_free_pages(zone)))
+			if (zone_watermark_fast(m, zone, order, mark, ac->highest_zoneidx, alloc_flags))
 				goto try_this_zone;
 			__atomic_fetch_or(&zone->flags, ZONE_BELOW_HIGH, __ATOMIC_RELAXED);
 		}
@@ -1458,8 +1489,7 @@ retry:
 				       __ATOMIC_RELAXED) +
 		       __atomic_load_n(&zone->watermark_boost, __ATOMIC_RELAXED);
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
-		    !zone_watermark_ok(m, zone, order, mark, ac->highest_zoneidx, alloc_flags,
-				       (long)pmm_zone_free_pages(zone))) {
+		    !zone_watermark_fast(m, zone, order, mark, ac->highest_zoneidx, alloc_flags)) {
 			/* the zone may grow if it has deferred pages */
 			if (pmm__deferred_grow_zone(m, zone, order))
 				goto try_this_zone;
@@ -2033,7 +2063,9 @@ void pmm__bad_page(struct pmm_machine *m, const struct pmm_page *page, const cha
 }
 
 /* The checks of free_pages_prepare(): refuse a free that would corrupt the lists. */
-static bool free_is_bad(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
+static __attribute__((noinline)) bool free_is_bad_slow(struct pmm_machine *m,
+							struct pmm_page *page,
+							unsigned int order)
 {
 	unsigned long pfn, i;
 	struct pmm_zone *zone;
@@ -2092,12 +2124,29 @@ static bool free_is_bad(struct pmm_machine *m, struct pmm_page *page, unsigned i
 	return false;
 }
 
+/* what a page freed as it was allocated never has: the page flags free_is_bad_slow() looks at */
+#define FREE_CHECK_FLAGS	(1UL << PMM_PG_reserved | 1UL << PMM_PG_lru | 1UL << PMM_PG_head)
+
+/*
+ * free_is_bad_slow()'s verdict on the common free, an order-0 page that is
+ * not compound, in use, without a flag to look at, from one load of each
+ * word; anything else goes through every check, each with its message.
+ */
+static inline bool free_is_bad(struct pmm_machine *m, struct pmm_page *page, unsigned long flags,
+			       unsigned int order)
+{
+	if (__builtin_expect(!order && !(flags & FREE_CHECK_FLAGS) && !pmm_PageTail(page) &&
+			     !pmm_PageBuddy(page) && pmm_page_ref_count(page) > 0, 1))
+		return false;
+	return free_is_bad_slow(m, page, order);
+}
+
 /* free_pages_prepare(): undo the allocation's marks */
 static void free_pages_prepare(struct pmm_page *page, unsigned int order)
 {
-	unsigned long i;
+	unsigned long i, flags = pmm__page_flags(page);
 
-	if (pmm_PageHead(page)) {
+	if (flags & 1UL << PMM_PG_head) {
 		for (i = 1; i < (1UL << order); i++) {
 			pmm_clear_compound_head(page + i);
 			page[i].mapping = NULL;
@@ -2107,13 +2156,11 @@ static void free_pages_prepare(struct pmm_page *page, unsigned int order)
 		page[1].index = 0;
 		pmm_page_clear_type(page + 1);
 		pmm_set_page_count(page + 1, 0);
-		pmm___page_clear_flag(page, PMM_PG_head);
 	}
-	pmm___page_clear_flag(page, PMM_PG_movable);
 	/* PAGE_FLAGS_CHECK_AT_PREP: the owner's and the LRU's marks end with the folio
 	 * (nobody else writes the flags of a page being freed: a plain store) */
-	__atomic_store_n(&page->flags, __atomic_load_n(&page->flags, __ATOMIC_RELAXED) &
-			 ~PMM__FOLIO_STATE_FLAGS, __ATOMIC_RELAXED);
+	__atomic_store_n(&page->flags, flags & ~(PMM__FOLIO_STATE_FLAGS | 1UL << PMM_PG_head |
+						 1UL << PMM_PG_movable), __ATOMIC_RELAXED);
 	page->mapping = NULL;
 	pmm_page_clear_type(page);	/* _mapcount = -1 */
 }
@@ -2153,15 +2200,19 @@ static bool foreign_page(struct pmm_machine *m, const struct pmm_page *page)
  * machine (ZONE_DEVICE ones go back to their driver), freed as it was
  * allocated. Return: true if the caller may drop the reference.
  */
-static bool free_pages_may_put(struct pmm_machine *m, struct pmm_page *page, unsigned int order)
+static inline bool free_pages_may_put(struct pmm_machine *m, struct pmm_page *page,
+				      unsigned int order)
 {
+	unsigned long flags;
+
 	if (!page || foreign_page(m, page))
 		return false;
-	if (__builtin_expect(pmm_page_zonenum(page) == PMM_ZONE_DEVICE, 0)) {
+	flags = pmm__page_flags(page);
+	if (__builtin_expect(((flags >> PMM_ZONES_PGSHIFT) & PMM_ZONES_MASK) == PMM_ZONE_DEVICE, 0)) {
 		pmm__put_device_page(m, page);	/* the driver's, not the buddy allocator's */
 		return false;
 	}
-	return !free_is_bad(m, page, order);
+	return !free_is_bad(m, page, flags, order);
 }
 
 void pmm_free_pages(struct pmm_machine *m, struct pmm_page *page, unsigned int order)

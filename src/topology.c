@@ -54,7 +54,7 @@ int pmm_get_cpu(struct pmm_machine *m)
 	uintptr_t set;
 	int host_cpu, nid, cpu, n = 0, nr;
 
-	if (pmm__cpu_cache.machine_id == m->id && m->id)
+	if (pmm__cpu_cache.machine_id == m->id)	/* ids start at 1 */
 		return pmm__cpu_cache.cpu;
 	set = m->cpu_key_valid ? (uintptr_t)pthread_getspecific(m->cpu_key) : 0;
 	if (set) {

@@ -142,18 +142,6 @@ void pmm__model_online_range(struct pmm_machine *m, unsigned long start_pfn,
 {
 }
 
-unsigned long *pmm__model_pageblock_bits(struct pmm_machine *m, struct pmm_zone *zone,
-					 unsigned long pfn, unsigned int *bitidx)
-{
-	unsigned long pb_start = PMM__ALIGN_DOWN(zone->zone_start_pfn, 1UL << m->pageblock_order);
-	unsigned long bit = ((pfn - pb_start) >> m->pageblock_order) * 4;
-
-	if (!zone->pageblock_flags)
-		return NULL;
-	*bitidx = (unsigned int)(bit % PMM_BITS_PER_LONG);
-	return &zone->pageblock_flags[bit / PMM_BITS_PER_LONG];
-}
-
 unsigned long pmm__model_trailing_align(const struct pmm_machine *m)
 {
 	/* from 6.15 the trailing hole up to a MAX_ORDER block ("mm/mm_init: init

@@ -478,19 +478,6 @@ void pmm__model_online_range(struct pmm_machine *m, unsigned long start_pfn,
 
 /* ---- queries ---------------------------------------------------------------------------------- */
 
-unsigned long *pmm__model_pageblock_bits(struct pmm_machine *m, struct pmm_zone *zone,
-					 unsigned long pfn, unsigned int *bitidx)
-{
-	struct pmm_mem_section *ms = pmm_pfn_to_section(m, pfn);
-	unsigned long bit;
-
-	if (!ms || !ms->usage)
-		return NULL;
-	bit = ((pfn & (pmm__pages_per_section(m) - 1)) >> m->pageblock_order) * 4;
-	*bitidx = (unsigned int)(bit % PMM_BITS_PER_LONG);
-	return &ms->usage->pageblock_flags[bit / PMM_BITS_PER_LONG];
-}
-
 unsigned long pmm__model_trailing_align(const struct pmm_machine *m)
 {
 	return pmm__pages_per_section(m);
