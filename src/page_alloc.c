@@ -208,9 +208,16 @@ static inline void move_to_free_list(struct pmm_page *page, struct pmm_zone *zon
 	pmm__list_add_tail(&page->buddy_list, &zone->free_area[order].free_list[mt]);
 }
 
+/*
+ * NR_FREE_PAGES changes only with the buddy lists, under zone->lock (the
+ * kernel's __mod_zone_page_state() there): a load and a store, no locked
+ * instruction in the critical section; readers load it without the lock.
+ */
 static inline void mod_free_pages(struct pmm_zone *zone, long nr)
 {
-	__atomic_fetch_add(&zone->vm_stat[PMM_NR_FREE_PAGES], nr, __ATOMIC_RELAXED);
+	long *stat = &zone->vm_stat[PMM_NR_FREE_PAGES];
+
+	__atomic_store_n(stat, __atomic_load_n(stat, __ATOMIC_RELAXED) + nr, __ATOMIC_RELAXED);
 }
 
 /* ---- freeing: __free_one_page ---------------------------------------------------------------------- */
