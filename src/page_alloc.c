@@ -939,8 +939,9 @@ static bool zone_watermark_ok(struct pmm_machine *m, struct pmm_zone *z, unsigne
 			      long free_pages);
 
 /* the rest of free_unref_page_commit() of 6.7+, the page already on the list */
-static void free_unref_page_commit_tuned(struct pmm_machine *m, struct pmm_zone *zone,
-					 struct pmm_per_cpu_pages *pcp, unsigned int order, int pindex)
+static inline void free_unref_page_commit_tuned(struct pmm_machine *m, struct pmm_zone *zone,
+						struct pmm_per_cpu_pages *pcp, unsigned int order,
+						int pindex)
 {
 	int batch = pcp->batch, high;
 	bool free_high = false;
