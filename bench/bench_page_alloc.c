@@ -152,18 +152,18 @@ static void find_host_cpus(void)
 		host_cpus[0] = host_cpus[1] = -1;	/* one CPU: the threads share it */
 }
 
-/* Rounds of each pair measurement: a shared host's vCPUs lose time to other
+/* Rounds of every measurement: a shared host's vCPUs lose time to other
  * guests now and then, and the best of a few rounds is what the code costs. */
-#define PAIR_ROUNDS	5
+#define ROUNDS	5
 
-/* ns per pair with nthreads threads (the first on host_cpus[first]), best of PAIR_ROUNDS */
+/* ns per pair with nthreads threads (the first on host_cpus[first]), best of ROUNDS */
 static double measure_on(struct pmm_machine *m, unsigned int order, int nthreads, int first_cpu,
 			 unsigned long iters, int baseline)
 {
 	double best = 1e30;
 	int round, i;
 
-	for (round = 0; round < PAIR_ROUNDS; round++) {
+	for (round = 0; round < ROUNDS; round++) {
 		struct run r[2];
 		pthread_t t[2];
 		pthread_barrier_t ready;
@@ -270,7 +270,7 @@ static void shuffled_free(struct pmm_machine *m, int in_bulk, double *free_ns, d
 	}
 	pmm_set_cpu(m, 0);
 	*free_ns = *floor_ns = *chase_ns = 1e30;
-	for (round = 0; round < 3; round++) {
+	for (round = 0; round < ROUNDS; round++) {
 		for (i = 0; i < n; i++) {
 			pages[i] = pmm_alloc_pages(m, PMM_GFP_KERNEL, 0);
 			if (!pages[i]) {
@@ -335,7 +335,7 @@ static double bulk(struct pmm_machine *m, unsigned long batch, unsigned long pag
 	int round;
 
 	pmm_set_cpu(m, 0);
-	for (round = 0; round < 3; round++) {
+	for (round = 0; round < ROUNDS; round++) {
 		t = now_ns();
 		for (done = 0; done < pages_total; done += batch) {
 			memset(pages, 0, batch * sizeof(pages[0]));
@@ -398,7 +398,7 @@ int main(int argc, char **argv)
 	base1 = measure(pcp, 0, 1, iters, 1);
 	base2 = measure(pcp, 0, 2, iters, 1);
 	printf("alloc+free pairs, 8 GiB x86-64 machine, best of %d (ns per pair per thread)\n",
-	       PAIR_ROUNDS);
+	       ROUNDS);
 	printf("%-40s %10s %12s %10s %8s\n", "case", "ns/pair", "Mpairs/s", "vs floor", "2T/1T");
 	printf("%-40s %10.2f %12.1f %9.1fx\n", "floor: bare free list, 1 thread", base1,
 	       1e3 / base1, 1.0);
