@@ -200,10 +200,12 @@ int pmm_online_memory_block(struct pmm_machine *m, unsigned long id, enum pmm_on
 	if (type != PMM_MMOP_ONLINE && type != PMM_MMOP_ONLINE_KERNEL &&
 	    type != PMM_MMOP_ONLINE_MOVABLE)
 		return -EINVAL;
-	/* zones change spans below: the kernel never does this mid deferred init */
-	err = pmm_deferred_init_finish(m);
-	if (err)
-		return err;
+	/*
+	 * The kernel never onlines mid deferred init; pmm may, on demand: an
+	 * offline block holds no deferred page (boot memory starts online, and
+	 * offlining initialises the block's first), and the zone that deferred
+	 * keeps growing on demand wherever this block lands.
+	 */
 	pthread_mutex_lock(&m->hotplug_lock);
 	b = pmm__find_memory_block(m, id);
 	if (!b || b->state != PMM_MEM_OFFLINE) {
@@ -472,7 +474,8 @@ int pmm_offline_memory_block(struct pmm_machine *m, unsigned long id)
 
 	if (!PMM_CONFIG_SPARSEMEM || !m->block_size)
 		return -EOPNOTSUPP;
-	err = pmm_deferred_init_finish(m);	/* isolation walks every page of the block */
+	/* isolation walks every page of the block: none may be deferred */
+	err = pmm__deferred_pending(m, id * nr, (id + 1) * nr) ? pmm_deferred_init_finish(m) : 0;
 	if (err)
 		return err;
 	pthread_mutex_lock(&m->hotplug_lock);
@@ -593,9 +596,7 @@ int pmm_remove_memory(struct pmm_machine *m, pmm_phys_addr_t start, pmm_phys_add
 
 	if (!PMM_CONFIG_SPARSEMEM || !m->block_size)
 		return -EOPNOTSUPP;
-	err = pmm_deferred_init_finish(m);
-	if (err)
-		return err;
+	/* only hot-added memory goes: it never held a deferred page */
 	pthread_mutex_lock(&m->hotplug_lock);
 	err = remove_memory_locked(m, start, size);
 	pthread_mutex_unlock(&m->hotplug_lock);

@@ -604,6 +604,14 @@ bool pmm__deferral_possible(const struct pmm_machine *m);
 void pmm__deferred_init_all(struct pmm_machine *m);
 /* deferred_grow_zone(): true if @zone got more pages for an allocation of @order */
 bool pmm__deferred_grow_zone(struct pmm_machine *m, struct pmm_zone *zone, unsigned int order);
+/*
+ * Whether a struct page of [start, end) may still be uninitialised: it lies
+ * in a node's deferred ranges and that node's deferred init has not
+ * finished. Memory hotplug finishes deferred init only then: a boot on
+ * demand never initialises all of a machine larger than the host, and a
+ * hot-added block holds no deferred page.
+ */
+bool pmm__deferred_pending(struct pmm_machine *m, unsigned long start, unsigned long end);
 void pmm__deferred_fini(struct pmm_machine *m);
 /*
  * On demand: the next stretch of @zone whose struct pages are still deferred,

@@ -1096,6 +1096,26 @@ static bool wait_in_flight(struct pmm_machine *m, int nid)
 	return waited;
 }
 
+bool pmm__deferred_pending(struct pmm_machine *m, unsigned long start, unsigned long end)
+{
+	int nid;
+
+	for (nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+		const struct pmm__deferred *dr = &m->deferred[nid];
+		const pmm_pg_data_t *pgdat = m->view.node_data[nid];
+		unsigned int i;
+
+		if (!pgdat || !dr->nr ||
+		    (__atomic_load_n(&pgdat->first_deferred_pfn, __ATOMIC_ACQUIRE) == ~0UL &&
+		     !__atomic_load_n(&dr->in_flight, __ATOMIC_ACQUIRE)))
+			continue;
+		for (i = 0; i < dr->nr; i++)
+			if (dr->ranges[i].start_pfn < end && start < dr->ranges[i].end_pfn)
+				return true;
+	}
+	return false;
+}
+
 /*
  * deferred_grow_zone(): an allocation found @zone short. If it is its
  * node's last zone and pages of the node are still deferred, initialise at
@@ -1109,7 +1129,9 @@ bool pmm__deferred_grow_zone(struct pmm_machine *m, struct pmm_zone *zone, unsig
 	unsigned long need = PMM__ALIGN(1UL << order, pmm__pages_per_section(m)), freed = 0;
 	struct pmm__deferred *dr = &m->deferred[pgdat->node_id];
 
-	if (pmm_zone_end_pfn(zone) != pmm_pgdat_end_pfn(pgdat) || !dr->nr ||
+	/* the zone that deferred (the node's last at boot: memory hot-added above it
+	 * may have made another zone the last since, and it still grows) */
+	if (!dr->nr || pmm_zone_idx(zone) != dr->ranges[0].zone ||
 	    (__atomic_load_n(&pgdat->first_deferred_pfn, __ATOMIC_ACQUIRE) == ~0UL &&
 	     !__atomic_load_n(&dr->in_flight, __ATOMIC_ACQUIRE)))
 		return false;	/* the common case once everything is initialised */

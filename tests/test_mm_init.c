@@ -523,14 +523,24 @@ static void test_on_demand_then_memremap(void **state)
 	pmm_machine_desc_destroy(d);
 }
 
-/* Memory hotplug finishes deferred init first: zones move under it. */
+/*
+ * Memory hotplug on a machine booted on demand leaves deferred init alone
+ * unless the range it changes holds deferred pages: adding and onlining
+ * memory, and offlining it again, initialise nothing else; the zone that
+ * deferred keeps growing on demand though the new memory above it made
+ * another zone the node's last; offlining a block with deferred pages
+ * initialises them first.
+ */
 static void test_on_demand_then_hotplug(void **state)
 {
 	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
 				      .defer = PMM_DEFER_ON_DEMAND, .phys_limit = 16 * G };
+	struct pmm_page *pages[64];
 	struct pmm_machine_desc *d;
 	struct pmm_machine *m;
 	unsigned long block;
+	pmm_pg_data_t *node1;
+	int i;
 
 	(void)state;
 	if (!PMM_CONFIG_SPARSEMEM)
@@ -538,13 +548,32 @@ static void test_on_demand_then_hotplug(void **state)
 	d = desc_two_nodes();
 	assert_int_equal(pmm_machine_desc_set_cmdline(d, "memhp_default_state=offline"), 0);
 	assert_int_equal(pmm_boot(d, &opts, &m), 0);
+	node1 = pmm_node_data(m, 1);
 	assert_int_equal(pmm_add_memory(m, 1, 12 * G, 128 * M), 0);
-	assert_int_not_equal(pmm_node_data(m, 1)->first_deferred_pfn, ~0UL);
 	block = (unsigned long)(12 * G / pmm_memory_block_size(m));
 	assert_int_equal(pmm_online_memory_block(m, block, PMM_MMOP_ONLINE_MOVABLE), 0);
-	assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, ~0UL);
-	assert_int_equal(pmm_node_data(m, 1)->first_deferred_pfn, ~0UL);
+	/* nothing was initialised for it: both nodes still wait */
+	assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, 0x118000);
+	assert_int_equal(node1->first_deferred_pfn, 0x208000);
+	assert_true(pmm_zone_end_pfn(&node1->node_zones[PMM_ZONE_NORMAL]) <
+		    pmm_pgdat_end_pfn(node1));
+	/* unmovable: Normal only. 64 order-9 blocks are the 32768 pages of its
+	 * initialised section and more: Normal must grow, below Movable now */
+	for (i = 0; i < 64; i++) {
+		pages[i] = pmm_alloc_pages_node(m, 1, PMM_GFP_KERNEL | __PMM_GFP_THISNODE, 9);
+		assert_non_null(pages[i]);
+		assert_int_equal(pmm_page_zonenum(pages[i]), PMM_ZONE_NORMAL);
+	}
+	assert_int_equal(node1->first_deferred_pfn, ~0UL);
+	for (i = 0; i < 64; i++)
+		pmm_free_pages(m, pages[i], 9);
 	assert_int_equal(pmm_offline_memory_block(m, block), 0);
+	assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, 0x118000);
+	assert_int_equal(pmm_check(m), 0);
+	/* a boot block of node 0's deferred memory: initialised before it goes */
+	assert_int_equal(pmm_offline_memory_block(m, (unsigned long)(7 * G /
+								     pmm_memory_block_size(m))), 0);
+	assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, ~0UL);
 	assert_int_equal(pmm_check(m), 0);
 	pmm_shutdown(m);
 	pmm_machine_desc_destroy(d);

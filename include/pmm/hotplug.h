@@ -158,7 +158,9 @@ PMM_API int pmm_online_memory_block(struct pmm_machine *m, unsigned long id,
  * Return: 0; -EINVAL for an unknown block, one not online, or one over
  * several zones; -EBUSY for a page that cannot move (or no migrate_page
  * callback while pages are in use, or the callback refused); -ENOMEM if
- * there is nowhere to migrate to; -EOPNOTSUPP under FLATMEM.
+ * there is nowhere to migrate to, or if the block holds struct pages a
+ * boot on demand deferred and they do not fit the memmap budget
+ * (pmm_deferred_init_finish()); -EOPNOTSUPP under FLATMEM.
  */
 PMM_API int pmm_offline_memory_block(struct pmm_machine *m, unsigned long id);
 
