@@ -212,9 +212,8 @@ int pmm_memremap_pages(struct pmm_machine *m, struct pmm_dev_pagemap *pgmap, int
 		return -EOPNOTSUPP;
 	if (!pgmap)
 		return -EINVAL;
-	err = pmm_deferred_init_finish(m);	/* zone and node spans change below */
-	if (err)
-		return err;
+	/* spans change below, but no deferred page is in the range, and the zone
+	 * that deferred keeps growing on demand below ZONE_DEVICE (hotplug.c) */
 	if (nid == PMM_NUMA_NO_NODE)
 		nid = pmm_numa_node_id(m);	/* numa_mem_id() */
 	pthread_mutex_lock(&m->hotplug_lock);

@@ -481,18 +481,18 @@ static void test_boot_progress(void **state)
 }
 
 /*
- * ZONE_DEVICE on a machine booted on demand: memremap finishes deferred
- * init first (zone and node spans change), and passes on the budget's
- * refusal when the rest of the struct pages would not fit.
+ * ZONE_DEVICE memory on a machine booted on demand: nothing deferred is
+ * initialised for it, and Normal grows on demand below it.
  */
 static void test_on_demand_then_memremap(void **state)
 {
 	struct pmm_boot_opts opts = { .flags = PMM_BOOT_NO_BIND | PMM_BOOT_NO_DIRECT_MAP,
 				      .defer = PMM_DEFER_ON_DEMAND, .phys_limit = 16 * G };
 	struct pmm_dev_pagemap pmem = { 0 };
+	struct pmm_page *pages[64];
 	struct pmm_machine_desc *d;
 	struct pmm_machine *m;
-	int over_budget;
+	int i;
 
 	(void)state;
 	if (!PMM_CONFIG_SPARSEMEM_VMEMMAP)
@@ -501,25 +501,22 @@ static void test_on_demand_then_memremap(void **state)
 	pmem.type = PMM_MEMORY_DEVICE_FS_DAX;
 	pmem.range.start = 10 * G;
 	pmem.range.end = 10 * G + 64 * M - 1;
-	for (over_budget = 1; over_budget >= 0; over_budget--) {
-		opts.memmap_limit = over_budget ? 40 * M : 0;
-		assert_int_equal(pmm_boot(d, &opts, &m), 0);
-		if (over_budget) {
-			assert_int_equal(pmm_memremap_pages(m, &pmem, 1), -ENOMEM);
-			assert_int_equal(pmm_node_data(m, 1)->node_zones[PMM_ZONE_DEVICE].spanned_pages,
-					 0);
-		} else {
-			assert_int_equal(pmm_memremap_pages(m, &pmem, 1), 0);
-			assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, ~0UL);
-			assert_int_equal(pmm_node_data(m, 1)->first_deferred_pfn, ~0UL);
-			assert_int_equal(pmm_node_data(m, 1)->node_zones[PMM_ZONE_DEVICE].spanned_pages,
-					 0x4000);
-			assert_int_equal(pmm_check(m), 0);
-			assert_int_equal(pmm_memunmap_pages(m, &pmem), 0);
-		}
-		assert_int_equal(pmm_check(m), 0);
-		pmm_shutdown(m);
+	assert_int_equal(pmm_boot(d, &opts, &m), 0);
+	assert_int_equal(pmm_memremap_pages(m, &pmem, 1), 0);
+	assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, 0x118000);
+	assert_int_equal(pmm_node_data(m, 1)->first_deferred_pfn, 0x208000);
+	assert_int_equal(pmm_node_data(m, 1)->node_zones[PMM_ZONE_DEVICE].spanned_pages, 0x4000);
+	assert_int_equal(pmm_check(m), 0);
+	for (i = 0; i < 64; i++) {	/* more than Normal's initialised section */
+		pages[i] = pmm_alloc_pages_node(m, 1, PMM_GFP_KERNEL | __PMM_GFP_THISNODE, 9);
+		assert_non_null(pages[i]);
 	}
+	assert_int_equal(pmm_node_data(m, 1)->first_deferred_pfn, ~0UL);
+	for (i = 0; i < 64; i++)
+		pmm_free_pages(m, pages[i], 9);
+	assert_int_equal(pmm_memunmap_pages(m, &pmem), 0);
+	assert_int_equal(pmm_check(m), 0);
+	pmm_shutdown(m);
 	pmm_machine_desc_destroy(d);
 }
 
