@@ -8,7 +8,7 @@
  *    how much work two threads do together against one ("2T/1T": pairs per
  *    second of two threads, one pinned on each of two host CPUs, from the
  *    first start to the last end, over the mean rate of one thread on each
- *    of those CPUs);
+ *    of those CPUs, measured just before: the median of 5 such ratios);
  *    floor: a bare doubly linked free list of the same struct pages
  *    (unlink the first, link it back at the head), the least any
  *    list-based allocator does per pair;
@@ -156,87 +156,118 @@ static void find_host_cpus(void)
  * guests now and then, and the best of a few rounds is what the code costs. */
 #define ROUNDS	5
 
-/* ns per pair with nthreads threads (the first on host_cpus[first]), best of ROUNDS */
-static double measure_on(struct pmm_machine *m, unsigned int order, int nthreads, int first_cpu,
-			 unsigned long iters, int baseline)
+/* ns per pair with nthreads threads (the first on host_cpus[first]), one round */
+static double measure_once(struct pmm_machine *m, unsigned int order, int nthreads, int first_cpu,
+			   unsigned long iters, int baseline)
 {
-	double best = 1e30;
-	int round, i;
+	struct run r[2];
+	pthread_t t[2];
+	pthread_barrier_t ready;
+	double first = 1e300, last = 0;
+	int i;
+
+	pthread_barrier_init(&ready, NULL, (unsigned int)nthreads);
+	for (i = 0; i < nthreads; i++) {
+		r[i] = (struct run){ .m = m, .cpu = i, .order = order, .iters = iters,
+				     .baseline = baseline,
+				     .host_cpu = host_cpus[(first_cpu + i) % 2],
+				     .ready = &ready };
+		r[i].list.next = r[i].list.prev = &r[i].list;
+		if (baseline) {
+			/* a list of 64 pages taken from the machine */
+			int k;
+
+			for (k = 0; k < 64; k++)
+				list_add_head(&pmm_alloc_pages(m, PMM_GFP_KERNEL, 0)->lru, &r[i].list);
+		}
+	}
+	for (i = 0; i < nthreads; i++)
+		pthread_create(&t[i], NULL, pairs, &r[i]);
+	for (i = 0; i < nthreads; i++) {
+		pthread_join(t[i], NULL);
+		first = r[i].start < first ? r[i].start : first;
+		last = r[i].end > last ? r[i].end : last;
+		while (r[i].list.next != &r[i].list) {
+			struct pmm_list_head *e = r[i].list.next;
+
+			list_unlink(e);
+			pmm_free_pages(m, (struct pmm_page *)((char *)e - offsetof(struct pmm_page, lru)),
+				       0);
+		}
+	}
+	pthread_barrier_destroy(&ready);
+	/* per pair, as seen by one thread: from the first thread's start to the
+	 * last one's end, so a thread that waited for its turn counts its wait */
+	return (last - first) / (double)iters;
+}
+
+/* ns per pair on one thread: its rate the mean of its rates on each of the two host CPUs */
+static double one_thread_once(struct pmm_machine *m, unsigned int order, unsigned long iters,
+			      int baseline)
+{
+	double a = measure_once(m, order, 1, 0, iters, baseline);
+	double b = measure_once(m, order, 1, 1, iters, baseline);
+
+	return 2 / (1 / a + 1 / b);
+}
+
+/* ns per pair on one thread, best of ROUNDS */
+static double measure(struct pmm_machine *m, unsigned int order, unsigned long iters, int baseline)
+{
+	double best = 1e30, v;
+	int round;
 
 	for (round = 0; round < ROUNDS; round++) {
-		struct run r[2];
-		pthread_t t[2];
-		pthread_barrier_t ready;
-		double first = 1e300, last = 0;
-
-		pthread_barrier_init(&ready, NULL, (unsigned int)nthreads);
-
-		for (i = 0; i < nthreads; i++) {
-			r[i] = (struct run){ .m = m, .cpu = i, .order = order, .iters = iters,
-					     .baseline = baseline,
-					     .host_cpu = host_cpus[(first_cpu + i) % 2],
-					     .ready = &ready };
-			r[i].list.next = r[i].list.prev = &r[i].list;
-			if (baseline) {
-				/* a list of 64 pages taken from the machine */
-				int k;
-
-				for (k = 0; k < 64; k++)
-					list_add_head(&pmm_alloc_pages(m, PMM_GFP_KERNEL, 0)->lru,
-						      &r[i].list);
-			}
-		}
-		for (i = 0; i < nthreads; i++)
-			pthread_create(&t[i], NULL, pairs, &r[i]);
-		for (i = 0; i < nthreads; i++) {
-			pthread_join(t[i], NULL);
-			first = r[i].start < first ? r[i].start : first;
-			last = r[i].end > last ? r[i].end : last;
-			while (r[i].list.next != &r[i].list) {
-				struct pmm_list_head *e = r[i].list.next;
-
-				list_unlink(e);
-				pmm_free_pages(m, (struct pmm_page *)((char *)e -
-						offsetof(struct pmm_page, lru)), 0);
-			}
-		}
-		pthread_barrier_destroy(&ready);
-		/* per pair, as seen by one thread: from the first thread's start to the
-		 * last one's end, so a thread that waited for its turn counts its wait */
-		if ((last - first) / (double)iters < best)
-			best = (last - first) / (double)iters;
+		v = one_thread_once(m, order, iters, baseline);
+		best = v < best ? v : best;
 	}
 	return best;
 }
 
-/* ns per pair per thread: one thread, its rate the mean of its rates on each of
- * the two host CPUs; or two threads, one on each */
-static double measure(struct pmm_machine *m, unsigned int order, int nthreads, unsigned long iters,
-		      int baseline)
+static int cmp_double(const void *a, const void *b)
 {
-	double a, b;
+	double x = *(const double *)a, y = *(const double *)b;
 
-	if (nthreads == 2)
-		return measure_on(m, order, 2, 0, iters, baseline);
-	a = measure_on(m, order, 1, 0, iters, baseline);
-	b = measure_on(m, order, 1, 1, iters, baseline);
-	return 2 / (1 / a + 1 / b);
+	return (x > y) - (x < y);
 }
 
-/* one case on one thread, then two: ns per pair per thread, and 2T/1T, the work two
- * threads do together against one (2.0: perfect scaling; below 1.0: a second thread hurts) */
+/*
+ * One thread, then two, ROUNDS times: ns per pair per thread, the best of
+ * each, and 2T/1T, the work two threads do together against one (2.0:
+ * perfect scaling; below 1.0 a second thread hurts), as the median of each
+ * round's ratio of two measurements taken back to back, so that a slow
+ * minute of a shared host weighs on both sides of a ratio or on none.
+ */
+static void measure_pair(struct pmm_machine *m, unsigned int order, unsigned long iters,
+			 int baseline, double *one, double *two, double *ratio)
+{
+	double ratios[ROUNDS];
+	int round;
+
+	*one = *two = 1e30;
+	for (round = 0; round < ROUNDS; round++) {
+		double a = one_thread_once(m, order, iters, baseline);
+		double b = measure_once(m, order, 2, 0, iters, baseline);
+
+		*one = a < *one ? a : *one;
+		*two = b < *two ? b : *two;
+		ratios[round] = 2 * a / b;
+	}
+	qsort(ratios, ROUNDS, sizeof(ratios[0]), cmp_double);
+	*ratio = ratios[ROUNDS / 2];
+}
+
 static void row2(struct pmm_machine *pcp, struct pmm_machine *nopcp, const char *name,
 		 unsigned int order, int no_pcp, unsigned long iters, double base1, double base2)
 {
-	struct pmm_machine *m = no_pcp ? nopcp : pcp;
-	double one = measure(m, order, 1, iters, 0), two = measure(m, order, 2, iters, 0);
+	double one, two, ratio;
 	char label[80];
 
+	measure_pair(no_pcp ? nopcp : pcp, order, iters, 0, &one, &two, &ratio);
 	snprintf(label, sizeof(label), "%s, 1 thread", name);
 	printf("%-40s %10.2f %12.1f %9.1fx\n", label, one, 1e3 / one, one / base1);
 	snprintf(label, sizeof(label), "%s, 2 threads", name);
-	printf("%-40s %10.2f %12.1f %9.1fx %7.2fx\n", label, two, 2e3 / two, two / base2,
-	       2 * one / two);
+	printf("%-40s %10.2f %12.1f %9.1fx %7.2fx\n", label, two, 2e3 / two, two / base2, ratio);
 }
 
 /* xorshift64: the same shuffle on every run */
@@ -386,7 +417,7 @@ int main(int argc, char **argv)
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");
 	unsigned long iters = quick ? 200000 : 2000000;
 	struct pmm_machine *pcp, *nopcp;
-	double base1, base2, v;
+	double base1, base2, base_ratio, v;
 	unsigned int order;
 
 	if (argc > 1 && !strcmp(argv[1], "--pairs"))
@@ -395,15 +426,14 @@ int main(int argc, char **argv)
 	nopcp = boot(PMM_BOOT_NO_PCP);
 
 	find_host_cpus();
-	base1 = measure(pcp, 0, 1, iters, 1);
-	base2 = measure(pcp, 0, 2, iters, 1);
+	measure_pair(pcp, 0, iters, 1, &base1, &base2, &base_ratio);
 	printf("alloc+free pairs, 8 GiB x86-64 machine, best of %d (ns per pair per thread)\n",
 	       ROUNDS);
 	printf("%-40s %10s %12s %10s %8s\n", "case", "ns/pair", "Mpairs/s", "vs floor", "2T/1T");
 	printf("%-40s %10.2f %12.1f %9.1fx\n", "floor: bare free list, 1 thread", base1,
 	       1e3 / base1, 1.0);
 	printf("%-40s %10.2f %12.1f %9.1fx %7.2fx\n", "floor: bare free list, 2 threads", base2,
-	       2e3 / base2, 1.0, 2 * base1 / base2);
+	       2e3 / base2, 1.0, base_ratio);
 	row2(pcp, nopcp, "order 0, per-CPU lists", 0, 0, iters, base1, base2);
 	row2(pcp, nopcp, "order 0, no per-CPU lists", 0, 1, iters, base1, base2);
 	for (order = 1; order <= 10; order++) {
@@ -414,7 +444,7 @@ int main(int argc, char **argv)
 		if (order == 1 || order == 4 || order == 9 || order == 10)
 			row2(pcp, nopcp, name, order, 0, iters / 4, base1, base2);
 		else {
-			v = measure(pcp, order, 1, iters / 4, 0);
+			v = measure(pcp, order, iters / 4, 0);
 			printf("%-40s %10.2f %12.1f %9.1fx\n", name, v, 1e3 / v, v / base1);
 		}
 	}
