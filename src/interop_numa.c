@@ -52,7 +52,8 @@ long pmm_verify_placement(struct pmm_machine *m, unsigned long start_pfn, unsign
 	unsigned long pfns[PLACEMENT_BATCH], pfn, end = start_pfn + nr_pages;
 	int status[PLACEMENT_BATCH];
 	unsigned int n = 0, i;
-	int err = pmm_deferred_init_finish(m);	/* every page of the range must exist */
+	/* the struct pages of the range say which node each page is on */
+	int err = pmm__deferred_pending(m, start_pfn, end) ? pmm_deferred_init_finish(m) : 0;
 
 	if (err)
 		return err;

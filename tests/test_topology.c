@@ -416,6 +416,27 @@ static void test_placement(void **state)
 	m = pmm_test_boot_desc(pmm_test_desc_x86_2node(), PMM_BOOT_NO_DIRECT_MAP);
 	assert_int_equal(pmm_verify_placement(m, 0, 10, NULL, NULL, NULL, NULL), -EINVAL);
 	pmm_shutdown(m);
+
+	/* booted on demand: a range without deferred pages is checked as it is,
+	 * one with them after deferred init finishes */
+	if (PMM_CONFIG_SPARSEMEM) {
+		struct pmm_boot_opts opts = { .defer = PMM_DEFER_ON_DEMAND };
+		struct pmm_machine_desc *d = pmm_test_desc_x86_2node();
+		unsigned long deferred;
+
+		assert_int_equal(pmm_boot(d, &opts, &m), 0);
+		pmm_machine_desc_destroy(d);
+		deferred = pmm_node_data(m, 0)->first_deferred_pfn;
+		assert_int_not_equal(deferred, ~0UL);
+		memset(pmm_page_address(m, pmm_pfn_to_page(m, 0x100)), 0x5a, 4096);
+		assert_int_equal(pmm_verify_placement(m, 0x100, 16, NULL, NULL, NULL, &r), 0);
+		assert_int_equal(r.checked, 1);
+		assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, deferred);
+		assert_int_equal(pmm_verify_placement(m, 0, pmm_max_pfn(m), NULL, NULL, NULL, &r), 0);
+		assert_int_equal(r.checked, 1);
+		assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, ~0UL);
+		pmm_shutdown(m);
+	}
 }
 
 /* a host topology that is not this system (HWLOC_XMLFILE): binding is skipped and said so */

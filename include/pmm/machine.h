@@ -492,8 +492,8 @@ enum {
  *	while the struct pages fit the memmap budget (memmap_limit, or
  *	MemAvailable at boot); past it, allocations fail and the log says
  *	why. pmm_deferred_init_finish() initialises the rest;
- *	pmm_verify_placement() calls it first, memory hotplug only to offline
- *	a block that holds deferred pages.
+ *	pmm_verify_placement() and memory hotplug call it only for a range
+ *	that holds deferred pages (checked, offlined).
  */
 enum pmm_defer {
 	PMM_DEFER_DEFAULT,

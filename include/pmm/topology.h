@@ -161,10 +161,13 @@ struct pmm_placement_report {
  *
  * Asks the host kernel (libnuma's move_pages() without target nodes) where
  * each touched page of the direct map is. Pages never touched have no
- * memory yet and are counted as untouched.
+ * memory yet and are counted as untouched. On a machine booted on demand,
+ * a range that holds deferred pages has deferred init finished first
+ * (pmm_deferred_init_finish()): their struct pages tell their nodes.
  * Context: any; the machine must not be changed meanwhile.
  * Return: the number of mismatches (>= 0); -EINVAL without a direct map;
- * -EOPNOTSUPP if the host kernel cannot tell (no NUMA support).
+ * -EOPNOTSUPP if the host kernel cannot tell (no NUMA support); -ENOMEM
+ * if deferred struct pages of the range do not fit the memmap budget.
  */
 PMM_API long pmm_verify_placement(struct pmm_machine *m, unsigned long start_pfn,
 				  unsigned long nr_pages, const int *expected,
