@@ -507,7 +507,7 @@ static inline unsigned long *pmm__model_pageblock_bits(struct pmm_machine *m,
 {
 	unsigned long bit;
 #if PMM_CONFIG_FLATMEM
-	unsigned long pb_start = zone->zone_start_pfn & ~((1UL << m->pageblock_order) - 1);
+	unsigned long pb_start = PMM__ALIGN_DOWN(zone->zone_start_pfn, 1UL << m->pageblock_order);
 
 	*bitidx = 0;
 	if (!zone->pageblock_flags)
@@ -522,7 +522,7 @@ static inline unsigned long *pmm__model_pageblock_bits(struct pmm_machine *m,
 	*bitidx = 0;
 	if (!ms || !ms->usage)
 		return NULL;
-	bit = ((pfn & ((1UL << m->view.pfn_section_shift) - 1)) >> m->pageblock_order) * 4;
+	bit = ((pfn & (pmm__pages_per_section(m) - 1)) >> m->pageblock_order) * 4;
 	*bitidx = (unsigned int)(bit % PMM_BITS_PER_LONG);
 	return &ms->usage->pageblock_flags[bit / PMM_BITS_PER_LONG];
 #endif

@@ -1096,6 +1096,13 @@ static bool wait_in_flight(struct pmm_machine *m, int nid)
 	return waited;
 }
 
+/* Every deferred page of the node initialised: nothing left to claim, none in flight. */
+static bool deferred_done(const pmm_pg_data_t *pgdat, const struct pmm__deferred *dr)
+{
+	return !dr->nr || (__atomic_load_n(&pgdat->first_deferred_pfn, __ATOMIC_ACQUIRE) == ~0UL &&
+			   !__atomic_load_n(&dr->in_flight, __ATOMIC_ACQUIRE));
+}
+
 bool pmm__deferred_pending(struct pmm_machine *m, unsigned long start, unsigned long end)
 {
 	int nid;
@@ -1105,9 +1112,7 @@ bool pmm__deferred_pending(struct pmm_machine *m, unsigned long start, unsigned 
 		const pmm_pg_data_t *pgdat = m->view.node_data[nid];
 		unsigned int i;
 
-		if (!pgdat || !dr->nr ||
-		    (__atomic_load_n(&pgdat->first_deferred_pfn, __ATOMIC_ACQUIRE) == ~0UL &&
-		     !__atomic_load_n(&dr->in_flight, __ATOMIC_ACQUIRE)))
+		if (!pgdat || deferred_done(pgdat, dr))
 			continue;
 		for (i = 0; i < dr->nr; i++)
 			if (dr->ranges[i].start_pfn < end && start < dr->ranges[i].end_pfn)
@@ -1131,9 +1136,7 @@ bool pmm__deferred_grow_zone(struct pmm_machine *m, struct pmm_zone *zone, unsig
 
 	/* the zone that deferred (the node's last at boot: memory hot-added above it
 	 * may have made another zone the last since, and it still grows) */
-	if (!dr->nr || pmm_zone_idx(zone) != dr->ranges[0].zone ||
-	    (__atomic_load_n(&pgdat->first_deferred_pfn, __ATOMIC_ACQUIRE) == ~0UL &&
-	     !__atomic_load_n(&dr->in_flight, __ATOMIC_ACQUIRE)))
+	if (deferred_done(pgdat, dr) || pmm_zone_idx(zone) != dr->ranges[0].zone)
 		return false;	/* the common case once everything is initialised */
 	while (freed < need && deferred_init_one(m, pgdat->node_id, &freed))
 		;
