@@ -20,6 +20,14 @@
  *  - bulk allocation (pmm_alloc_pages_bulk) and bulk free
  *    (pmm_free_pages_bulk) of 1, 8 and 64 pages per call, per page.
  *
+ * Every pair row starts from the per-CPU lists drained, so that every free
+ * block has merged as far as it goes: the buddy lists a row starts from do
+ * not depend on the rows before it (the per-CPU lists of the order-0 rows
+ * hold pages split from MAX_PAGE_ORDER blocks, and an order-4 pair beside
+ * those remnants neither splits nor merges as much: 68 against 91 ns on one
+ * host), and a pair of orders 4 to 8 splits from and merges back to a
+ * MAX_PAGE_ORDER block, as in the instruction counts below.
+ *
  * usage: bench_page_alloc [--quick]
  *        bench_page_alloc --pairs ORDER N [--no-pcp]
  * The second form only runs N pairs of ORDER on one thread, for counting
@@ -217,6 +225,7 @@ static double measure(struct pmm_machine *m, unsigned int order, unsigned long i
 	double best = 1e30, v;
 	int round;
 
+	pmm_drain_all_pages(m);	/* every row from the same buddy lists (see the top) */
 	for (round = 0; round < ROUNDS; round++) {
 		v = one_thread_once(m, order, iters, baseline);
 		best = v < best ? v : best;
@@ -245,6 +254,7 @@ static void measure_pair(struct pmm_machine *m, unsigned int order, unsigned lon
 	int round;
 
 	*one = *two = 1e30;
+	pmm_drain_all_pages(m);	/* every row from the same buddy lists (see the top) */
 	for (round = 0; round < ROUNDS; round++) {
 		double a = one_thread_once(m, order, iters, baseline);
 		double b = measure_once(m, order, 2, 0, iters, baseline);
