@@ -612,6 +612,12 @@ bool pmm__deferred_grow_zone(struct pmm_machine *m, struct pmm_zone *zone, unsig
  * hot-added block holds no deferred page.
  */
 bool pmm__deferred_pending(struct pmm_machine *m, unsigned long start, unsigned long end);
+/*
+ * The node of @pfn if it lies in the deferred ranges of a node whose deferred
+ * init has not finished (its struct page may be uninitialised: the boot's
+ * ranges tell its node, which do not change), else PMM_NUMA_NO_NODE.
+ */
+int pmm__deferred_nid(const struct pmm_machine *m, unsigned long pfn);
 void pmm__deferred_fini(struct pmm_machine *m);
 /*
  * On demand: the next stretch of @zone whose struct pages are still deferred,

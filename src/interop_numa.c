@@ -52,11 +52,10 @@ long pmm_verify_placement(struct pmm_machine *m, unsigned long start_pfn, unsign
 	unsigned long pfns[PLACEMENT_BATCH], pfn, end = start_pfn + nr_pages;
 	int status[PLACEMENT_BATCH];
 	unsigned int n = 0, i;
-	/* the struct pages of the range say which node each page is on */
-	int err = pmm__deferred_pending(m, start_pfn, end) ? pmm_deferred_init_finish(m) : 0;
-
-	if (err)
-		return err;
+	/* a page's node: from the boot's deferred ranges while its struct page may be
+	 * uninitialised (not touched: on demand, that would grow the memmap), else
+	 * from its struct page */
+	bool deferred = pmm__deferred_pending(m, start_pfn, end);
 
 	if (!m->view.direct_map)
 		return -EINVAL;
@@ -78,16 +77,18 @@ long pmm_verify_placement(struct pmm_machine *m, unsigned long start_pfn, unsign
 		if (numa_move_pages(0, n, pages, NULL, status, 0))
 			return -EOPNOTSUPP;
 		for (i = 0; i < n; i++) {
-			int nid = pmm_pfn_valid(m, pfns[i]) ?
-				  pmm_page_to_nid(pmm_pfn_to_page(m, pfns[i])) : PMM_NUMA_NO_NODE;
-			int want = nid < 0 ? PMM_NUMA_NO_NODE :
-				   expected ? expected[nid] : m->node_host[nid].host_node;
+			int nid, want;
 
 			if (status[i] == -ENOENT) {
 				r.untouched++;
 			} else if (status[i] < 0) {
 				r.unknown++;
 			} else {
+				nid = deferred ? pmm__deferred_nid(m, pfns[i]) : PMM_NUMA_NO_NODE;
+				if (nid < 0 && pmm_pfn_valid(m, pfns[i]))
+					nid = pmm_page_to_nid(pmm_pfn_to_page(m, pfns[i]));
+				want = nid < 0 ? PMM_NUMA_NO_NODE :
+				       expected ? expected[nid] : m->node_host[nid].host_node;
 				r.checked++;
 				if (status[i] != want) {
 					r.mismatches++;

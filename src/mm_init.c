@@ -1121,6 +1121,24 @@ bool pmm__deferred_pending(struct pmm_machine *m, unsigned long start, unsigned 
 	return false;
 }
 
+int pmm__deferred_nid(const struct pmm_machine *m, unsigned long pfn)
+{
+	int nid;
+
+	for (nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
+		const struct pmm__deferred *dr = &m->deferred[nid];
+		const pmm_pg_data_t *pgdat = m->view.node_data[nid];
+		unsigned int i;
+
+		if (!pgdat || deferred_done(pgdat, dr))
+			continue;
+		for (i = 0; i < dr->nr && dr->ranges[i].start_pfn <= pfn; i++)
+			if (pfn < dr->ranges[i].end_pfn)
+				return nid;
+	}
+	return PMM_NUMA_NO_NODE;
+}
+
 /*
  * deferred_grow_zone(): an allocation found @zone short. If it is its
  * node's last zone and pages of the node are still deferred, initialise at

@@ -417,24 +417,37 @@ static void test_placement(void **state)
 	assert_int_equal(pmm_verify_placement(m, 0, 10, NULL, NULL, NULL, NULL), -EINVAL);
 	pmm_shutdown(m);
 
-	/* booted on demand: a range without deferred pages is checked as it is,
-	 * one with them after deferred init finishes */
+	/* booted on demand: pages whose struct pages are still deferred are
+	 * checked against their node from the boot's ranges, and stay deferred */
 	if (PMM_CONFIG_SPARSEMEM) {
 		struct pmm_boot_opts opts = { .defer = PMM_DEFER_ON_DEMAND };
 		struct pmm_machine_desc *d = pmm_test_desc_x86_2node();
-		unsigned long deferred;
+		unsigned long deferred0, deferred1;
 
 		assert_int_equal(pmm_boot(d, &opts, &m), 0);
 		pmm_machine_desc_destroy(d);
-		deferred = pmm_node_data(m, 0)->first_deferred_pfn;
-		assert_int_not_equal(deferred, ~0UL);
+		deferred0 = pmm_node_data(m, 0)->first_deferred_pfn;
+		deferred1 = pmm_node_data(m, 1)->first_deferred_pfn;
+		assert_int_not_equal(deferred0, ~0UL);
+		assert_true(deferred1 >= 0x140000 && deferred1 != ~0UL);
 		memset(pmm_page_address(m, pmm_pfn_to_page(m, 0x100)), 0x5a, 4096);
 		assert_int_equal(pmm_verify_placement(m, 0x100, 16, NULL, NULL, NULL, &r), 0);
 		assert_int_equal(r.checked, 1);
-		assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, deferred);
+		/* one deferred page of each node, written through the direct map only */
+		memset(pmm_phys_to_virt(m, pmm_pfn_phys(m, deferred0 + 5)), 0x5a, 4096);
+		memset(pmm_phys_to_virt(m, pmm_pfn_phys(m, deferred1 + 7)), 0x5a, 4096);
 		assert_int_equal(pmm_verify_placement(m, 0, pmm_max_pfn(m), NULL, NULL, NULL, &r), 0);
-		assert_int_equal(r.checked, 1);
-		assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, ~0UL);
+		assert_int_equal(r.checked, 3);
+		for (nid = 0; nid < PMM_MAX_NUMNODES; nid++)
+			expected[nid] = pmm_machine_host_node(m, nid, NULL);
+		expected[1] = expected[1] + 1;
+		memset(&log, 0, sizeof(log));
+		assert_int_equal(pmm_verify_placement(m, 0, pmm_max_pfn(m), expected, record_mismatch,
+						      &log, &r), 1);
+		assert_int_equal(log.first_pfn, deferred1 + 7);
+		assert_int_equal(log.want, expected[1]);
+		assert_int_equal(pmm_node_data(m, 0)->first_deferred_pfn, deferred0);
+		assert_int_equal(pmm_node_data(m, 1)->first_deferred_pfn, deferred1);
 		pmm_shutdown(m);
 	}
 }

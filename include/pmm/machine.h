@@ -491,9 +491,9 @@ enum {
  *	will make of it, so they read as the eager machine's. Zones grow only
  *	while the struct pages fit the memmap budget (memmap_limit, or
  *	MemAvailable at boot); past it, allocations fail and the log says
- *	why. pmm_deferred_init_finish() initialises the rest;
- *	pmm_verify_placement() and memory hotplug call it only for a range
- *	that holds deferred pages (checked, offlined).
+ *	why. pmm_deferred_init_finish() initialises the rest; memory
+ *	hotplug calls it only to offline a block that holds deferred pages,
+ *	and pmm_verify_placement() never does.
  */
 enum pmm_defer {
 	PMM_DEFER_DEFAULT,
