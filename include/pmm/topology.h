@@ -161,14 +161,17 @@ struct pmm_placement_report {
  *
  * Asks the host kernel (libnuma's move_pages() without target nodes) where
  * each touched page of the direct map is. Pages never touched have no
- * memory yet and are counted as untouched. A page's simulated node comes
- * from its struct page, or, while its struct page is still deferred (a
- * machine booted with deferred or on-demand init), from the node's deferred
- * ranges of the boot: the check initialises no struct page, so it costs a
- * machine booted on demand no memmap.
+ * memory yet and are counted as untouched (mincore() tells them, so a
+ * range of untouched terabytes takes seconds, not minutes). A page's
+ * simulated node comes from its struct page, or, while its struct page is
+ * still deferred (a machine booted with deferred or on-demand init), from
+ * the node's deferred ranges of the boot: the check initialises no struct
+ * page, so it costs a machine booted on demand no memmap.
  * Context: any; the machine must not be changed meanwhile.
  * Return: the number of mismatches (>= 0); -EINVAL without a direct map;
- * -EOPNOTSUPP if the host kernel cannot tell (no NUMA support).
+ * -EOPNOTSUPP if the host kernel cannot tell (no NUMA support); -ENOMEM if
+ * the host has no memory for its buffer (a byte per host page of 64 Ki
+ * pages).
  */
 PMM_API long pmm_verify_placement(struct pmm_machine *m, unsigned long start_pfn,
 				  unsigned long nr_pages, const int *expected,
