@@ -411,6 +411,19 @@ static void test_placement(void **state)
 	assert_true(log.first_pfn >= 0x140000);
 	assert_int_equal(log.want, expected[1]);
 	assert_int_equal(log.got, pmm_machine_host_node(m, 1, NULL));
+
+	/* no host memory for its buffers: -ENOMEM, and the report left alone */
+	for (i = 1; i <= 2; i++) {
+		struct pmm_placement_report before = { .checked = 77 };
+
+		r = before;
+		pmm_fail_nth(i);
+		assert_int_equal(pmm_verify_placement(m, 0, pmm_max_pfn(m), NULL, NULL, NULL, &r),
+				 -ENOMEM);
+		assert_int_equal(pmm_fail_nth_read(), 0);
+		assert_int_equal(r.checked, 77);
+	}
+	pmm_fail_nth(0);
 	pmm_shutdown(m);
 
 	m = pmm_test_boot_desc(pmm_test_desc_x86_2node(), PMM_BOOT_NO_DIRECT_MAP);
