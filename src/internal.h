@@ -611,7 +611,7 @@ bool pmm__deferred_grow_zone(struct pmm_machine *m, struct pmm_zone *zone, unsig
  * demand never initialises all of a machine larger than the host, and a
  * hot-added block holds no deferred page.
  */
-bool pmm__deferred_pending(struct pmm_machine *m, unsigned long start, unsigned long end);
+bool pmm__deferred_pending(const struct pmm_machine *m, unsigned long start, unsigned long end);
 /*
  * The node of @pfn if it lies in the deferred ranges of a node whose deferred
  * init has not finished (its struct page may be uninitialised: the boot's

@@ -102,10 +102,11 @@ static int placement_flush(struct placement *pl)
 	return 0;
 }
 
-static bool pfn_is_ram(const struct pmm_machine *m, unsigned long pfn)
+/* pages of [start, end) that are RAM: memblock's and those hot-added since */
+static unsigned long ram_pages(const struct pmm_machine *m, unsigned long start, unsigned long end)
 {
-	return pmm__memblock_pages_in_range(&m->memblock.memory, m->view.page_shift, -1, pfn,
-					    pfn + 1) + pmm__hotplug_pages_in_range(m, pfn, pfn + 1);
+	return pmm__memblock_pages_in_range(&m->memblock.memory, m->view.page_shift, -1, start,
+					    end) + pmm__hotplug_pages_in_range(m, start, end);
 }
 
 /*
@@ -119,10 +120,7 @@ static int placement_chunk(struct placement *pl, unsigned long start, unsigned l
 			   unsigned char *vec, unsigned long host_page)
 {
 	struct pmm_machine *m = pl->m;
-	unsigned int shift = m->view.page_shift;
-	unsigned long ram = pmm__memblock_pages_in_range(&m->memblock.memory, shift, -1, start, end) +
-			    pmm__hotplug_pages_in_range(m, start, end);
-	unsigned long pfn, resident = 0;
+	unsigned long ram = ram_pages(m, start, end), pfn, resident = 0;
 	uintptr_t base, top;
 	bool all = false;
 
@@ -138,7 +136,7 @@ static int placement_chunk(struct placement *pl, unsigned long start, unsigned l
 
 		if (!all && !(vec[(at - base) / host_page] & 1))
 			continue;
-		if (!pfn_is_ram(m, pfn))
+		if (!ram_pages(m, pfn, pfn + 1))
 			continue;
 		resident++;
 		pl->pfns[pl->n] = pfn;
@@ -171,7 +169,7 @@ long pmm_verify_placement(struct pmm_machine *m, unsigned long start_pfn, unsign
 		end = m->view.pfn_limit;
 	/* one byte per host page of a chunk, and one more for a start not aligned to one */
 	vec_len = ((PLACEMENT_CHUNK << m->view.page_shift) + host_page - 1) / host_page + 1;
-	pl = pmm__calloc(1, sizeof(*pl));
+	pl = pmm__malloc(sizeof(*pl));	/* all of it set below */
 	vec = pmm__malloc(vec_len);
 	if (!pl || !vec) {
 		free(pl);

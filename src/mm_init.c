@@ -1103,7 +1103,9 @@ static bool deferred_done(const pmm_pg_data_t *pgdat, const struct pmm__deferred
 			   !__atomic_load_n(&dr->in_flight, __ATOMIC_ACQUIRE));
 }
 
-bool pmm__deferred_pending(struct pmm_machine *m, unsigned long start, unsigned long end)
+/* The first node whose deferred init is unfinished and whose deferred ranges
+ * (ascending, as the boot made them) meet [start, end); else PMM_NUMA_NO_NODE. */
+static int deferred_node_in(const struct pmm_machine *m, unsigned long start, unsigned long end)
 {
 	int nid;
 
@@ -1114,29 +1116,21 @@ bool pmm__deferred_pending(struct pmm_machine *m, unsigned long start, unsigned 
 
 		if (!pgdat || deferred_done(pgdat, dr))
 			continue;
-		for (i = 0; i < dr->nr; i++)
-			if (dr->ranges[i].start_pfn < end && start < dr->ranges[i].end_pfn)
-				return true;
+		for (i = 0; i < dr->nr && dr->ranges[i].start_pfn < end; i++)
+			if (start < dr->ranges[i].end_pfn)
+				return nid;
 	}
-	return false;
+	return PMM_NUMA_NO_NODE;
+}
+
+bool pmm__deferred_pending(const struct pmm_machine *m, unsigned long start, unsigned long end)
+{
+	return deferred_node_in(m, start, end) != PMM_NUMA_NO_NODE;
 }
 
 int pmm__deferred_nid(const struct pmm_machine *m, unsigned long pfn)
 {
-	int nid;
-
-	for (nid = 0; nid < PMM_MAX_NUMNODES; nid++) {
-		const struct pmm__deferred *dr = &m->deferred[nid];
-		const pmm_pg_data_t *pgdat = m->view.node_data[nid];
-		unsigned int i;
-
-		if (!pgdat || deferred_done(pgdat, dr))
-			continue;
-		for (i = 0; i < dr->nr && dr->ranges[i].start_pfn <= pfn; i++)
-			if (pfn < dr->ranges[i].end_pfn)
-				return nid;
-	}
-	return PMM_NUMA_NO_NODE;
+	return deferred_node_in(m, pfn, pfn + 1);
 }
 
 /*
